@@ -1,0 +1,79 @@
+"""The one place that knows where things live and which settings apply.
+
+Paths default to the project layout (``data/raw``, ``data/processed``, ``reports``)
+under the project root. The root is the current working directory when it looks
+like an evalkit project, else the checkout this package was installed from; set
+``EVALKIT_ROOT`` to override.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+FRAMEWORKS_DIR = PACKAGE_DIR / "frameworks"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def _find_root() -> Path:
+    env = os.environ.get("EVALKIT_ROOT")
+    if env:
+        return Path(env).resolve()
+    cwd = Path.cwd()
+    for candidate in (cwd, *cwd.parents):
+        if (candidate / "pyproject.toml").exists() and (candidate / "data").is_dir():
+            return candidate
+    # Installed in editable mode from a checkout: src/evalkit -> project root.
+    return PACKAGE_DIR.parents[1]
+
+
+PROJECT_ROOT = _find_root()
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and tunable settings for one run.
+
+    Attributes:
+        raw_dir: immutable input tables.
+        processed_dir: validated, typed tables and scores.
+        reports_dir: generated evidence packs.
+        officer_day_rate_gbp: cost of one officer day, used to price officer time.
+        min_cell_size: smallest group shown in any breakdown other than by organisation.
+        min_respondents: fewer answers than this earns a low-evidence caveat.
+        min_organisations: fewer organisations than this earns a low-evidence caveat.
+        review_cycle_months: how often a partnership should be reviewed when no date is set.
+    """
+
+    raw_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "raw")
+    processed_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "processed")
+    reports_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "reports")
+    officer_day_rate_gbp: float = 350.0
+    min_cell_size: int = 3
+    min_respondents: int = 3
+    min_organisations: int = 2
+    review_cycle_months: int = 12
+
+    @property
+    def scores_dir(self) -> Path:
+        """Folder for scoring outputs inside the processed folder."""
+        return self.processed_dir / "scores"
+
+    def with_paths(
+        self,
+        raw_dir: Path | str | None = None,
+        processed_dir: Path | str | None = None,
+        reports_dir: Path | str | None = None,
+    ) -> Settings:
+        """Return a copy with some paths replaced."""
+        changes: dict[str, Path] = {}
+        if raw_dir is not None:
+            changes["raw_dir"] = Path(raw_dir)
+        if processed_dir is not None:
+            changes["processed_dir"] = Path(processed_dir)
+        if reports_dir is not None:
+            changes["reports_dir"] = Path(reports_dir)
+        return replace(self, **changes)

@@ -1,0 +1,32 @@
+"""Exceptions for programming errors and unusable inputs.
+
+What an evaluation *discovers* about a partnership is never raised: it is a
+:class:`evalkit.findings.Finding`. Problems in a user's data files are collected as
+:class:`evalkit.validate.Problem` records and reported together, never one at a time.
+"""
+
+from __future__ import annotations
+
+
+class EvalkitError(Exception):
+    """Base class for every error evalkit raises on purpose."""
+
+
+class ConfigError(EvalkitError):
+    """A setting or command-line option is unusable."""
+
+
+class InputFileError(EvalkitError):
+    """An input file or folder cannot be read at all (missing, locked, not a table)."""
+
+
+class FrameworkSpecError(EvalkitError):
+    """A framework or scale YAML file breaks the framework schema."""
+
+
+class ScoringError(EvalkitError):
+    """Scoring was asked to do something its inputs cannot support."""
+
+
+class BuildError(EvalkitError):
+    """The evidence-pack build cannot start (not: one pack failed)."""
