@@ -124,7 +124,8 @@ def _show(value: object) -> str | None:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    return text if text.strip() else None
 
 
 def _closest(value: object, allowed: tuple[str, ...]) -> str:

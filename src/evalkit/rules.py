@@ -1,0 +1,507 @@
+"""The rules that turn scores and register facts into findings — all in one place.
+
+Each rule is a small function over the portfolio's tables that returns findings
+(:class:`evalkit.findings.Finding`). ``RULES`` lists them in the order a reader meets
+them; :func:`run_rules` runs them all. Thresholds are the module constants below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from evalkit.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from evalkit.framework import Framework
+
+GAP_THRESHOLD = 1.0  # scale points between the council and the others' mean
+WEAK_PCT = 34.0  # a checklist dimension below a third of its scale is weak
+MISSING_THRESHOLD = 0.25  # share of answers missing
+UNIT_COST_RISE_PCT = 10.0
+OLD_DOCUMENT_YEARS = 3
+
+TIMESCALES = {
+    Severity.HIGH: "before the next committee cycle (about 3 months)",
+    Severity.MEDIUM: "within 6 months",
+    Severity.LOW: "at the next review",
+    Severity.INFO: "for information",
+}
+
+
+@dataclass
+class Evidence:
+    """Everything the rules read, for a whole portfolio.
+
+    Attributes:
+        partnerships: the register (in-scope rows only).
+        dimensions: dimension scores (see :mod:`evalkit.scoring`).
+        vfm_costs: indicator rows with unit costs (see :func:`evalkit.vfm.unit_costs`).
+        cost_trend: :func:`evalkit.vfm.unit_cost_trend`.
+        risks: :func:`evalkit.risk.scored_risks`.
+        frameworks: the loaded frameworks.
+        as_of: the date reviews are judged against (end of the assessment round).
+        min_respondents: fewer earns a low-evidence finding.
+        min_organisations: fewer earns a low-evidence finding.
+    """
+
+    partnerships: pd.DataFrame
+    dimensions: pd.DataFrame
+    vfm_costs: pd.DataFrame
+    cost_trend: pd.DataFrame
+    risks: pd.DataFrame
+    frameworks: Mapping[str, Framework]
+    as_of: pd.Timestamp
+    min_respondents: int = 3
+    min_organisations: int = 2
+
+
+def round_end(assessment_round: str) -> pd.Timestamp:
+    """End date of a round: "2024-25" → 31 March 2025; "2024" → 31 December 2024."""
+    match = re.fullmatch(r"\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*", assessment_round or "")
+    if match:
+        return pd.Timestamp(int(match.group(1)) + 1, 3, 31)
+    year = re.search(r"\d{4}", assessment_round or "")
+    if year:
+        return pd.Timestamp(int(year.group(0)), 12, 31)
+    return pd.Timestamp.today().normalize()
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _dim_label(row: pd.Series) -> str:
+    return f"{row['dimension_id']} {row['dimension_title']}"
+
+
+def _short(frameworks: Mapping[str, Framework], fid: str) -> str:
+    fw = frameworks.get(fid)
+    return fw.short_title if fw is not None and fw.short_title else fid
+
+
+# Governance and register rules -----------------------------------------------------
+
+
+def no_governing_document(ev: Evidence) -> list[Finding]:
+    """No governing document (terms of reference or agreement) is in place."""
+    rows = ev.partnerships[ev.partnerships["governing_document"].eq(False).fillna(False)]
+    return [
+        Finding(
+            r.partnership_id,
+            "no-governing-document",
+            Severity.HIGH,
+            "No governing document is in place, so roles, decisions and each partner's "
+            "contribution are not written down.",
+            {"governing_document": False},
+            action="Agree a governing document (terms of reference or partnership agreement) "
+            "with all partners.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def old_governing_document(ev: Evidence) -> list[Finding]:
+    """The governing document is older than ``OLD_DOCUMENT_YEARS`` years."""
+    limit = ev.as_of - pd.DateOffset(years=OLD_DOCUMENT_YEARS)
+    p = ev.partnerships
+    rows = p[p["governing_document"].eq(True).fillna(False) & (p["governing_document_date"] < limit)]
+    return [
+        Finding(
+            r.partnership_id,
+            "governing-document-old",
+            Severity.LOW,
+            f"The governing document dates from {r.governing_document_date:%d/%m/%Y}, more "
+            f"than {OLD_DOCUMENT_YEARS} years before {ev.as_of:%d/%m/%Y}.",
+            {"governing_document_date": f"{r.governing_document_date:%Y-%m-%d}"},
+            action="Review the governing document with partners and re-adopt or revise it.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def no_exit_arrangements(ev: Evidence) -> list[Finding]:
+    """Termination and exit arrangements are recorded as absent."""
+    rows = ev.partnerships[ev.partnerships["exit_arrangements"].eq(False).fillna(False)]
+    return [
+        Finding(
+            r.partnership_id,
+            "no-exit-arrangements",
+            Severity.MEDIUM,
+            "There are no written exit or termination arrangements: it is unclear what "
+            "happens to staff, assets and money if the partnership ends or the council "
+            "withdraws.",
+            {"exit_arrangements": False},
+            action="Agree exit arrangements, including how resources and liabilities are "
+            "shared out.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def review_overdue(ev: Evidence) -> list[Finding]:
+    """The next review date has passed, or no review has ever been recorded."""
+    out = []
+    for r in ev.partnerships.itertuples():
+        due = r.next_review_due
+        if pd.notna(due) and due < ev.as_of:
+            days = (ev.as_of - due).days
+            out.append(
+                Finding(
+                    r.partnership_id,
+                    "review-overdue",
+                    Severity.MEDIUM,
+                    f"The review due on {due:%d/%m/%Y} is {days} days overdue at "
+                    f"{ev.as_of:%d/%m/%Y}.",
+                    {"next_review_due": f"{due:%Y-%m-%d}", "days_overdue": days},
+                    action="Schedule the overdue review and report it to the committee.",
+                )
+            )
+        elif pd.isna(due) and pd.isna(r.last_review):
+            out.append(
+                Finding(
+                    r.partnership_id,
+                    "review-never-recorded",
+                    Severity.MEDIUM,
+                    "No review of this partnership has been recorded and none is scheduled.",
+                    {"last_review": None, "next_review_due": None},
+                    action="Set a review date and complete the fact-finding checklist.",
+                )
+            )
+    return out
+
+
+def toolkit_not_used(ev: Evidence) -> list[Finding]:
+    """The council's partnership toolkit was not used."""
+    rows = ev.partnerships[ev.partnerships["toolkit_used"].eq(False).fillna(False)]
+    return [
+        Finding(
+            r.partnership_id,
+            "toolkit-not-used",
+            Severity.LOW,
+            "The council's partnership toolkit was not used to set up or review this "
+            "partnership.",
+            {"toolkit_used": False},
+            action="Use the refreshed partnership toolkit at the next review.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def accountable_body(ev: Evidence) -> list[Finding]:
+    """The council is the accountable body: its exposure should be visible."""
+    rows = ev.partnerships[ev.partnerships["council_role"] == "accountable body"]
+    return [
+        Finding(
+            r.partnership_id,
+            "council-accountable-body",
+            Severity.INFO,
+            "The council is the accountable body, so it answers for the partnership's "
+            "money and decisions.",
+            {"council_role": "accountable body", "total_budget_gbp": _num(r.total_budget_gbp)},
+            action="Confirm the assurance framework and the council's liabilities are "
+            "reviewed each year.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+# Score rules -----------------------------------------------------------------------
+
+
+def partners_diverge(ev: Evidence) -> list[Finding]:
+    """Organisations sit on opposite sides of the agree line on a dimension."""
+    d = ev.dimensions
+    if "diverged" not in d:
+        return []
+    rows = d[d["diverged"].eq(True)]
+    return [
+        Finding(
+            r["partnership_id"],
+            "partners-diverge",
+            Severity.MEDIUM,
+            f"Partners disagree on {_dim_label(r)} ({_short(ev.frameworks, r['framework_id'])}):"
+            f" organisation scores run from {_fmt(r['min_org'])} to {_fmt(r['max_org'])}, on "
+            f"both sides of the agree line ({_fmt(r['agree_line'])}).",
+            {
+                "min": round(float(r["min_org"]), 2),
+                "max": round(float(r["max_org"]), 2),
+                "range": round(float(r["range"]), 2),
+                "organisations": int(r["n_organisations"]),
+            },
+            framework_id=r["framework_id"],
+            dimension_id=r["dimension_id"],
+            action="Discuss this principle at the partnership board: why do partners see it "
+            "differently, and does it matter?",
+        )
+        for _, r in rows.iterrows()
+    ]
+
+
+def council_view_differs(ev: Evidence) -> list[Finding]:
+    """The council's score differs from the other organisations' mean by a scale point."""
+    d = ev.dimensions
+    if "council_gap" not in d:
+        return []
+    rows = d[d["council_gap"].abs() >= GAP_THRESHOLD]
+    out = []
+    for _, r in rows.iterrows():
+        kinder = "more positive" if r["council_gap"] > 0 else "less positive"
+        out.append(
+            Finding(
+                r["partnership_id"],
+                "council-view-differs",
+                Severity.LOW,
+                f"On {_dim_label(r)} the council is {kinder} than its partners: "
+                f"{_fmt(r['council_score'])} against {_fmt(r['others_score'])}.",
+                {
+                    "council": round(float(r["council_score"]), 2),
+                    "others": round(float(r["others_score"]), 2),
+                    "gap": round(float(r["council_gap"]), 2),
+                },
+                framework_id=r["framework_id"],
+                dimension_id=r["dimension_id"],
+                action="Check the council's own view against its partners' before relying on it.",
+            )
+        )
+    return out
+
+
+def weak_dimension(ev: Evidence) -> list[Finding]:
+    """A dimension in a published red band, below the agree line, or under a third of its scale."""
+    d = ev.dimensions
+    if d.empty:
+        return []
+    red = d.get("rag", pd.Series(pd.NA, index=d.index)).eq("red").fillna(False)
+    below_line = (d["score"] < d.get("agree_line", pd.Series(float("nan"), index=d.index)))
+    low_pct = (d["mode"] == "checklist") & (d["score_pct"] < WEAK_PCT)
+    rows = d[red | below_line.fillna(False) | low_pct.fillna(False)]
+    out = []
+    for _, r in rows.iterrows():
+        why = (
+            f"in the '{r['band']}' band" if pd.notna(r.get("band")) else
+            f"{_fmt(r['score'])} on a {r['scale_min']:g}–{r['scale_max']:g} scale"
+        )
+        out.append(
+            Finding(
+                r["partnership_id"],
+                "weak-dimension",
+                Severity.MEDIUM,
+                f"{_dim_label(r)} ({_short(ev.frameworks, r['framework_id'])}) is weak: {why}.",
+                {"score": round(float(r["score"]), 2), "score_pct": round(float(r["score_pct"]))},
+                framework_id=r["framework_id"],
+                dimension_id=r["dimension_id"],
+                action="Agree an improvement action for this area with partners.",
+            )
+        )
+    return out
+
+
+def low_response(ev: Evidence) -> list[Finding]:
+    """Too few respondents or organisations answered a survey framework."""
+    d = ev.dimensions
+    if "n_respondents" not in d:
+        return []
+    survey = d[d["mode"] == "survey"]
+    per_fw = survey.groupby(["partnership_id", "framework_id"], observed=True).agg(
+        respondents=("n_respondents", "max"), organisations=("n_organisations", "max")
+    )
+    low = per_fw[
+        (per_fw["respondents"] < ev.min_respondents)
+        | (per_fw["organisations"] < ev.min_organisations)
+    ]
+    return [
+        Finding(
+            pid,
+            "low-response",
+            Severity.LOW,
+            f"Only {int(r.respondents)} respondent(s) from {int(r.organisations)} "
+            f"organisation(s) answered {_short(ev.frameworks, fid)}; treat its scores with "
+            "caution.",
+            {"respondents": int(r.respondents), "organisations": int(r.organisations)},
+            framework_id=fid,
+            action="Ask every partner organisation to complete the assessment.",
+        )
+        for (pid, fid), r in low.iterrows()
+    ]
+
+
+def many_missing(ev: Evidence) -> list[Finding]:
+    """Many answers were 'don't know', 'n/a' or blank."""
+    d = ev.dimensions
+    if d.empty:
+        return []
+    per_fw = d.groupby(["partnership_id", "framework_id"], observed=True)["missing_rate"].mean()
+    rows = per_fw[per_fw > MISSING_THRESHOLD]
+    return [
+        Finding(
+            pid,
+            "many-missing-answers",
+            Severity.LOW,
+            f"{rate:.0%} of answers to {_short(ev.frameworks, fid)} were missing, don't know "
+            "or not applicable.",
+            {"missing_rate": round(float(rate), 3)},
+            framework_id=fid,
+            action="Find out why respondents could not answer; brief them before the next round.",
+        )
+        for (pid, fid), rate in rows.items()
+    ]
+
+
+def evidence_missing(ev: Evidence) -> list[Finding]:
+    """Checklist ratings that need evidence have none."""
+    d = ev.dimensions
+    if "n_no_evidence" not in d:
+        return []
+    needs = [fid for fid, fw in ev.frameworks.items() if fw.evidence_required]
+    rows = d[d["framework_id"].isin(needs) & (d["n_no_evidence"].fillna(0) > 0)]
+    per_fw = rows.groupby(["partnership_id", "framework_id"], observed=True)["n_no_evidence"].sum()
+    return [
+        Finding(
+            pid,
+            "evidence-missing",
+            Severity.MEDIUM,
+            f"{int(n)} rating(s) in {_short(ev.frameworks, fid)} have no evidence reference, "
+            "so they cannot be checked.",
+            {"items_without_evidence": int(n)},
+            framework_id=fid,
+            action="Record the document, minute or link behind each rating.",
+        )
+        for (pid, fid), n in per_fw.items()
+    ]
+
+
+# Value-for-money and risk rules ----------------------------------------------------
+
+
+def _latest(costs: pd.DataFrame) -> pd.DataFrame:
+    if costs.empty:
+        return costs
+    latest = costs.groupby(["partnership_id", "indicator_id"], observed=True)["period"].transform(
+        "max"
+    )
+    return costs[costs["period"] == latest]
+
+
+def outcome_wrong_way(ev: Evidence) -> list[Finding]:
+    """An outcome moved away from the good direction since its baseline."""
+    latest = _latest(ev.vfm_costs)
+    rows = latest[(latest["kind"] == "outcome") & (latest["moved"] == "worse")]
+    return [
+        Finding(
+            r.partnership_id,
+            "outcome-wrong-way",
+            Severity.MEDIUM,
+            f"'{r.name}' moved the wrong way: {r.actual:,.0f} {r.unit} in {r.period} against a "
+            f"baseline of {r.baseline:,.0f} ({'lower' if r.good_direction == 'down' else 'higher'}"
+            " is better).",
+            {"baseline": r.baseline, "actual": r.actual, "period": r.period},
+            action="Ask the partnership to explain the trend and what it will change.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def target_missed(ev: Evidence) -> list[Finding]:
+    """The latest value missed its target."""
+    latest = _latest(ev.vfm_costs)
+    rows = latest[latest["target_met"].eq(False)]
+    return [
+        Finding(
+            r.partnership_id,
+            "target-missed",
+            Severity.LOW,
+            f"'{r.name}' missed its {r.period} target: {r.actual:,.0f} against {r.target:,.0f} "
+            f"{r.unit}.",
+            {"target": r.target, "actual": r.actual, "period": r.period},
+            action="Review whether the target is realistic and what would close the gap.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def unit_cost_rising(ev: Evidence) -> list[Finding]:
+    """Cost per output rose by more than ``UNIT_COST_RISE_PCT`` between periods."""
+    rows = ev.cost_trend[ev.cost_trend["change_pct"] > UNIT_COST_RISE_PCT]
+    return [
+        Finding(
+            r.partnership_id,
+            "unit-cost-rising",
+            Severity.MEDIUM,
+            f"Cost per '{r.name}' rose {r.change_pct:.0f}% from £{r.previous_cost:,.0f} "
+            f"({r.previous_period}) to £{r.latest_cost:,.0f} ({r.latest_period}).",
+            {
+                "previous": round(float(r.previous_cost), 2),
+                "latest": round(float(r.latest_cost), 2),
+                "change_pct": round(float(r.change_pct), 1),
+            },
+            action="Examine why each output costs more and whether inputs can be reduced.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def high_risk(ev: Evidence) -> list[Finding]:
+    """A risk scores 15 or more on the 5 × 5 matrix."""
+    rows = ev.risks[ev.risks["rating"] == "high"]
+    return [
+        Finding(
+            r.partnership_id,
+            "high-risk",
+            Severity.HIGH,
+            f"Risk {r.risk_id} scores {int(r.score)} (likelihood {int(r.likelihood)} × impact "
+            f"{int(r.impact)}): {r.description}.",
+            {"risk_id": r.risk_id, "score": int(r.score)},
+            action="Confirm the mitigation and its owner; report progress to the committee.",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+RULES: tuple[Callable[[Evidence], list[Finding]], ...] = (
+    no_governing_document,
+    old_governing_document,
+    no_exit_arrangements,
+    review_overdue,
+    toolkit_not_used,
+    accountable_body,
+    partners_diverge,
+    council_view_differs,
+    weak_dimension,
+    low_response,
+    many_missing,
+    evidence_missing,
+    outcome_wrong_way,
+    target_missed,
+    unit_cost_rising,
+    high_risk,
+)
+
+
+def run_rules(ev: Evidence) -> list[Finding]:
+    """Run every rule; findings for partnerships outside the register are dropped."""
+    known = set(ev.partnerships["partnership_id"])
+    findings = [f for rule in RULES for f in rule(ev)]
+    return [f for f in findings if f.partnership_id in known]
+
+
+def action_list(findings: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
+    """One action per finding (information-only findings excluded), owner and timescale."""
+    if findings.empty:
+        return pd.DataFrame(
+            columns=["partnership_id", "priority", "action", "finding", "owner", "timescale"]
+        )
+    acts = findings[findings["severity"] != Severity.INFO.value].copy()
+    owners = partnerships.set_index("partnership_id")["lead_officer"]
+    acts["owner"] = acts["partnership_id"].map(owners)
+    acts["timescale"] = acts["severity"].map({s.value: t for s, t in TIMESCALES.items()})
+    acts = acts.rename(columns={"severity": "priority", "code": "finding"})
+    return acts[["partnership_id", "priority", "action", "finding", "owner", "timescale"]]

@@ -1,0 +1,374 @@
+"""Scoring: pure functions over DataFrames, for a whole portfolio at once.
+
+Rules (each also stated in ``docs/scoring.md``):
+
+* Answers are coded with the framework's scale. ``don't know``, ``n/a`` and blanks are
+  missing, never zero. Reverse-scored items are flipped (``min + max - value``).
+* Survey frameworks keep each organisation's view apart. An organisation's item score
+  is the mean of its respondents' answers; its dimension score is the mean of its item
+  scores. The partnership's dimension score is the mean of the organisations' dimension
+  scores, so every organisation counts once however many of its staff answered.
+* Spread is reported across organisations: minimum, maximum, range and standard
+  deviation (population form, ``ddof=0``). Organisations *diverge* on a dimension when
+  at least one scores below the scale's agree line and another above it. The council's
+  gap is its score minus the mean of the other organisations' scores.
+* With ``lower_on_disagreement`` a diverging dimension takes the lowest organisation
+  score instead of the mean (the "Lisbon" rule).
+* Checklist frameworks hold one agreed rating per item; a dimension score is the mean
+  of its rated items.
+* Bands apply only where the framework defines them; totals only where it allows them,
+  and a total is banded only when every item was answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from evalkit.disclosure import suppress_small
+
+if TYPE_CHECKING:
+    from evalkit.framework import Framework
+
+KEYS = ["round", "partnership_id", "framework_id"]
+DIM_KEYS = [*KEYS, "dimension_id"]
+
+
+def normalise_tokens(values: pd.Series) -> pd.Series:
+    """Vectorised form of the scale token rule: trim, lower-case, collapse spaces."""
+    text = values.astype("string").str.replace("’", "'", regex=False).str.strip().str.lower()
+    return text.str.replace(r"\s+", " ", regex=True)
+
+
+def code_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    """Every accepted answer token per framework with its numeric value (NaN = missing)."""
+    rows = []
+    for fid, fw in frameworks.items():
+        scale = fw.scale_def
+        for tok, value in scale.code_map().items():
+            rows.append((fid, tok, float(value)))
+        for tok in scale.missing_tokens():
+            rows.append((fid, tok, np.nan))
+    return pd.DataFrame(rows, columns=["framework_id", "token", "value"]).drop_duplicates(
+        ["framework_id", "token"]
+    )
+
+
+def item_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    """framework_id, item_id, dimension_id, reverse, scale_min, scale_max, agree_line."""
+    frames = []
+    for fid, fw in frameworks.items():
+        items = fw.items_frame()[["item_id", "dimension_id", "reverse"]].copy()
+        items["framework_id"] = fid
+        items["scale_min"] = float(fw.scale_def.min)
+        items["scale_max"] = float(fw.scale_def.max)
+        items["agree_line"] = (
+            np.nan if fw.scale_def.agree_line is None else float(fw.scale_def.agree_line)
+        )
+        frames.append(items)
+    return pd.concat(frames, ignore_index=True)
+
+
+def code_answers(
+    frame: pd.DataFrame, value_column: str, frameworks: Mapping[str, Framework]
+) -> pd.DataFrame:
+    """Add ``dimension_id``, numeric ``value`` (reverse-scored where needed) and ``missing``.
+
+    Rows for frameworks not in ``frameworks`` are dropped.
+    """
+    out = frame[frame["framework_id"].isin(list(frameworks))].copy()
+    out["framework_id"] = out["framework_id"].astype(str)
+    out["item_id"] = out["item_id"].astype(str)
+    out["token"] = normalise_tokens(out[value_column]).fillna("")
+    out = out.merge(code_table(frameworks), on=["framework_id", "token"], how="left")
+    out = out.merge(item_table(frameworks), on=["framework_id", "item_id"], how="inner")
+    flip = out["reverse"].astype(bool)
+    out.loc[flip, "value"] = out.loc[flip, "scale_min"] + out.loc[flip, "scale_max"] - out.loc[
+        flip, "value"
+    ]
+    out["missing"] = out["value"].isna()
+    return out.drop(columns=["token"])
+
+
+def _std0(values: pd.Series) -> float:
+    return float(np.std(values.dropna().to_numpy(), ddof=0)) if values.notna().any() else np.nan
+
+
+@dataclass
+class Scores:
+    """Every score table for a set of partnerships.
+
+    Attributes:
+        items: one row per partnership × framework × item (consensus, spread, counts).
+        organisations: one row per partnership × framework × dimension × organisation
+            (survey frameworks only).
+        dimensions: one row per partnership × framework × dimension.
+        frameworks: one row per partnership × framework (totals where allowed).
+        sectors: dimension scores by sector of organisation, small groups suppressed.
+    """
+
+    items: pd.DataFrame
+    organisations: pd.DataFrame
+    dimensions: pd.DataFrame
+    frameworks: pd.DataFrame
+    sectors: pd.DataFrame
+
+
+def score_survey(
+    coded: pd.DataFrame,
+    council_id: str | None,
+    lower_on_disagreement: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Score survey answers (already coded); return (items, organisations, dimensions)."""
+    org_item = (
+        coded.groupby([*DIM_KEYS, "item_id", "organisation_id"], observed=True)
+        .agg(value=("value", "mean"), answers=("value", "count"), rows=("value", "size"))
+        .reset_index()
+    )
+    items = (
+        org_item.groupby([*DIM_KEYS, "item_id"], observed=True)
+        .agg(
+            score=("value", "mean"),
+            min_org=("value", "min"),
+            max_org=("value", "max"),
+            n_organisations=("value", "count"),
+            n_answers=("answers", "sum"),
+            n_rows=("rows", "sum"),
+        )
+        .reset_index()
+    )
+    items["n_missing"] = items["n_rows"] - items["n_answers"]
+    items = items.drop(columns="n_rows")
+
+    orgs = (
+        org_item.groupby([*DIM_KEYS, "organisation_id"], observed=True)
+        .agg(score=("value", "mean"), n_items=("value", "count"))
+        .reset_index()
+    )
+    respondents = (
+        coded[~coded["missing"]]
+        .groupby([*DIM_KEYS, "organisation_id"], observed=True)["respondent_id"]
+        .nunique()
+        .rename("n_respondents")
+        .reset_index()
+    )
+    orgs = orgs.merge(respondents, on=[*DIM_KEYS, "organisation_id"], how="left")
+    orgs["n_respondents"] = orgs["n_respondents"].fillna(0).astype(int)
+
+    answered = orgs.dropna(subset=["score"])
+    dims = (
+        answered.groupby(DIM_KEYS, observed=True)["score"]
+        .agg(mean="mean", min_org="min", max_org="max", sd=_std0, n_organisations="count")
+        .reset_index()
+    )
+    counts = (
+        coded.groupby(DIM_KEYS, observed=True)
+        .agg(n_rows=("value", "size"), n_missing=("missing", "sum"))
+        .reset_index()
+    )
+    people = (
+        coded[~coded["missing"]]
+        .groupby(DIM_KEYS, observed=True)["respondent_id"]
+        .nunique()
+        .rename("n_respondents")
+        .reset_index()
+    )
+    dims = counts.merge(dims, on=DIM_KEYS, how="left").merge(people, on=DIM_KEYS, how="left")
+    dims["n_respondents"] = dims["n_respondents"].fillna(0).astype(int)
+    dims["n_organisations"] = dims["n_organisations"].fillna(0).astype(int)
+    dims["missing_rate"] = dims["n_missing"] / dims["n_rows"]
+    dims["range"] = dims["max_org"] - dims["min_org"]
+    lines = coded.groupby(KEYS, observed=True)["agree_line"].first().reset_index()
+    dims = dims.merge(lines, on=KEYS, how="left")
+    dims["diverged"] = (dims["min_org"] < dims["agree_line"]) & (
+        dims["max_org"] > dims["agree_line"]
+    )
+    dims = _council_gap(dims, orgs, council_id)
+    dims["score"] = dims["mean"]
+    dims["rule"] = "mean of organisations"
+    if lower_on_disagreement:
+        lower = dims["diverged"]
+        dims.loc[lower, "score"] = dims.loc[lower, "min_org"]
+        dims.loc[lower, "rule"] = "lowest organisation (partners disagree)"
+    return items, orgs, dims.drop(columns=["n_rows"])
+
+
+def _council_gap(dims: pd.DataFrame, orgs: pd.DataFrame, council_id: str | None) -> pd.DataFrame:
+    if council_id is None:
+        dims["council_score"] = np.nan
+        dims["others_score"] = np.nan
+    else:
+        is_council = orgs["organisation_id"] == council_id
+        council = orgs[is_council].groupby(DIM_KEYS)["score"].mean().rename("council_score")
+        others = orgs[~is_council].groupby(DIM_KEYS)["score"].mean().rename("others_score")
+        dims = dims.merge(council.reset_index(), on=DIM_KEYS, how="left")
+        dims = dims.merge(others.reset_index(), on=DIM_KEYS, how="left")
+    dims["council_gap"] = dims["council_score"] - dims["others_score"]
+    return dims
+
+
+def score_checklist(coded: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score checklist ratings (already coded); return (items, dimensions)."""
+    coded = coded.copy()
+    has_evidence = coded.get("evidence_ref", pd.Series(pd.NA, index=coded.index)).notna()
+    coded["no_evidence"] = ~coded["missing"] & ~has_evidence
+    items = coded[[*DIM_KEYS, "item_id", "value", "missing", "no_evidence"]].rename(
+        columns={"value": "score"}
+    )
+    items["n_answers"] = (~items["missing"]).astype(int)
+    items["n_missing"] = items["missing"].astype(int)
+    items = items.drop(columns="missing")
+    dims = (
+        coded.groupby(DIM_KEYS, observed=True)
+        .agg(
+            score=("value", "mean"),
+            min_item=("value", "min"),
+            n_items=("value", "size"),
+            n_missing=("missing", "sum"),
+            n_no_evidence=("no_evidence", "sum"),
+        )
+        .reset_index()
+    )
+    dims["missing_rate"] = dims["n_missing"] / dims["n_items"]
+    dims["rule"] = "mean of items"
+    return items, dims
+
+
+def _apply_bands(frame: pd.DataFrame, frameworks: Mapping[str, Framework], level: str, column: str):
+    frame["band"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame["rag"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for fid, fw in frameworks.items():
+        if not fw.bands or fw.bands_level != level:
+            continue
+        rows = frame["framework_id"] == fid
+        for index in frame.index[rows]:
+            value = frame.at[index, column]
+            band = fw.band_for(float(value), level) if pd.notna(value) else None
+            if band is not None:
+                frame.at[index, "band"] = band.label
+                frame.at[index, "rag"] = band.rag
+    return frame
+
+
+def _framework_totals(
+    items: pd.DataFrame, frameworks: Mapping[str, Framework], expected_items: pd.DataFrame
+) -> pd.DataFrame:
+    rows = []
+    answered = items.dropna(subset=["score"])
+    grouped = answered.groupby(KEYS, observed=True)["score"]
+    sums = grouped.sum()
+    means = grouped.mean()
+    counts = grouped.count()
+    for key in sums.index.union(items.set_index(KEYS).index.unique()):
+        fid = key[2]
+        fw = frameworks[fid]
+        n_expected = int(expected_items.loc[fid]) if fid in expected_items.index else 0
+        n_answered = int(counts.get(key, 0))
+        total = np.nan
+        if fw.scoring.totals_allowed and fw.scoring.total != "none":
+            total = sums.get(key, np.nan) if fw.scoring.total == "sum" else means.get(key, np.nan)
+        rows.append(
+            (*key, total, n_answered, n_expected, n_answered == n_expected, fw.scoring.total)
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[*KEYS, "total", "items_answered", "items_expected", "complete", "total_rule"],
+    )
+    out = _apply_bands(out, frameworks, "total", "total")
+    incomplete = ~out["complete"]
+    out.loc[incomplete, ["band", "rag"]] = pd.NA
+    return out
+
+
+def score_all(
+    responses: pd.DataFrame,
+    checklist: pd.DataFrame,
+    organisations: pd.DataFrame,
+    frameworks: Mapping[str, Framework],
+    *,
+    lower_on_disagreement: bool = False,
+    min_cell_size: int = 3,
+) -> Scores:
+    """Score every partnership against every framework it has answers for."""
+    council = organisations.loc[organisations["is_council"].fillna(False).astype(bool)]
+    council_id = str(council["organisation_id"].iloc[0]) if len(council) else None
+    survey_fw = {k: v for k, v in frameworks.items() if v.mode == "survey"}
+    check_fw = {k: v for k, v in frameworks.items() if v.mode == "checklist"}
+
+    coded_s = code_answers(responses, "response", survey_fw) if survey_fw else None
+    coded_c = code_answers(checklist, "status", check_fw) if check_fw else None
+    item_frames, dim_frames, org_frames = [], [], []
+    if coded_s is not None and len(coded_s):
+        s_items, s_orgs, s_dims = score_survey(coded_s, council_id, lower_on_disagreement)
+        item_frames.append(s_items)
+        dim_frames.append(s_dims)
+        org_frames.append(s_orgs)
+    if coded_c is not None and len(coded_c):
+        c_items, c_dims = score_checklist(coded_c)
+        item_frames.append(c_items)
+        dim_frames.append(c_dims)
+    items = _concat(item_frames)
+    dims = _concat(dim_frames)
+    orgs = _concat(org_frames)
+    if len(dims):
+        dims = _decorate_dimensions(dims, frameworks)
+    expected = (
+        item_table(frameworks).groupby("framework_id").size() if frameworks else pd.Series()
+    )
+    totals = _framework_totals(items, frameworks, expected) if len(items) else pd.DataFrame()
+    sectors = (
+        sector_breakdown(coded_s, organisations, min_cell_size)
+        if coded_s is not None and len(coded_s)
+        else pd.DataFrame()
+    )
+    return Scores(items, orgs, dims, totals, sectors)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame()
+
+
+def _decorate_dimensions(dims: pd.DataFrame, frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    meta = []
+    for fid, fw in frameworks.items():
+        for dim in fw.dimensions:
+            meta.append(
+                (fid, dim.id, dim.title, fw.scale_def.min, fw.scale_def.max, fw.mode)
+            )
+    info = pd.DataFrame(
+        meta,
+        columns=["framework_id", "dimension_id", "dimension_title", "scale_min", "scale_max",
+                 "mode"],
+    )
+    dims = dims.merge(info, on=["framework_id", "dimension_id"], how="left")
+    span = dims["scale_max"] - dims["scale_min"]
+    dims["score_pct"] = (dims["score"] - dims["scale_min"]) / span * 100
+    dims = _apply_bands(dims, frameworks, "dimension", "score")
+    order = {(fid, d.id): i for fid, fw in frameworks.items() for i, d in enumerate(fw.dimensions)}
+    dims["_order"] = [order.get((f, d), 0) for f, d in zip(dims["framework_id"],
+                                                          dims["dimension_id"], strict=True)]
+    dims = dims.sort_values(["round", "partnership_id", "framework_id", "_order"])
+    return dims.drop(columns="_order").reset_index(drop=True)
+
+
+def sector_breakdown(
+    coded: pd.DataFrame, organisations: pd.DataFrame, min_cell_size: int
+) -> pd.DataFrame:
+    """Dimension scores by sector, with groups of fewer than ``min_cell_size`` respondents hidden.
+
+    A breakdown by any group other than organisation could point at individuals, so
+    small groups are suppressed and say so.
+    """
+    sectors = organisations[["organisation_id", "sector"]].astype({"sector": "string"})
+    frame = coded[~coded["missing"]].merge(sectors, on="organisation_id", how="left")
+    grouped = (
+        frame.groupby([*DIM_KEYS, "sector"], observed=True)
+        .agg(score=("value", "mean"), n_respondents=("respondent_id", "nunique"))
+        .reset_index()
+    )
+    return suppress_small(grouped, "n_respondents", min_cell_size, ["score"])

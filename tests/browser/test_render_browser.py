@@ -1,0 +1,104 @@
+"""evalkit's rendered pages in a real browser: offline, self-contained, no axe violations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from evalkit import charts
+from evalkit.render import (
+    callout_html,
+    figure_html,
+    notebook_to_html,
+    render_index,
+    table_html,
+    write_html,
+)
+
+pytestmark = pytest.mark.browser
+
+NOTICE = "INVENTED SAMPLE DATA — this is not a real council's assessment."
+
+
+def _html_output(fragment: str):
+    return new_output("display_data", data={"text/html": fragment, "text/plain": "<HTML>"})
+
+
+def _sample_page(tmp_path: Path) -> Path:
+    scores = pd.DataFrame(
+        {
+            "dimension_title": ["P1 Shared purpose", "P2 Trust"] * 3,
+            "organisation_name": ["County", "County", "District", "District", "NHS", "NHS"],
+            "score": [3.0, 2.0, 2.5, 1.5, 3.5, 2.5],
+        }
+    )
+    chart = charts.profile_chart(scores, scale_min=1, scale_max=4, agree_line=2.5, title="Profile")
+    table = table_html(scores, caption="Scores by organisation", formats={"score": "{:.1f}"})
+    nb = new_notebook()
+    nb.cells = [
+        new_markdown_cell("# Harbour Partnership\n\nWhat this pack shows.\n\n## Scores"),
+        new_code_cell("show(chart)", outputs=[_html_output(figure_html(chart, figure_id="fig-1"))]),
+        new_code_cell("show(table)", outputs=[_html_output(table)]),
+        new_markdown_cell("## Caveats\n\nSee the [guidance](#content)."),
+        new_code_cell(
+            "note()", outputs=[_html_output(callout_html("Few answers.", kind="warning"))]
+        ),
+    ]
+    page = notebook_to_html(
+        nb,
+        title="Harbour Partnership: evidence pack",
+        running_header="Harbour Partnership",
+        notice=NOTICE,
+    )
+    return write_html(page, tmp_path / "pack.html")
+
+
+def test_pack_page_is_offline_clean_and_passes_axe(
+    tmp_path, open_offline, run_axe, describe_violations
+):
+    path = _sample_page(tmp_path)
+
+    # Under the page's own Content-Security-Policy: nothing blocked, nothing fetched.
+    page, errors, failed, external = open_offline(path, bypass_csp=False)
+    assert errors == []
+    assert failed == []
+    assert external == []
+    assert page.locator("h1").count() == 1
+    assert page.locator("img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    page, errors, failed, external = open_offline(path)
+    violations = run_axe(page)
+    assert violations == [], "axe violations:\n" + describe_violations(violations)
+    assert errors == [] and failed == [] and external == []
+
+
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(tmp_path, open_offline):
+    page, *_ = open_offline(_sample_page(tmp_path))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    box = page.locator(".skip-link").bounding_box()
+    assert box is not None and box["y"] >= 0, "skip link must be visible when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+
+def test_index_page_passes_axe(tmp_path, open_offline, run_axe, describe_violations):
+    packs = [
+        {"id": "P001", "name": "Harbour Partnership", "tier": 1, "status": "built",
+         "html": "P001/pack.html", "pdf": "P001/pack.pdf", "error": None},
+        {"id": "P002", "name": "Moor Trust", "tier": 2, "status": "failed",
+         "html": None, "pdf": None, "error": "cell 4 raised KeyError"},
+    ]  # fmt: skip
+    page_html = render_index(
+        packs, title="Partnership evidence packs", notice=NOTICE,
+        overview_href="overview/overview.html", generated="2026-11-25 10:00",
+    )  # fmt: skip
+    path = write_html(page_html, tmp_path / "index.html")
+    page, errors, failed, external = open_offline(path)
+    violations = run_axe(page)
+    assert violations == [], "axe violations:\n" + describe_violations(violations)
+    assert errors == [] and failed == [] and external == []

@@ -1,0 +1,27 @@
+"""Generated reference pages must match what the code generates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalkit.docs import rendered_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", sorted(rendered_pages()))
+def test_generated_doc_is_current(name):
+    committed = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    assert committed == rendered_pages()[name], f"docs/{name} is stale: run `make docs`"
+
+
+def test_data_contract_lists_every_column():
+    from evalkit.contract import TABLES
+
+    text = rendered_pages()["data-contract.md"]
+    for spec in TABLES:
+        assert f"## `{spec.name}`" in text
+        for col in spec.columns:
+            assert f"| `{col.name}` |" in text

@@ -1,0 +1,72 @@
+"""Every normalisation rule, one readable case per row."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from evalkit.contract import table
+from evalkit.normalise import header_key, normalise_column
+
+P = table("partnerships")
+O = table("organisations")
+I = table("indicators")
+S = table("swot")
+
+CASES = [
+    # (id, spec, raw, expected)
+    ("bool-Yes", P.column("in_scope"), "Yes", True),
+    ("bool-y", P.column("in_scope"), " y ", True),
+    ("bool-TRUE", P.column("in_scope"), "TRUE", True),
+    ("bool-x", P.column("in_scope"), "x", True),
+    ("bool-1", P.column("in_scope"), "1", True),
+    ("bool-No", P.column("in_scope"), "No", False),
+    ("bool-false", P.column("in_scope"), "false", False),
+    ("bool-excel-true", P.column("in_scope"), True, True),
+    ("bool-blank", P.column("in_scope"), "  ", None),
+    ("bool-unreadable-kept", P.column("in_scope"), "maybe", "maybe"),
+    ("date-uk", P.column("last_review"), "05/04/2023", pd.Timestamp(2023, 4, 5)),
+    ("date-iso", P.column("last_review"), "2023-04-05", pd.Timestamp(2023, 4, 5)),
+    ("date-excel-cell", P.column("last_review"), dt.datetime(2023, 4, 5), pd.Timestamp(2023, 4, 5)),
+    ("date-two-digit-year", P.column("last_review"), "05/04/23", pd.Timestamp(2023, 4, 5)),
+    ("date-long", P.column("last_review"), "5 April 2023", pd.Timestamp(2023, 4, 5)),
+    ("date-impossible-kept", P.column("last_review"), "31/02/2023", "31/02/2023"),
+    ("money-pound-commas", P.column("council_cash_gbp"), "£1,250,000", 1250000.0),
+    ("money-spaces", P.column("council_cash_gbp"), " £ 2 500 ", 2500.0),
+    ("money-excel-number", P.column("council_cash_gbp"), 1250.5, 1250.5),
+    ("money-brackets-negative", P.column("council_cash_gbp"), "(500)", -500.0),
+    ("money-text-kept", P.column("council_cash_gbp"), "TBC", "TBC"),
+    ("enum-case-and-space", P.column("tier"), "  Strategic ", "strategic"),
+    ("enum-alias-mou", P.column("legal_form"), "MoU", "memorandum of understanding"),
+    ("enum-alias-s75", P.column("legal_form"), "Section 75 agreement", "s75 NHS Act 2006 agreement"),
+    ("enum-canonical-case", O.column("sector"), "vcse", "VCSE"),
+    ("enum-unknown-kept", P.column("legal_form"), "joint committe", "joint committe"),
+    ("direction-alias", I.column("good_direction"), "Lower is better", "down"),
+    ("swot-plural", S.column("category"), "Threats", "threat"),
+    ("slug-lowered", P.column("partnership_id"), " CSP ", "csp"),
+    ("slug-bad-kept", P.column("partnership_id"), "Community Safety", "Community Safety"),
+    ("text-collapses-spaces", P.column("name"), "  Armed   Forces Hub ", "Armed Forces Hub"),
+    ("integer-from-float", table("risks").column("likelihood"), 3.0, 3),
+    ("integer-fraction-kept", table("risks").column("likelihood"), "3.5", 3.5),
+    ("list-trimmed", P.column("corporate_priorities"), " a ;b;; c ", "a; b; c"),
+]
+
+
+@pytest.mark.parametrize(("spec", "raw", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_normalise(spec, raw, expected):
+    result = normalise_column(pd.Series([raw], dtype=object), spec).iloc[0]
+    assert result == expected
+    assert type(result) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Partnership ID", "partnership_id"),
+        ("Council cash (£)", "council_cash_gbp"),
+        ("  in-scope ", "in_scope"),
+        ("Officer days per year", "officer_days_per_year"),
+    ],
+)
+def test_header_key(header, key):
+    assert header_key(header) == key
