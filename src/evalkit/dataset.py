@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -110,8 +111,14 @@ def _typed_read(path: Path, spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
-def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
-    """Read every processed table with its contract types (empty frames when absent).
+def load_tables(
+    processed_dir: Path, names: Iterable[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Read processed tables with their contract types (empty frames when absent).
+
+    Args:
+        processed_dir: the prepared folder.
+        names: only these tables (default: all).
 
     Raises:
         InputFileError: the folder has not been prepared (no ``dataset.json``).
@@ -121,7 +128,10 @@ def load_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
             f"{processed_dir}: no prepared data found; run `evalkit prepare` first"
         )
     tables: dict[str, pd.DataFrame] = {}
+    wanted = set(names) if names is not None else None
     for spec in TABLES:
+        if wanted is not None and spec.name not in wanted:
+            continue
         path = processed_dir / f"{spec.name}.csv"
         if path.exists():
             tables[spec.name] = _typed_read(path, spec)

@@ -183,12 +183,18 @@ def run_scoring(
     return results.summary() + f" Written to {settings.scores_dir}."
 
 
-def load_results(scores_dir: Path) -> dict[str, pd.DataFrame]:
-    """Read the written score tables back (for notebooks)."""
+def load_results(scores_dir: Path, partnership_id: str | None = None) -> dict[str, pd.DataFrame]:
+    """Read the written score tables back (for notebooks), optionally for one partnership."""
     out: dict[str, pd.DataFrame] = {}
     for name in SCORE_FILES:
         path = scores_dir / f"{name}.csv"
-        out[name] = pd.read_csv(path) if path.exists() and path.stat().st_size > 1 else (
-            pd.DataFrame()
-        )
+        try:
+            frame = pd.read_csv(path, dtype={"round": str, "period": str, "year": str})
+        except (FileNotFoundError, pd.errors.EmptyDataError):
+            frame = pd.DataFrame()
+        if partnership_id is not None and "partnership_id" in frame:
+            frame = frame[frame["partnership_id"] == partnership_id].reset_index(drop=True)
+        if "evidence" in frame:
+            frame["evidence"] = frame["evidence"].map(json.loads)
+        out[name] = frame
     return out

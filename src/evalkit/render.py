@@ -1,0 +1,598 @@
+"""The HTML and PDF layer: accessible, self-contained pages and tagged A4 PDFs.
+
+Building blocks used inside the pack notebooks:
+
+* :func:`figure_html` turns a :class:`evalkit.charts.Chart` into a ``<figure>`` with an
+  inline PNG, its alt text and a caption.
+* :func:`table_html` turns a DataFrame into a real ``<table>`` with a caption and
+  scoped header cells.
+* :func:`callout_html` makes a labelled note, warning or invented-data box.
+
+After papermill has run a notebook, :func:`notebook_to_html` exports its outputs (no
+code) with nbconvert's ``basic`` template, checks and repairs them (one ``<h1>``, no
+skipped heading levels, alt text on every image, a caption on every table, nothing
+loaded from elsewhere) and wraps them in evalkit's page template with the CSS inlined.
+:func:`html_to_pdf` prints that page to a tagged A4 PDF with WeasyPrint, using the
+same stylesheet's ``@page`` rules for the running header and page numbers.
+
+nbconvert, WeasyPrint, Jinja2 and pandas are imported inside the functions that need
+them, so importing this module in a notebook costs next to nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import logging
+import math
+import re
+import struct
+from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from evalkit import __version__
+from evalkit.atomic import atomic_path, atomic_write_text
+from evalkit.config import TEMPLATES_DIR
+from evalkit.errors import EvalkitError
+
+if TYPE_CHECKING:
+    import jinja2
+    import pandas as pd
+    from bs4 import BeautifulSoup
+    from nbformat import NotebookNode
+
+    from evalkit.charts import Chart
+
+__all__ = [
+    "NBCONVERT_ALT_PLACEHOLDER",
+    "callout_html",
+    "figure_html",
+    "html_to_pdf",
+    "notebook_to_html",
+    "render_index",
+    "table_html",
+    "write_html",
+]
+
+#: The alt text nbconvert invents for images that have none; treated as missing.
+NBCONVERT_ALT_PLACEHOLDER = "No description has been provided"
+
+_PNG_DPI = 110
+_CALLOUT_LABELS = {"note": "Note", "warning": "Warning", "invented": "INVENTED SAMPLE DATA"}
+_INVENTED_DEFAULT = "this is not a real council's assessment."
+_ACTIVE_TAGS = ("script", "iframe", "object", "embed", "link", "base", "meta", "applet", "frame")
+_MEDIA_TAGS = ("video", "audio", "source", "track", "picture")
+_EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?(?!data:|#)", re.IGNORECASE)
+_CDN_WORDS = re.compile(r"cdnjs|unpkg|jsdelivr|require(\.min)?\.js|mathjax", re.IGNORECASE)
+_HEADING = re.compile(r"^h[1-6]$")
+
+_log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def _escape(value: object) -> str:
+    """HTML-escape text, but pass through objects that are already markup."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value), quote=True)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG's IHDR chunk."""
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
+    """Render a chart as a ``<figure>`` with an inline PNG, alt text and caption.
+
+    The PNG is drawn at 110 dpi and embedded as a ``data:`` URL with its pixel
+    ``width`` and ``height``. The chart's figure is closed afterwards, even on error.
+
+    Args:
+        chart: A chart from :mod:`evalkit.charts`.
+        figure_id: Optional ``id`` for the ``<figure>`` (for links to it).
+
+    Returns:
+        The HTML fragment.
+
+    Raises:
+        EvalkitError: If the chart has no alt text.
+    """
+    from evalkit.charts import close
+
+    try:
+        alt = " ".join(str(chart.alt).split())
+        if not alt:
+            raise EvalkitError("a chart must have alt text before it goes on a page")
+        buffer = _png_bytes(chart)
+    finally:
+        close(chart)
+    width, height = _png_size(buffer)
+    data = base64.b64encode(buffer).decode("ascii")
+    id_attr = f' id="{_escape(figure_id)}"' if figure_id else ""
+    caption = f"<figcaption>{_escape(chart.caption)}</figcaption>" if chart.caption else ""
+    return (
+        f'<figure class="chart"{id_attr}>'
+        f'<img src="data:image/png;base64,{data}" alt="{_escape(alt)}" '
+        f'width="{width}" height="{height}">{caption}</figure>'
+    )
+
+
+def _png_bytes(chart: Chart) -> bytes:
+    """Draw a chart's figure to PNG bytes, with no timestamp or version metadata."""
+    import io
+
+    buffer = io.BytesIO()
+    chart.figure.savefig(buffer, format="png", dpi=_PNG_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _is_missing(value: Any) -> bool:
+    """Return True for None, NaN, NaT and pandas NA (but not for containers)."""
+    import pandas as pd
+
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _format_cell(value: Any, fmt: str | None, missing: str) -> str:
+    """Text for one table cell: the given format, else a sensible default."""
+    if _is_missing(value):
+        return missing
+    if fmt:
+        return fmt.format(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
+        return f"{value:,}" if abs(int(value)) >= 10_000 else str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _column_label(column: Any) -> str:
+    """Header text for a column (tuples from MultiIndex columns joined with ' – ')."""
+    if isinstance(column, tuple):
+        return " – ".join(str(part) for part in column if str(part))
+    return str(column)
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    index: bool = False,
+    formats: Mapping[str, str] | None = None,
+    empty_text: str = "No data recorded.",
+    missing_text: str = "—",
+) -> str:
+    """Render a DataFrame as an accessible table.
+
+    The table has a ``<caption>``, a ``<thead>`` of ``<th scope="col">`` cells, and the
+    first column as row headers (``<th scope="row">``). Numeric columns carry the
+    ``num`` class (right-aligned). All text is HTML-escaped.
+
+    Default formats: booleans "Yes"/"No"; integers as is, with thousands separators
+    from 10,000; floats to one decimal place; missing values as ``missing_text``.
+
+    Args:
+        df: The data.
+        caption: What the table shows (required, non-empty).
+        index: Include the index as the first column(s).
+        formats: :meth:`str.format` patterns by column name, e.g. ``{"cost": "£{:,.0f}"}``.
+        empty_text: Shown in a single row when there are no rows.
+        missing_text: Shown for missing values.
+
+    Returns:
+        The HTML fragment.
+
+    Raises:
+        EvalkitError: If ``caption`` is empty.
+    """
+    import pandas as pd
+
+    if not str(caption).strip():
+        raise EvalkitError("every table needs a caption")
+    frame = df.reset_index() if index else df
+    formats = dict(formats or {})
+    columns = list(frame.columns)
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame.iloc[:, j])
+        and not pd.api.types.is_bool_dtype(frame.iloc[:, j])
+        for j in range(len(columns))
+    ]
+    head = "".join(
+        f'<th scope="col"{_num_class(numeric[j])}>{_escape(_column_label(c))}</th>'
+        for j, c in enumerate(columns)
+    )
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for j, value in enumerate(values):
+            text = _escape(_format_cell(value, formats.get(columns[j]), missing_text))
+            opening = (
+                f'th scope="row"{_num_class(numeric[j])}'
+                if j == 0
+                else f"td{_num_class(numeric[j])}"
+            )
+            closing = "th" if j == 0 else "td"
+            cells.append(f"<{opening}>{text}</{closing}>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    if not rows:
+        span = max(len(columns), 1)
+        rows.append(f'<tr><td colspan="{span}" class="empty">{_escape(empty_text)}</td></tr>')
+    thead = f"<thead><tr>{head}</tr></thead>" if columns else ""
+    return (
+        f'<table class="data-table"><caption>{_escape(caption)}</caption>'
+        f"{thead}<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _num_class(is_numeric: bool) -> str:
+    """Return the class attribute that right-aligns numbers."""
+    return ' class="num"' if is_numeric else ""
+
+
+def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "note") -> str:
+    """Render a labelled box: a note, a warning, or the invented-data banner.
+
+    The kind is stated in words ("Note:", "Warning:", "INVENTED SAMPLE DATA"), never by
+    colour alone. For ``kind="invented"``, text that already starts with "INVENTED
+    SAMPLE DATA" is not labelled twice, and empty text gets a default explanation.
+
+    Args:
+        text: The message (escaped unless it is markup, e.g. :class:`markupsafe.Markup`).
+        kind: ``"note"``, ``"warning"`` or ``"invented"``.
+
+    Returns:
+        The HTML fragment.
+
+    Raises:
+        EvalkitError: If ``kind`` is unknown.
+    """
+    if kind not in _CALLOUT_LABELS:
+        raise EvalkitError(f"unknown callout kind {kind!r}; use one of {sorted(_CALLOUT_LABELS)}")
+    label = _CALLOUT_LABELS[kind]
+    body = _escape(text).strip()
+    if kind == "invented":
+        if not body:
+            body = _escape(_INVENTED_DEFAULT)
+        if str(text).strip().upper().startswith(label):
+            inner = (
+                f'<strong class="callout-label">{body[: len(label)]}</strong>{body[len(label) :]}'
+            )
+        else:
+            inner = f'<strong class="callout-label">{label}</strong> — {body}'
+    else:
+        inner = f'<strong class="callout-label">{label}:</strong> {body}'
+    return f'<div class="callout callout-{kind}"><p>{inner}</p></div>'
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """Return the Jinja2 environment for evalkit's templates (autoescaping on)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    """Return the stylesheet, read once."""
+    return (TEMPLATES_DIR / "evalkit.css").read_text(encoding="utf-8")
+
+
+def _render(template: str, **context: Any) -> str:
+    """Render one of evalkit's templates with the shared page variables filled in."""
+    from markupsafe import Markup
+
+    notice = context.pop("notice", None)
+    values: dict[str, Any] = {
+        "lang": "en-GB",
+        "version": __version__,
+        "generated": None,
+        "css": Markup(_css()),
+        "notice_html": Markup(callout_html(notice, kind="invented")) if notice else None,
+        "body": Markup(""),
+    }
+    values.update(context)
+    return _environment().get_template(template).render(**values)
+
+
+# --------------------------------------------------------------------------- notebook → HTML
+
+
+def _load_notebook(nb: NotebookNode | str | Path) -> tuple[NotebookNode, Path | None]:
+    """Return the notebook node and the folder it came from (None for a node)."""
+    if isinstance(nb, str | Path):
+        import nbformat
+
+        path = Path(nb)
+        return nbformat.read(path, as_version=4), path.parent
+    return nb, None
+
+
+@lru_cache(maxsize=1)
+def _quiet_logger() -> logging.Logger:
+    """Return a logger for nbconvert that only passes errors (we report missing alt ourselves)."""
+    logger = logging.getLogger("evalkit.render.nbconvert")
+    logger.setLevel(logging.ERROR)
+    return logger
+
+
+def _export_body(node: NotebookNode, folder: Path | None) -> str:
+    """Export a notebook's outputs and markdown (no code, no prompts) as body HTML."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+        log=_quiet_logger(),
+    )
+    resources = {"metadata": {"path": str(folder)}} if folder else None
+    body, _ = exporter.from_notebook_node(node, resources=resources)
+    return body
+
+
+def _strip_active_content(soup: BeautifulSoup) -> None:
+    """Remove scripts, embeds, external stylesheets and event handlers."""
+    for tag in soup.find_all(list(_ACTIVE_TAGS + _MEDIA_TAGS)):
+        tag.decompose()
+    for style in soup.find_all("style"):
+        if _EXTERNAL_CSS.search(style.get_text()):
+            style.decompose()
+    for tag in soup.find_all(True):
+        for attr in [a for a in tag.attrs if a.lower().startswith("on")]:
+            del tag[attr]
+        if _EXTERNAL_CSS.search(str(tag.get("style", ""))):
+            del tag["style"]
+        if str(tag.get("href", "")).strip().lower().startswith("javascript:"):
+            del tag["href"]
+
+
+def _check_images(soup: BeautifulSoup) -> None:
+    """Raise unless every image is inline and has real alt text."""
+    no_alt, external = [], []
+    for img in soup.find_all("img"):
+        alt = " ".join(str(img.get("alt", "")).split())
+        if not alt or alt.startswith(NBCONVERT_ALT_PLACEHOLDER):
+            no_alt.append(img)
+        if not str(img.get("src", "")).startswith("data:"):
+            external.append(str(img.get("src", ""))[:80])
+    for svg in soup.find_all("svg"):
+        if not (svg.get("aria-label") or svg.find("title")):
+            no_alt.append(svg)
+    if no_alt:
+        raise EvalkitError(
+            f"{len(no_alt)} image(s) have no alt text. Show charts with "
+            'evalkit.render.figure_html(chart), set the code cell\'s metadata "alt", or give '
+            "a markdown image a description (![what it shows](file.png))."
+        )
+    if external:
+        raise EvalkitError(f"image(s) not embedded, so the page is not self-contained: {external}")
+
+
+def _check_tables(soup: BeautifulSoup) -> None:
+    """Raise unless every table has a non-empty caption."""
+    bare = [t for t in soup.find_all("table") if not (t.caption and t.caption.get_text(strip=True))]
+    if bare:
+        raise EvalkitError(
+            f"{len(bare)} table(s) have no caption. Show tables with "
+            "evalkit.render.table_html(df, caption=...) rather than displaying a DataFrame."
+        )
+
+
+def _fix_headings(soup: BeautifulSoup, title: str) -> None:
+    """Keep exactly one ``<h1>`` and make heading levels step down one at a time.
+
+    The first ``<h1>`` stays; if there is none, one is made from ``title``. Every other
+    heading becomes at least an ``<h2>`` and at most one level below the heading before
+    it.
+    """
+    headings = soup.find_all(_HEADING)
+    first_h1 = next((h for h in headings if h.name == "h1"), None)
+    if first_h1 is None:
+        first_h1 = soup.new_tag("h1")
+        first_h1.string = title
+        soup.insert(0, first_h1)
+    previous = 1
+    for heading in headings:
+        if heading is first_h1:
+            previous = 1
+            continue
+        level = min(max(int(heading.name[1]), 2), previous + 1)
+        heading.name = f"h{level}"
+        previous = level
+
+
+def _assert_self_contained(page: str) -> None:
+    """Raise if the page would load anything from anywhere (script, CSS, font, image)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    problems = [f"<{t.name}>" for t in soup.find_all(["script", "link", "iframe", "object"])]
+    for tag in soup.find_all(True):
+        for attr in ("src", "srcset", "data", "poster"):
+            value = str(tag.get(attr, ""))
+            if value and not value.startswith("data:"):
+                problems.append(f"{tag.name}[{attr}]={value[:60]}")
+        if tag.name != "a" and tag.get("href"):
+            problems.append(f"{tag.name}[href]")
+        href = str(tag.get("href", ""))
+        if _CDN_WORDS.search(href) or _CDN_WORDS.search(str(tag.get("style", ""))):
+            problems.append(f"{tag.name} refers to a CDN")
+    for style in soup.find_all("style"):
+        text = style.get_text()
+        if _EXTERNAL_CSS.search(text) or _CDN_WORDS.search(text):
+            problems.append("<style> loads an external resource")
+    if problems:
+        raise EvalkitError(f"page is not self-contained: {problems[:10]}")
+
+
+def notebook_to_html(
+    nb: NotebookNode | str | Path,
+    *,
+    title: str,
+    running_header: str,
+    lang: str = "en-GB",
+    notice: str | None = None,
+) -> str:
+    """Turn an executed notebook into a self-contained, accessible HTML page.
+
+    Code cells and prompts are left out; markdown and outputs are kept. The result has
+    ``<html lang>``, a ``<title>``, a skip link to ``<main id="content">``, exactly one
+    ``<h1>`` (the notebook's first ``# heading``), no skipped heading levels, inline CSS
+    and images only, and ``notice`` as a banner at the top of ``<main>`` and in the
+    footer.
+
+    Args:
+        nb: An executed notebook, or the path to one.
+        title: The page title (``<title>``, and the PDF's title).
+        running_header: The partnership's name, shown in the masthead and at the top of
+            every PDF page.
+        lang: The page language (BCP 47).
+        notice: Text for the invented-data banner, if any.
+
+    Returns:
+        The page as a string.
+
+    Raises:
+        EvalkitError: If an image lacks alt text, a table lacks a caption, or anything
+            would be loaded from outside the page.
+    """
+    from bs4 import BeautifulSoup
+    from markupsafe import Markup
+
+    node, folder = _load_notebook(nb)
+    soup = BeautifulSoup(_export_body(node, folder), "html.parser")
+    _strip_active_content(soup)
+    _check_images(soup)
+    _check_tables(soup)
+    _fix_headings(soup, title)
+    page = _render(
+        "page.html.j2",
+        lang=lang,
+        title=title,
+        running_header=running_header,
+        notice=notice,
+        body=Markup(str(soup)),
+    )
+    _assert_self_contained(page)
+    return page
+
+
+def render_index(
+    packs: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    notice: str | None,
+    overview_href: str | None,
+    generated: str | None,
+) -> str:
+    """Render ``reports/index.html``: every pack with links to its HTML and PDF.
+
+    Args:
+        packs: One mapping per pack with ``id``, ``name``, ``tier``, ``status``,
+            ``html`` and ``pdf`` (relative links or None) and ``error`` (text or None).
+        title: Page title and heading.
+        notice: Text for the invented-data banner, if any.
+        overview_href: Link to the portfolio overview, if one was built.
+        generated: When the packs were built, as display text.
+
+    Returns:
+        The page as a string.
+    """
+    keys = ("id", "name", "tier", "status", "html", "pdf", "error")
+    rows = [{key: pack.get(key) for key in keys} for pack in packs]
+    for row in rows:
+        row["name"] = row["name"] or row["id"]
+        row["status"] = row["status"] or ("failed" if row["error"] else "unknown")
+    page = _render(
+        "index.html.j2",
+        title=title,
+        running_header=title,
+        notice=notice,
+        packs=rows,
+        overview=overview_href,
+        generated=generated,
+    )
+    _assert_self_contained(page)
+    return page
+
+
+# --------------------------------------------------------------------------- output files
+
+
+def write_html(html_text: str, out_path: str | Path) -> Path:
+    """Write a page atomically as UTF-8.
+
+    Args:
+        html_text: The page.
+        out_path: Where to write it.
+
+    Returns:
+        The path written.
+    """
+    return atomic_write_text(out_path, html_text)
+
+
+@contextlib.contextmanager
+def _quiet_weasyprint() -> Iterator[None]:
+    """Hide WeasyPrint's warnings (unsupported CSS and the like); errors still show."""
+    loggers = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def html_to_pdf(
+    html_text: str, out_path: str | Path, *, base_url: str | Path | None = None
+) -> Path:
+    """Print a page to a tagged A4 PDF with WeasyPrint, written atomically.
+
+    The PDF's title and language come from the page's ``<title>`` and ``<html lang>``;
+    page size, margins, running header and page numbers from the ``@page`` rules in
+    evalkit's stylesheet. Only ``data:`` and ``file:`` URLs are fetched, so rendering
+    never touches the network.
+
+    Args:
+        html_text: A page from :func:`notebook_to_html` (or any HTML).
+        out_path: Where to write the PDF.
+        base_url: Base for relative URLs in the page, if it has any.
+
+    Returns:
+        The path written.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data", "file"})
+    out = Path(out_path)
+    with _quiet_weasyprint(), atomic_path(out) as tmp:
+        page = HTML(string=html_text, base_url=base_url, url_fetcher=fetcher)
+        page.write_pdf(tmp, pdf_tags=True)
+    return out
