@@ -1044,3 +1044,118 @@ def money_chart(
         "; segments are told apart by hatching as well as colour." if stack else "."
     )
     return Chart(fig, alt, caption)
+
+
+# --------------------------------------------------------------------------- portfolio charts
+
+#: Sequential blues (Okabe–Ito derived), light to dark: higher scores are darker.
+SCORE_CMAP = LinearSegmentedColormap.from_list(
+    "evalkit_score", ["#F2F7FB", "#A9D3EE", "#56B4E9", "#0072B2", "#003A5C"]
+)
+
+
+@_styled
+def score_heatmap(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    column: str,
+    value: str,
+    scale_min: float,
+    scale_max: float,
+    title: str,
+) -> Chart:
+    """Grid of scores (e.g. partnerships × dimensions) with every value written in its cell.
+
+    Args:
+        frame: One row per cell (rows sharing row and column are averaged).
+        row: Column naming each grid row.
+        column: Column naming each grid column.
+        value: Column holding the score.
+        scale_min: Lowest possible score (lightest shade).
+        scale_max: Highest possible score (darkest shade).
+        title: Chart title.
+    """
+    _require(frame, [row, column, value], "score_heatmap")
+    grid = frame.pivot_table(index=row, columns=column, values=value, aggfunc="mean")
+    if grid.empty:
+        return _empty_chart(title, "No scores were recorded.")
+    rows, cols = list(grid.index), list(grid.columns)
+    fig = _figure(max(1.8, 0.32 * len(rows) + 1.4))
+    ax = fig.add_subplot()
+    ax.imshow(grid.to_numpy(dtype=float), cmap=SCORE_CMAP, vmin=scale_min, vmax=scale_max,
+              aspect="auto")
+    for i, name in enumerate(rows):
+        for j, col in enumerate(cols):
+            cell = grid.loc[name, col]
+            if pd.isna(cell):
+                ax.text(j, i, "–", ha="center", va="center", fontsize=8, color=_INK)
+                continue
+            fill = SCORE_CMAP((cell - scale_min) / (scale_max - scale_min or 1))
+            ax.text(j, i, f"{cell:.1f}", ha="center", va="center", fontsize=8,
+                    color=_text_colour(fill))
+    ax.set_xticks(range(len(cols)), [_wrap(c, 12) for c in cols], fontsize=8)
+    ax.set_yticks(range(len(rows)), [_wrap(r, 34) for r in rows], fontsize=8)
+    ax.tick_params(length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title)
+    means = grid.mean(axis=0)
+    low_col, high_col = means.idxmin(), means.idxmax()
+    alt = (
+        f"Grid of scores for {_plural(len(rows), str(row).replace('_', ' '))} across "
+        f"{len(cols)} columns on a {_scale(scale_min)}–{_scale(scale_max)} scale, darker "
+        f"is higher, each value written in its cell. Highest column on average: {high_col} "
+        f"({means[high_col]:.1f}); lowest: {low_col} ({means[low_col]:.1f})."
+    )
+    return Chart(fig, alt, title)
+
+
+@_styled
+def network_chart(links: pd.DataFrame, *, title: str) -> Chart:
+    """Two-column network: partnerships on the left, organisations on the right.
+
+    Args:
+        links: Columns ``partnership`` and ``organisation`` (names), one row per membership.
+        title: Chart title.
+    """
+    _require(links, ["partnership", "organisation"], "network_chart")
+    if links.empty:
+        return _empty_chart(title, "No memberships were recorded.")
+    degree = links["organisation"].value_counts()
+    parts = sorted(links["partnership"].unique())
+    orgs = list(degree.sort_values(ascending=False).index)
+    height = max(2.5, 0.22 * max(len(parts), len(orgs)) + 1.0)
+    fig = _figure(height)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+
+    def ys(n: int) -> list[float]:
+        return [1 - (i + 0.5) / n for i in range(n)]
+
+    y_part = dict(zip(parts, ys(len(parts)), strict=True))
+    y_org = dict(zip(orgs, ys(len(orgs)), strict=True))
+    for link in links.itertuples():
+        ax.plot([0.35, 0.65], [y_part[link.partnership], y_org[link.organisation]],
+                color="#9CB8CC", linewidth=0.7, zorder=1)
+    ax.scatter([0.35] * len(parts), list(y_part.values()), marker="s", s=28,
+               color=OKABE_ITO[0], zorder=2, label="partnership")
+    sizes = [20 + 14 * degree[o] for o in orgs]
+    ax.scatter([0.65] * len(orgs), list(y_org.values()), marker="o", s=sizes,
+               color=OKABE_ITO[1], zorder=2, label="organisation (size = partnerships)")
+    for name, y in y_part.items():
+        ax.text(0.33, y, _wrap(name, 40), ha="right", va="center", fontsize=7.5)
+    for name, y in y_org.items():
+        ax.text(0.67, y, f"{_wrap(name, 36)} ({degree[name]})", ha="left", va="center",
+                fontsize=7.5)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title(title)
+    _bottom_legend(fig, list(ax.get_legend_handles_labels()[0]), ncol=2)
+    busiest = ", ".join(f"{o} ({degree[o]})" for o in orgs[:3])
+    alt = (
+        f"Network of {len(parts)} partnerships (left) and {len(orgs)} organisations (right), "
+        f"a line for each of {len(links)} memberships. Organisations in the most "
+        f"partnerships: {busiest}."
+    )
+    return Chart(fig, alt, title)

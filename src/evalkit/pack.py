@@ -623,6 +623,28 @@ class Pack:
             + table_html(files, caption="Input files")
         )
 
+    def summary_record(self) -> dict[str, Any]:
+        """A small machine-readable summary of the pack (no respondent data)."""
+        f = self.findings()
+        return {
+            "partnership_id": self.partnership_id,
+            "name": self.name,
+            "assessment_round": self.assessment_round,
+            "invented_data": bool(self.notice),
+            "top_finding": self.top_finding(),
+            "findings": f["severity"].value_counts().to_dict() if len(f) else {},
+            "frameworks": self.frameworks_present(),
+        }
+
+    def write_summary(self, output_dir: Path | str) -> Path:
+        """Write ``summary.json`` for the index and for checks, atomically."""
+        from evalkit.atomic import atomic_write_text
+
+        folder = Path(output_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.summary_record(), indent=2, ensure_ascii=False)
+        return atomic_write_text(folder / "summary.json", text + "\n")
+
 
 def load_pack(
     partnership_id: str,
