@@ -83,3 +83,35 @@ def portfolio_xlsx(tmp_path: Path) -> Path:
     folder.mkdir()
     write_workbook(folder)
     return folder
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_RAW = ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def sample_scored(tmp_path_factory) -> dict:
+    """The bundled (invented) sample, prepared and scored into a temporary folder."""
+    import shutil
+
+    from evalkit.cli import main
+
+    base = tmp_path_factory.mktemp("sample")
+    raw = base / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    processed = base / "processed"
+    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
+    from evalkit.dataset import load_tables
+
+    parts = load_tables(processed, ["partnerships"])["partnerships"]
+    in_scope = parts[parts["in_scope"].fillna(False).astype(bool)]
+    return {
+        "base": base,
+        "raw": raw,
+        "processed": processed,
+        "pack_id": str(in_scope["partnership_id"].iloc[0]),
+        "in_scope": sorted(in_scope["partnership_id"]),
+        "out_of_scope": sorted(set(parts["partnership_id"]) - set(in_scope["partnership_id"])),
+        "names": dict(zip(parts["partnership_id"], parts["name"], strict=True)),
+    }

@@ -1,7 +1,8 @@
 """The one place that knows where things live and which settings apply.
 
 Paths default to the project layout (``data/raw``, ``data/processed``, ``reports``)
-under the project root. The root is the current working directory when it looks
+under the project root, or to ``EVALKIT_RAW``, ``EVALKIT_PROCESSED`` and
+``EVALKIT_REPORTS`` when set. The root is the current working directory when it looks
 like an evalkit project, else the checkout this package was installed from; set
 ``EVALKIT_ROOT`` to override.
 """
@@ -33,6 +34,12 @@ PROJECT_ROOT = _find_root()
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 
+def _env_path(variable: str, default: str) -> Path:
+    """A folder from an environment variable, else ``default`` under the project root."""
+    value = os.environ.get(variable)
+    return Path(value).resolve() if value else PROJECT_ROOT / default
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and tunable settings for one run.
@@ -48,9 +55,11 @@ class Settings:
         review_cycle_months: how often a partnership should be reviewed when no date is set.
     """
 
-    raw_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "raw")
-    processed_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "processed")
-    reports_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "reports")
+    raw_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_RAW", "data/raw"))
+    processed_dir: Path = field(
+        default_factory=lambda: _env_path("EVALKIT_PROCESSED", "data/processed")
+    )
+    reports_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_REPORTS", "reports"))
     officer_day_rate_gbp: float = 350.0
     min_cell_size: int = 3
     min_respondents: int = 3

@@ -1,0 +1,97 @@
+"""End to end on the bundled sample: every in-scope partnership gets an HTML and a PDF pack."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from evalkit.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def built(sample_scored) -> dict:
+    reports = sample_scored["base"] / "reports"
+    code = main(["build", "--processed", str(sample_scored["processed"]), "--reports",
+                 str(reports), "--no-progress"])
+    assert code == 0
+    return {**sample_scored, "reports": reports}
+
+
+def _top_finding(processed: Path, pid: str) -> str:
+    findings = pd.read_csv(processed / "scores" / "findings.csv")
+    mine = findings[(findings["partnership_id"] == pid) & (findings["severity"] != "info")]
+    return str(mine.iloc[0]["message"])
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join((page.extract_text() or "") for page in PdfReader(path).pages)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_in_scope_partnership_has_html_and_pdf(built):
+    for pid in built["in_scope"]:
+        folder = built["reports"] / pid
+        assert (folder / "evidence-pack.html").stat().st_size > 10_000
+        assert (folder / "evidence-pack.pdf").stat().st_size > 10_000
+    for pid in built["out_of_scope"]:
+        assert not (built["reports"] / pid).exists()
+
+
+def test_packs_contain_name_and_top_finding(built):
+    for pid in built["in_scope"]:
+        name = built["names"][pid]
+        top = _top_finding(built["processed"], pid)
+        html = (built["reports"] / pid / "evidence-pack.html").read_text(encoding="utf-8")
+        assert name.replace("&", "&amp;") in html
+        assert top.replace("&", "&amp;").replace("'", "&#x27;") in html or top in html
+        pdf = _squash(_pdf_text(built["reports"] / pid / "evidence-pack.pdf"))
+        assert _squash(name) in pdf
+        # the top finding's first words survive PDF text extraction (lines may wrap)
+        assert _squash(top)[:40] in pdf
+
+
+def test_invented_data_is_labelled_everywhere(built):
+    notice = json.loads((built["processed"] / "dataset.json").read_text())["dataset"]["notice"]
+    assert "INVENTED" in notice
+    pages = [built["reports"] / "index.html", built["reports"] / "overview" /
+             "portfolio-overview.html"]
+    pages += [built["reports"] / pid / "evidence-pack.html" for pid in built["in_scope"]]
+    for page in pages:
+        assert "INVENTED SAMPLE DATA" in page.read_text(encoding="utf-8"), page
+    pdf = PdfReader(built["reports"] / built["pack_id"] / "evidence-pack.pdf")
+    assert all("INVENTED" in (p.extract_text() or "") for p in pdf.pages)
+
+
+def test_pdf_is_tagged_a4_and_paginated(built):
+    path = built["reports"] / built["pack_id"] / "evidence-pack.pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) > 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    n = len(reader.pages)
+    assert f"Page {n} of {n}" in (reader.pages[-1].extract_text() or "")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        assert "Tagged:         yes" in info
+
+
+def test_index_and_manifest(built):
+    index = (built["reports"] / "index.html").read_text(encoding="utf-8")
+    for pid in built["in_scope"]:
+        assert f"{pid}/evidence-pack.html" in index and f"{pid}/evidence-pack.pdf" in index
+    assert "overview/portfolio-overview.html" in index
+    manifest = json.loads((built["reports"] / "manifest.json").read_text())
+    assert manifest
