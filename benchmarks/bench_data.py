@@ -40,8 +40,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--partnerships", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--naive-sample", type=int, default=100,
-                        help="partnerships scored one at a time (then scaled up)")
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=100,
+        help="partnerships scored one at a time (then scaled up)",
+    )
     args = parser.parse_args()
     frameworks = load_frameworks()
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,8 +59,9 @@ def main() -> None:
         tables = load_tables(processed)
         t_score, _ = timed(lambda: compute(tables, frameworks, settings), args.repeats)
         t_batch, _ = timed(
-            lambda: score_all(tables["responses"], tables["checklist"], tables["organisations"],
-                              frameworks),
+            lambda: score_all(
+                tables["responses"], tables["checklist"], tables["organisations"], frameworks
+            ),
             args.repeats,
         )
         ids = sorted(tables["partnerships"]["partnership_id"])[: args.naive_sample]
@@ -86,13 +91,16 @@ def main() -> None:
     }
     print(f"Synthetic portfolio: {args.partnerships} partnerships, {rows:,} input rows")
     print(f"  synthesise                       {t_synth:7.2f} s")
-    print(f"  validate (median of {args.repeats})            {t_validate:7.2f} s "
-          f"({rows / t_validate:,.0f} rows/s)")
+    print(
+        f"  validate (median of {args.repeats})            {t_validate:7.2f} s "
+        f"({rows / t_validate:,.0f} rows/s)"
+    )
     print(f"  prepare (validate + write)       {t_prepare:7.2f} s")
     print(f"  score + VfM + findings           {t_score:7.2f} s")
     print(f"  scoring, whole portfolio at once {t_batch:7.2f} s")
-    print(f"  scoring, one partnership at a time (naive; {len(ids)} timed, scaled) "
-          f"{t_naive:7.2f} s")
+    print(
+        f"  scoring, one partnership at a time (naive; {len(ids)} timed, scaled) {t_naive:7.2f} s"
+    )
     print(f"  ratio naive / at once            {t_naive / t_batch:7.1f}x")
     OUT.mkdir(exist_ok=True)
     (OUT / "bench_data.json").write_text(json.dumps(figures, indent=2) + "\n")

@@ -9,8 +9,8 @@ from evalkit.contract import table
 from evalkit.normalise import header_key, normalise_column
 
 P = table("partnerships")
-O = table("organisations")
-I = table("indicators")
+ORGS_SPEC = table("organisations")
+IND = table("indicators")
 S = table("swot")
 
 CASES = [
@@ -38,10 +38,15 @@ CASES = [
     ("money-text-kept", P.column("council_cash_gbp"), "TBC", "TBC"),
     ("enum-case-and-space", P.column("tier"), "  Strategic ", "strategic"),
     ("enum-alias-mou", P.column("legal_form"), "MoU", "memorandum of understanding"),
-    ("enum-alias-s75", P.column("legal_form"), "Section 75 agreement", "s75 NHS Act 2006 agreement"),
-    ("enum-canonical-case", O.column("sector"), "vcse", "VCSE"),
+    (
+        "enum-alias-s75",
+        P.column("legal_form"),
+        "Section 75 agreement",
+        "s75 NHS Act 2006 agreement",
+    ),
+    ("enum-canonical-case", ORGS_SPEC.column("sector"), "vcse", "VCSE"),
     ("enum-unknown-kept", P.column("legal_form"), "joint committe", "joint committe"),
-    ("direction-alias", I.column("good_direction"), "Lower is better", "down"),
+    ("direction-alias", IND.column("good_direction"), "Lower is better", "down"),
     ("swot-plural", S.column("category"), "Threats", "threat"),
     ("slug-lowered", P.column("partnership_id"), " CSP ", "csp"),
     ("slug-bad-kept", P.column("partnership_id"), "Community Safety", "Community Safety"),
@@ -52,7 +57,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("spec", "raw", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("spec", "raw", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_normalise(spec, raw, expected):
     result = normalise_column(pd.Series([raw], dtype=object), spec).iloc[0]
     assert result == expected

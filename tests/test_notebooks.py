@@ -11,7 +11,7 @@ import nbformat
 import papermill
 import pytest
 
-from evalkit.build import OVERVIEW_NOTEBOOK, PACK_NOTEBOOK, pack_parameters, overview_parameters
+from evalkit.build import OVERVIEW_NOTEBOOK, PACK_NOTEBOOK, overview_parameters, pack_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,8 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 )
 def test_declares_exactly_the_parameters_the_builder_passes(notebook, params):
     declared = set(papermill.inspect_notebook(str(notebook)))
-    assert declared == set(params("x", "2024-25", Path("/p"), Path("/o")) if params is
-                           pack_parameters else params("2024-25", Path("/p"), Path("/o")))
+    assert declared == set(
+        params("x", "2024-25", Path("/p"), Path("/o"))
+        if params is pack_parameters
+        else params("2024-25", Path("/p"), Path("/o"))
+    )
 
 
 @pytest.mark.parametrize("notebook", [PACK_NOTEBOOK, OVERVIEW_NOTEBOOK], ids=lambda p: p.stem)
@@ -60,20 +63,52 @@ def test_nbval_strict_on_executed_packs(sample_scored, tmp_path):
     sanitise.write_text(NBVAL_SANITISE)
     executed = []
     for notebook, params in (
-        (PACK_NOTEBOOK, {"partnership_id": sample_scored["pack_id"], "assessment_round": "",
-                         "processed_dir": str(sample_scored["processed"]), "output_dir": ""}),
-        (OVERVIEW_NOTEBOOK, {"assessment_round": "",
-                             "processed_dir": str(sample_scored["processed"]),
-                             "output_dir": ""}),
+        (
+            PACK_NOTEBOOK,
+            {
+                "partnership_id": sample_scored["pack_id"],
+                "assessment_round": "",
+                "processed_dir": str(sample_scored["processed"]),
+                "output_dir": "",
+            },
+        ),
+        (
+            OVERVIEW_NOTEBOOK,
+            {
+                "assessment_round": "",
+                "processed_dir": str(sample_scored["processed"]),
+                "output_dir": "",
+            },
+        ),
     ):
         out = tmp_path / notebook.name
-        papermill.execute_notebook(str(notebook), str(out), parameters=params,
-                                   progress_bar=False, kernel_name="python3", cwd=str(ROOT))
+        papermill.execute_notebook(
+            str(notebook),
+            str(out),
+            parameters=params,
+            progress_bar=False,
+            kernel_name="python3",
+            cwd=str(ROOT),
+        )
         executed.append(str(out))
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-sanitize-with", str(sanitise),
-         "--nbval-current-env", "-p", "no:cacheprovider", "-q", *executed],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-sanitize-with",
+            str(sanitise),
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *executed,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
@@ -82,9 +117,22 @@ def test_nbval_strict_on_executed_packs(sample_scored, tmp_path):
 def test_nbval_lax_on_source_notebooks(sample_scored, tmp_path):
     """The committed notebooks run top to bottom on their defaults (project data)."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
-         "-p", "no:cacheprovider", "-q", str(PACK_NOTEBOOK), str(OVERVIEW_NOTEBOOK)],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(PACK_NOTEBOOK),
+            str(OVERVIEW_NOTEBOOK),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
         env={**os.environ, "EVALKIT_PROCESSED": str(sample_scored["processed"])},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -19,8 +19,16 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="session")
 def built(sample_scored) -> dict:
     reports = sample_scored["base"] / "reports"
-    code = main(["build", "--processed", str(sample_scored["processed"]), "--reports",
-                 str(reports), "--no-progress"])
+    code = main(
+        [
+            "build",
+            "--processed",
+            str(sample_scored["processed"]),
+            "--reports",
+            str(reports),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     return {**sample_scored, "reports": reports}
 
@@ -64,8 +72,10 @@ def test_packs_contain_name_and_top_finding(built):
 def test_invented_data_is_labelled_everywhere(built):
     notice = json.loads((built["processed"] / "dataset.json").read_text())["dataset"]["notice"]
     assert "INVENTED" in notice
-    pages = [built["reports"] / "index.html", built["reports"] / "overview" /
-             "portfolio-overview.html"]
+    pages = [
+        built["reports"] / "index.html",
+        built["reports"] / "overview" / "portfolio-overview.html",
+    ]
     pages += [built["reports"] / pid / "evidence-pack.html" for pid in built["in_scope"]]
     for page in pages:
         assert "INVENTED SAMPLE DATA" in page.read_text(encoding="utf-8"), page

@@ -31,8 +31,15 @@ ORGS = pd.DataFrame(
 def responses(rows):
     return pd.DataFrame(
         rows,
-        columns=["round", "partnership_id", "respondent_id", "organisation_id", "framework_id",
-                 "item_id", "response"],
+        columns=[
+            "round",
+            "partnership_id",
+            "respondent_id",
+            "organisation_id",
+            "framework_id",
+            "item_id",
+            "response",
+        ],
     )
 
 
@@ -139,14 +146,34 @@ def test_wilder_band_from_the_published_thresholds(frameworks):
 
 CHECKS = [
     # (id, framework, dimension, [(item, status, evidence)], score, n_missing, n_no_evidence)
-    ("governance-exit", "governance-checklist", "G7",
-     [("G7.1", "not in place", "Agreement s9"), ("G7.2", "In place", None)], 1.0, 0, 1),
-    ("lga-driver", "lga-drivers", "D1",
-     [("D1.1", "strong", "Minutes"), ("D1.2", "Emerging", "Survey")], 2.0, 0, 0),
-    ("iso-exit-stage", "iso44001-lifecycle", "S8",
-     [("S8.1", "0", "Plan"), ("S8.2", "n/a", None)], 0.0, 1, 0),
-    ("jrf-partly", "jrf-members", "M3", [("M3.1", "partly in place", "Cabinet report")], 1.0, 0,
-     0),
+    (
+        "governance-exit",
+        "governance-checklist",
+        "G7",
+        [("G7.1", "not in place", "Agreement s9"), ("G7.2", "In place", None)],
+        1.0,
+        0,
+        1,
+    ),
+    (
+        "lga-driver",
+        "lga-drivers",
+        "D1",
+        [("D1.1", "strong", "Minutes"), ("D1.2", "Emerging", "Survey")],
+        2.0,
+        0,
+        0,
+    ),
+    (
+        "iso-exit-stage",
+        "iso44001-lifecycle",
+        "S8",
+        [("S8.1", "0", "Plan"), ("S8.2", "n/a", None)],
+        0.0,
+        1,
+        0,
+    ),
+    ("jrf-partly", "jrf-members", "M3", [("M3.1", "partly in place", "Cabinet report")], 1.0, 0, 0),
 ]
 
 
@@ -155,8 +182,9 @@ CHECKS = [
     [c[1:] for c in CHECKS],
     ids=[c[0] for c in CHECKS],
 )
-def test_checklist_dimension(frameworks, framework, dimension, answers, score, n_missing,
-                             n_no_evidence):
+def test_checklist_dimension(
+    frameworks, framework, dimension, answers, score, n_missing, n_no_evidence
+):
     rows = [(ROUND, "p", framework, item, status, ev) for item, status, ev in answers]
     s = score_all(EMPTY_RESPONSES, checklist(rows), ORGS, frameworks)
     row = dim(s, framework, dimension)

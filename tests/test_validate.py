@@ -7,9 +7,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import HEADERS, ROWS, write_csv, write_workbook
 from openpyxl import load_workbook
 
+from conftest import HEADERS, ROWS, write_csv, write_workbook
 from evalkit.cli import main
 from evalkit.validate import validate
 
@@ -38,30 +38,114 @@ def test_valid_portfolio_has_no_errors(portfolio_csv):
 
 # (id, table, edit, code, row, column, value)
 BAD = [
-    ("duplicate-id", "partnerships", lambda r: r[1].__setitem__(0, "csp"),
-     "duplicate-id", 3, "partnership_id", "csp"),
-    ("misspelt-legal-form", "partnerships", lambda r: r[0].__setitem__(7, "joint comittee"),
-     "not-allowed", 2, "legal_form", "joint comittee"),
-    ("text-in-money", "partnerships", lambda r: r[1].__setitem__(10, "about 25k"),
-     "bad-value", 3, "council_cash_gbp", "about 25k"),
-    ("bad-date", "partnerships", lambda r: r[1].__setitem__(12, "31/02/2026"),
-     "bad-value", 3, "next_review_due", "31/02/2026"),
-    ("bad-boolean", "memberships", lambda r: r[2].__setitem__(3, "sometimes"),
-     "bad-value", 4, "voting", "sometimes"),
-    ("blank-required", "partnerships", lambda r: r[0].__setitem__(3, "  "),
-     "required-missing", 2, "lead_officer", None),
-    ("unknown-partnership", "memberships", lambda r: r[4].__setitem__(0, "rods"),
-     "unknown-reference", 6, "partnership_id", "rods"),
-    ("unknown-organisation", "memberships", lambda r: r[1].__setitem__(1, "polise"),
-     "unknown-reference", 3, "organisation_id", "polise"),
-    ("out-of-range", "risks", lambda r: r[0].__setitem__(3, "7"),
-     "out-of-range", 2, "likelihood", "7"),
-    ("not-a-whole-number", "risks", lambda r: r[0].__setitem__(4, "2.5"),
-     "bad-value", 2, "impact", "2.5"),
-    ("reason-missing", "partnerships", lambda r: r[2].__setitem__(6, ""),
-     "reason-missing", 4, "out_of_scope_reason", None),
-    ("duplicate-key", "memberships", lambda r: r.append(["csp", "police", "member", "no"]),
-     "duplicate-row", 7, "organisation_id", "police"),
+    (
+        "duplicate-id",
+        "partnerships",
+        lambda r: r[1].__setitem__(0, "csp"),
+        "duplicate-id",
+        3,
+        "partnership_id",
+        "csp",
+    ),
+    (
+        "misspelt-legal-form",
+        "partnerships",
+        lambda r: r[0].__setitem__(7, "joint comittee"),
+        "not-allowed",
+        2,
+        "legal_form",
+        "joint comittee",
+    ),
+    (
+        "text-in-money",
+        "partnerships",
+        lambda r: r[1].__setitem__(10, "about 25k"),
+        "bad-value",
+        3,
+        "council_cash_gbp",
+        "about 25k",
+    ),
+    (
+        "bad-date",
+        "partnerships",
+        lambda r: r[1].__setitem__(12, "31/02/2026"),
+        "bad-value",
+        3,
+        "next_review_due",
+        "31/02/2026",
+    ),
+    (
+        "bad-boolean",
+        "memberships",
+        lambda r: r[2].__setitem__(3, "sometimes"),
+        "bad-value",
+        4,
+        "voting",
+        "sometimes",
+    ),
+    (
+        "blank-required",
+        "partnerships",
+        lambda r: r[0].__setitem__(3, "  "),
+        "required-missing",
+        2,
+        "lead_officer",
+        None,
+    ),
+    (
+        "unknown-partnership",
+        "memberships",
+        lambda r: r[4].__setitem__(0, "rods"),
+        "unknown-reference",
+        6,
+        "partnership_id",
+        "rods",
+    ),
+    (
+        "unknown-organisation",
+        "memberships",
+        lambda r: r[1].__setitem__(1, "polise"),
+        "unknown-reference",
+        3,
+        "organisation_id",
+        "polise",
+    ),
+    (
+        "out-of-range",
+        "risks",
+        lambda r: r[0].__setitem__(3, "7"),
+        "out-of-range",
+        2,
+        "likelihood",
+        "7",
+    ),
+    (
+        "not-a-whole-number",
+        "risks",
+        lambda r: r[0].__setitem__(4, "2.5"),
+        "bad-value",
+        2,
+        "impact",
+        "2.5",
+    ),
+    (
+        "reason-missing",
+        "partnerships",
+        lambda r: r[2].__setitem__(6, ""),
+        "reason-missing",
+        4,
+        "out_of_scope_reason",
+        None,
+    ),
+    (
+        "duplicate-key",
+        "memberships",
+        lambda r: r.append(["csp", "police", "member", "no"]),
+        "duplicate-row",
+        7,
+        "organisation_id",
+        "police",
+    ),
 ]
 
 
@@ -76,7 +160,11 @@ def test_bad_input_is_located(portfolio_csv, table, edit, code, row, column, val
     assert problems, validate(portfolio_csv).report.summary()
     problem = problems[-1]
     assert (problem.file, problem.sheet, problem.row, problem.column, problem.value) == (
-        f"{table}.csv", None, row, column, value
+        f"{table}.csv",
+        None,
+        row,
+        column,
+        value,
     )
     assert problem.expected
 
@@ -96,12 +184,17 @@ def test_misspelling_gets_a_suggestion(portfolio_csv):
 
 def test_missing_required_column(portfolio_csv):
     headers = [h for h in HEADERS["organisations"] if h != "sector"]
-    rows = [[v for h, v in zip(HEADERS["organisations"], r) if h != "sector"]
-            for r in ROWS["organisations"]]
+    rows = [
+        [v for h, v in zip(HEADERS["organisations"], r, strict=True) if h != "sector"]
+        for r in ROWS["organisations"]
+    ]
     write_csv(portfolio_csv / "organisations.csv", headers, rows)
     problem = only_error(portfolio_csv)
     assert (problem.code, problem.file, problem.row, problem.column) == (
-        "missing-column", "organisations.csv", 1, "sector"
+        "missing-column",
+        "organisations.csv",
+        1,
+        "sector",
     )
 
 
@@ -156,7 +249,10 @@ def test_excel_rows_sheets_and_dates(portfolio_xlsx):
     result = validate(portfolio_xlsx)
     problem = only_error(portfolio_xlsx)
     assert (problem.file, problem.sheet, problem.row, problem.column) == (
-        "portfolio.xlsx", "partnerships", 5, "out_of_scope_reason"
+        "portfolio.xlsx",
+        "partnerships",
+        5,
+        "out_of_scope_reason",
     )
     assert "sheet 'partnerships', row 5" in str(problem)
     parts = result.tables["partnerships"].set_index("partnership_id")

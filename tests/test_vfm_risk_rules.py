@@ -17,8 +17,14 @@ FINANCE = pd.DataFrame(
         ("p", "council", "2024-25", 10000.0, 2000.0, 10.0),
         ("p", "police", "2024-25", 5000.0, None, None),
     ],
-    columns=["partnership_id", "organisation_id", "year", "cash_gbp", "in_kind_gbp",
-             "officer_days"],
+    columns=[
+        "partnership_id",
+        "organisation_id",
+        "year",
+        "cash_gbp",
+        "in_kind_gbp",
+        "officer_days",
+    ],
 )
 REGISTER = pd.DataFrame(
     {
@@ -30,17 +36,72 @@ REGISTER = pd.DataFrame(
 )
 INDICATORS = pd.DataFrame(
     [
-        ("p", "visits", "Visits made", "output", "visits", "2023-24", None, None, None, 100.0,
-         "up"),
-        ("p", "visits", "Visits made", "output", "visits", "2024-25", None, None, None, 100.0,
-         "up"),
-        ("p", "asb", "ASB incidents", "outcome", "incidents", "2024-25", None, 200.0, 150.0,
-         180.0, "down"),
-        ("p", "asb", "ASB incidents", "outcome", "incidents", "2024-25", "North", 100.0, None,
-         110.0, "down"),
+        (
+            "p",
+            "visits",
+            "Visits made",
+            "output",
+            "visits",
+            "2023-24",
+            None,
+            None,
+            None,
+            100.0,
+            "up",
+        ),
+        (
+            "p",
+            "visits",
+            "Visits made",
+            "output",
+            "visits",
+            "2024-25",
+            None,
+            None,
+            None,
+            100.0,
+            "up",
+        ),
+        (
+            "p",
+            "asb",
+            "ASB incidents",
+            "outcome",
+            "incidents",
+            "2024-25",
+            None,
+            200.0,
+            150.0,
+            180.0,
+            "down",
+        ),
+        (
+            "p",
+            "asb",
+            "ASB incidents",
+            "outcome",
+            "incidents",
+            "2024-25",
+            "North",
+            100.0,
+            None,
+            110.0,
+            "down",
+        ),
     ],
-    columns=["partnership_id", "indicator_id", "name", "kind", "unit", "period", "group",
-             "baseline", "target", "actual", "good_direction"],
+    columns=[
+        "partnership_id",
+        "indicator_id",
+        "name",
+        "kind",
+        "unit",
+        "period",
+        "group",
+        "baseline",
+        "target",
+        "actual",
+        "good_direction",
+    ],
 )
 
 
@@ -125,8 +186,15 @@ def _evidence(**overrides):
         vfm_costs=costs,
         cost_trend=vfm.unit_cost_trend(costs),
         risks=risk.scored_risks(
-            pd.DataFrame({"partnership_id": ["p"], "risk_id": ["R1"], "description": ["x"],
-                          "likelihood": [5], "impact": [3]})
+            pd.DataFrame(
+                {
+                    "partnership_id": ["p"],
+                    "risk_id": ["R1"],
+                    "description": ["x"],
+                    "likelihood": [5],
+                    "impact": [3],
+                }
+            )
         ),
         frameworks={},
         as_of=rules.round_end("2024-25"),

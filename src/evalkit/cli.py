@@ -145,7 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     def paths(p: argparse.ArgumentParser, raw: bool = True, reports: bool = False) -> None:
         if raw:
             p.add_argument("--raw", metavar="DIR", help="input folder (default data/raw)")
-        p.add_argument("--processed", metavar="DIR", help="processed folder (default data/processed)")
+        p.add_argument(
+            "--processed", metavar="DIR", help="processed folder (default data/processed)"
+        )
         if reports:
             p.add_argument("--reports", metavar="DIR", help="output folder (default reports)")
 

@@ -203,9 +203,7 @@ _FRAMEWORK = ColumnSpec(
     "nuffield-pat",
     references="frameworks.framework_id",
 )
-_ITEM = ColumnSpec(
-    "item_id", "text", True, "Item id within the framework.", "P1.2"
-)
+_ITEM = ColumnSpec("item_id", "text", True, "Item id within the framework.", "P1.2")
 
 # Tables ----------------------------------------------------------------------------
 
@@ -229,9 +227,7 @@ PARTNERSHIPS = TableSpec(
         ColumnSpec(
             "lead_member", "text", False, "Cabinet member or councillor who leads.", "Cllr B. Smith"
         ),
-        ColumnSpec(
-            "tier", "enum", True, "Importance to the council.", "strategic", allowed=TIERS
-        ),
+        ColumnSpec("tier", "enum", True, "Importance to the council.", "strategic", allowed=TIERS),
         ColumnSpec(
             "in_scope",
             "bool",

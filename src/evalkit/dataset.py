@@ -111,9 +111,7 @@ def _typed_read(path: Path, spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
-def load_tables(
-    processed_dir: Path, names: Iterable[str] | None = None
-) -> dict[str, pd.DataFrame]:
+def load_tables(processed_dir: Path, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """Read processed tables with their contract types (empty frames when absent).
 
     Args:

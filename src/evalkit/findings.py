@@ -8,13 +8,13 @@ produce findings live in :mod:`evalkit.rules`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters, highest first."""
 
     HIGH = "high"

@@ -70,9 +70,16 @@ class Overview:
         from evalkit.render import figure_html, table_html
 
         reg = self.register.copy()
-        reg["basis"] = reg["statutory_basis"].fillna("none").map(
-            lambda s: "voluntary (no statutory basis)" if str(s).strip().lower() == "none"
-            else "statutory"
+        reg["basis"] = (
+            reg["statutory_basis"]
+            .fillna("none")
+            .map(
+                lambda s: (
+                    "voluntary (no statutory basis)"
+                    if str(s).strip().lower() == "none"
+                    else "statutory"
+                )
+            )
         )
         in_scope = int(reg["in_scope"].fillna(False).astype(bool).sum())
         out = _h(2, "The partnership landscape") + _p(
@@ -81,30 +88,65 @@ class Overview:
             f"arrangements). {int(reg['incorporated'].astype(bool).sum())} are incorporated "
             "bodies; the rest are unincorporated."
         )
-        counts = reg["legal_form"].value_counts().rename_axis("legal_form").reset_index(
-            name="partnerships"
+        counts = (
+            reg["legal_form"]
+            .value_counts()
+            .rename_axis("legal_form")
+            .reset_index(name="partnerships")
         )
         out += figure_html(
-            charts.bar_chart(counts, category="legal_form", value="partnerships", scale_min=0,
-                             scale_max=float(counts["partnerships"].max()) + 1,
-                             title="Partnerships by legal form", value_format="{:.0f}")
+            charts.bar_chart(
+                counts,
+                category="legal_form",
+                value="partnerships",
+                scale_min=0,
+                scale_max=float(counts["partnerships"].max()) + 1,
+                title="Partnerships by legal form",
+                value_format="{:.0f}",
+            )
         )
-        for column, label in (("tier", "Tier"), ("lead_directorate", "Lead directorate"),
-                              ("basis", "Statutory basis")):
-            table = reg.groupby(column, observed=True).agg(
-                partnerships=("partnership_id", "count"),
-                in_scope=("in_scope", lambda s: int(s.fillna(False).astype(bool).sum())),
-            ).reset_index().rename(columns={column: label, "partnerships": "Partnerships",
-                                            "in_scope": "In scope"})
+        for column, label in (
+            ("tier", "Tier"),
+            ("lead_directorate", "Lead directorate"),
+            ("basis", "Statutory basis"),
+        ):
+            table = (
+                reg.groupby(column, observed=True)
+                .agg(
+                    partnerships=("partnership_id", "count"),
+                    in_scope=("in_scope", lambda s: int(s.fillna(False).astype(bool).sum())),
+                )
+                .reset_index()
+                .rename(
+                    columns={column: label, "partnerships": "Partnerships", "in_scope": "In scope"}
+                )
+            )
             out += table_html(table, caption=f"Partnerships by {label.lower()}")
-        cols = ["name", "tier", "legal_form", "incorporated", "statutory_basis", "council_role",
-                "lead_officer", "in_scope", "out_of_scope_reason"]
+        cols = [
+            "name",
+            "tier",
+            "legal_form",
+            "incorporated",
+            "statutory_basis",
+            "council_role",
+            "lead_officer",
+            "in_scope",
+            "out_of_scope_reason",
+        ]
         out += table_html(
-            reg[cols].rename(columns={
-                "name": "Partnership", "tier": "Tier", "legal_form": "Legal form",
-                "incorporated": "Incorporated", "statutory_basis": "Statutory basis",
-                "council_role": "Council's role", "lead_officer": "Lead officer",
-                "in_scope": "In scope", "out_of_scope_reason": "Why out of scope"}),
+            reg[cols].rename(
+                columns={
+                    "name": "Partnership",
+                    "tier": "Tier",
+                    "legal_form": "Legal form",
+                    "incorporated": "Incorporated",
+                    "statutory_basis": "Statutory basis",
+                    "council_role": "Council's role",
+                    "lead_officer": "Lead officer",
+                    "in_scope": "In scope",
+                    "out_of_scope_reason": "Why out of scope",
+                }
+            ),
             caption="The register",
         )
         return out
@@ -115,15 +157,26 @@ class Overview:
         from evalkit.render import figure_html, table_html
 
         members = self.tables["memberships"]
-        names = dict(zip(self.tables["organisations"]["organisation_id"],
-                         self.tables["organisations"]["name"], strict=True))
+        names = dict(
+            zip(
+                self.tables["organisations"]["organisation_id"],
+                self.tables["organisations"]["name"],
+                strict=True,
+            )
+        )
         parts = dict(zip(self.register["partnership_id"], self.register["name"], strict=True))
-        links = pd.DataFrame({
-            "partnership": members["partnership_id"].map(parts),
-            "organisation": members["organisation_id"].map(names),
-        })
-        per_org = links["organisation"].value_counts().rename_axis("Organisation").reset_index(
-            name="Partnerships")
+        links = pd.DataFrame(
+            {
+                "partnership": members["partnership_id"].map(parts),
+                "organisation": members["organisation_id"].map(names),
+            }
+        )
+        per_org = (
+            links["organisation"]
+            .value_counts()
+            .rename_axis("Organisation")
+            .reset_index(name="Partnerships")
+        )
         sectors = self.tables["organisations"].set_index("name")["sector"]
         per_org.insert(1, "Sector", per_org["Organisation"].map(sectors))
         shared = int((per_org["Partnerships"] > 1).sum())
@@ -142,26 +195,54 @@ class Overview:
         rate = float(self.scoring_meta.get("officer_day_rate_gbp", 0))
         reg = self.register[self.register["in_scope"].fillna(False).astype(bool)].copy()
         reg["officer_time_gbp"] = reg["officer_days_per_year"].fillna(0) * rate
-        long = reg.melt(id_vars=["name"], value_vars=["council_cash_gbp", "in_kind_gbp",
-                                                      "officer_time_gbp"],
-                        var_name="type", value_name="gbp").fillna({"gbp": 0})
-        long["type"] = long["type"].map({"council_cash_gbp": "cash", "in_kind_gbp": "in kind",
-                                         "officer_time_gbp": "officer time"})
+        long = reg.melt(
+            id_vars=["name"],
+            value_vars=["council_cash_gbp", "in_kind_gbp", "officer_time_gbp"],
+            var_name="type",
+            value_name="gbp",
+        ).fillna({"gbp": 0})
+        long["type"] = long["type"].map(
+            {
+                "council_cash_gbp": "cash",
+                "in_kind_gbp": "in kind",
+                "officer_time_gbp": "officer time",
+            }
+        )
         total = long["gbp"].sum()
         out = _h(2, "Money in") + _p(
             f"The council puts about £{total:,.0f} a year into its in-scope partnerships, "
             f"counting officer time at £{rate:,.0f} a day."
         )
-        out += figure_html(charts.money_chart(long, category="name", value="gbp", stack="type",
-                                              title="Council inputs per year by partnership"))
-        table = reg[["name", "council_cash_gbp", "in_kind_gbp", "officer_days_per_year",
-                     "officer_time_gbp", "total_budget_gbp"]].rename(columns={
-            "name": "Partnership", "council_cash_gbp": "Cash (£)", "in_kind_gbp": "In kind (£)",
-            "officer_days_per_year": "Officer days", "officer_time_gbp": "Officer time (£)",
-            "total_budget_gbp": "Whole budget (£)"})
+        out += figure_html(
+            charts.money_chart(
+                long,
+                category="name",
+                value="gbp",
+                stack="type",
+                title="Council inputs per year by partnership",
+            )
+        )
+        table = reg[
+            [
+                "name",
+                "council_cash_gbp",
+                "in_kind_gbp",
+                "officer_days_per_year",
+                "officer_time_gbp",
+                "total_budget_gbp",
+            ]
+        ].rename(
+            columns={
+                "name": "Partnership",
+                "council_cash_gbp": "Cash (£)",
+                "in_kind_gbp": "In kind (£)",
+                "officer_days_per_year": "Officer days",
+                "officer_time_gbp": "Officer time (£)",
+                "total_budget_gbp": "Whole budget (£)",
+            }
+        )
         money = {c: "£{:,.0f}" for c in table.columns if "(£)" in c}
-        return out + table_html(table, caption="Council inputs (from the register)",
-                                formats=money)
+        return out + table_html(table, caption="Council inputs (from the register)", formats=money)
 
     def reviews_html(self) -> str:
         """Reviews overdue and use of the partnership toolkit."""
@@ -171,18 +252,30 @@ class Overview:
         due = reg["next_review_due"]
         overdue = reg[due.notna() & (due < self.as_of)]
         never = reg[due.isna() & reg["last_review"].isna()]
-        toolkit = reg["toolkit_used"].map({True: "used", False: "not used"}).fillna(
-            "not recorded").value_counts()
+        toolkit = (
+            reg["toolkit_used"]
+            .map({True: "used", False: "not used"})
+            .fillna("not recorded")
+            .value_counts()
+        )
         out = _h(2, "Reviews and the partnership toolkit") + _p(
             f"At {self.as_of:%d/%m/%Y}, {len(overdue)} in-scope partnerships are overdue for "
             f"review and {len(never)} have no review recorded at all. The council's "
             f"partnership toolkit was used for {int(toolkit.get('used', 0))} of {len(reg)}."
         )
-        table = overdue[["name", "lead_officer", "last_review", "next_review_due"]].assign(
-            days=(self.as_of - overdue["next_review_due"]).dt.days
-        ).rename(columns={"name": "Partnership", "lead_officer": "Lead officer",
-                          "last_review": "Last review", "next_review_due": "Due",
-                          "days": "Days overdue"})
+        table = (
+            overdue[["name", "lead_officer", "last_review", "next_review_due"]]
+            .assign(days=(self.as_of - overdue["next_review_due"]).dt.days)
+            .rename(
+                columns={
+                    "name": "Partnership",
+                    "lead_officer": "Lead officer",
+                    "last_review": "Last review",
+                    "next_review_due": "Due",
+                    "days": "Days overdue",
+                }
+            )
+        )
         out += table_html(table, caption="Reviews overdue", empty_text="No review is overdue.")
         return out + table_html(
             toolkit.rename_axis("Toolkit").reset_index(name="Partnerships"),
@@ -217,10 +310,17 @@ class Overview:
                 continue
             sub = d[d["framework_id"] == fid]
             out += _h(3, fw.title)
-            out += figure_html(charts.score_heatmap(
-                sub, row="partnership", column="dimension_id", value="score",
-                scale_min=fw.scale_def.min, scale_max=fw.scale_def.max,
-                title=f"{fw.short_title or fw.title} by {fw.dimension_label}"))
+            out += figure_html(
+                charts.score_heatmap(
+                    sub,
+                    row="partnership",
+                    column="dimension_id",
+                    value="score",
+                    scale_min=fw.scale_def.min,
+                    scale_max=fw.scale_def.max,
+                    title=f"{fw.short_title or fw.title} by {fw.dimension_label}",
+                )
+            )
         return out
 
     def benchmark_html(self) -> str:
@@ -234,14 +334,20 @@ class Overview:
         d = d.assign(
             median=d.groupby(["framework_id", "dimension_id"])["score_pct"].transform("median"),
             q1=d.groupby(["framework_id", "dimension_id"])["score_pct"].transform(
-                lambda s: s.quantile(0.25)),
+                lambda s: s.quantile(0.25)
+            ),
         )
-        summary = d.groupby("partnership", observed=True).agg(
-            dimensions=("score_pct", "count"),
-            above_median=("score_pct", lambda s: int((s > d.loc[s.index, "median"]).sum())),
-            bottom_quarter=("score_pct", lambda s: int((s < d.loc[s.index, "q1"]).sum())),
-            diverged=("diverged", lambda s: int(s.fillna(False).astype(bool).sum())),
-        ).reset_index().sort_values("bottom_quarter", ascending=False)
+        summary = (
+            d.groupby("partnership", observed=True)
+            .agg(
+                dimensions=("score_pct", "count"),
+                above_median=("score_pct", lambda s: int((s > d.loc[s.index, "median"]).sum())),
+                bottom_quarter=("score_pct", lambda s: int((s < d.loc[s.index, "q1"]).sum())),
+                diverged=("diverged", lambda s: int(s.fillna(False).astype(bool).sum())),
+            )
+            .reset_index()
+            .sort_values("bottom_quarter", ascending=False)
+        )
         out += _p(
             "Scores are put on a common 0–100 scale (position between the scale's lowest and "
             "highest point) only to compare each partnership with the portfolio median for "
@@ -249,10 +355,15 @@ class Overview:
             "benchmarks partnerships against each other within the council."
         )
         return out + table_html(
-            summary.rename(columns={"partnership": "Partnership", "dimensions": "Dimensions scored",
-                                    "above_median": "Above portfolio median",
-                                    "bottom_quarter": "In bottom quarter",
-                                    "diverged": "Partners disagree"}),
+            summary.rename(
+                columns={
+                    "partnership": "Partnership",
+                    "dimensions": "Dimensions scored",
+                    "above_median": "Above portfolio median",
+                    "bottom_quarter": "In bottom quarter",
+                    "diverged": "Partners disagree",
+                }
+            ),
             caption="Partnerships against the portfolio, dimension by dimension",
         )
 
@@ -265,32 +376,57 @@ class Overview:
         if f.empty:
             return out + _p("No findings.")
         names = dict(zip(self.register["partnership_id"], self.register["name"], strict=True))
-        by_part = pd.crosstab(f["partnership_id"].map(names), f["severity"]).reindex(
-            columns=["high", "medium", "low", "info"], fill_value=0
-        ).reset_index().rename(columns={"partnership_id": "Partnership", "high": "High",
-                                        "medium": "Medium", "low": "Low",
-                                        "info": "For information"})
-        by_code = f["code"].value_counts().rename_axis("Finding").reset_index(
-            name="Partnerships affected")
+        by_part = (
+            pd.crosstab(f["partnership_id"].map(names), f["severity"])
+            .reindex(columns=["high", "medium", "low", "info"], fill_value=0)
+            .reset_index()
+            .rename(
+                columns={
+                    "partnership_id": "Partnership",
+                    "high": "High",
+                    "medium": "Medium",
+                    "low": "Low",
+                    "info": "For information",
+                }
+            )
+        )
+        by_code = (
+            f["code"]
+            .value_counts()
+            .rename_axis("Finding")
+            .reset_index(name="Partnerships affected")
+        )
         top = by_code.iloc[0]
-        out += _p(f"{len(f)} findings in all. The most common is '{top['Finding']}' "
-                  f"({int(top['Partnerships affected'])} times).")
-        return out + table_html(by_part, caption="Findings by partnership and priority") + \
-            table_html(by_code, caption="Findings by code")
+        out += _p(
+            f"{len(f)} findings in all. The most common is '{top['Finding']}' "
+            f"({int(top['Partnerships affected'])} times)."
+        )
+        return (
+            out
+            + table_html(by_part, caption="Findings by partnership and priority")
+            + table_html(by_code, caption="Findings by code")
+        )
 
     def provenance_html(self) -> str:
         """Version, framework editions and input hashes."""
         from evalkit.render import table_html
 
         params = pd.DataFrame(
-            [("assessment_round", self.assessment_round), ("evalkit version", __version__),
-             ("built at (UTC)", self.built_at)],
+            [
+                ("assessment_round", self.assessment_round),
+                ("evalkit version", __version__),
+                ("built at (UTC)", self.built_at),
+            ],
             columns=["Parameter", "Value"],
         )
-        files = pd.DataFrame(sorted(self.meta.get("input_files", {}).items()),
-                             columns=["Input file", "SHA-256"])
-        return _h(2, "Provenance") + table_html(params, caption="Build parameters") + \
-            table_html(files, caption="Input files")
+        files = pd.DataFrame(
+            sorted(self.meta.get("input_files", {}).items()), columns=["Input file", "SHA-256"]
+        )
+        return (
+            _h(2, "Provenance")
+            + table_html(params, caption="Build parameters")
+            + table_html(files, caption="Input files")
+        )
 
 
 def load_overview(

@@ -160,8 +160,10 @@ class Pack:
             "its partners rate it against the evaluation frameworks, what it costs and "
             "achieves, its risks, and the actions that follow."
         )
-        return _h(2, "About this partnership") + _p(reading) + table_html(
-            facts, caption="Register entry (cover facts)"
+        return (
+            _h(2, "About this partnership")
+            + _p(reading)
+            + table_html(facts, caption="Register entry (cover facts)")
         )
 
     def summary_html(self) -> str:
@@ -178,13 +180,17 @@ class Pack:
             if len(total) and pd.notna(total.iloc[0].get("total")):
                 t = total.iloc[0]
                 headline = f"Total {t['total']:.0f}"
-                headline += f" — {t['band']}" if pd.notna(t.get("band")) else " (no band: incomplete)"
+                headline += (
+                    f" — {t['band']}" if pd.notna(t.get("band")) else " (no band: incomplete)"
+                )
             else:
                 headline = (
                     f"{fw.dimension_label.capitalize()} scores {d['score'].min():.1f} to "
                     f"{d['score'].max():.1f} on a {fw.scale_def.min:g}–{fw.scale_def.max:g} scale"
                 )
-            diverged = int(d.get("diverged", pd.Series(dtype=bool)).fillna(False).astype(bool).sum())
+            diverged = int(
+                d.get("diverged", pd.Series(dtype=bool)).fillna(False).astype(bool).sum()
+            )
             rows.append(
                 (
                     fw.title,
@@ -207,8 +213,9 @@ class Pack:
         if top:
             reading += f" The most serious: {top}"
         out = _h(2, "Summary") + _p(reading)
-        out += table_html(table, caption="Results by framework (bands only where the framework "
-                          "publishes them)")
+        out += table_html(
+            table, caption="Results by framework (bands only where the framework publishes them)"
+        )
         if len(f):
             shown = f[f["severity"] != "info"].head(5)
             out += table_html(
@@ -250,8 +257,7 @@ class Pack:
             how="left",
         )
         members = members[["name", "sector", "role", "voting"]].rename(
-            columns={"name": "Organisation", "sector": "Sector", "role": "Role",
-                     "voting": "Votes"}
+            columns={"name": "Organisation", "sector": "Sector", "role": "Role", "voting": "Votes"}
         )
         gov = "is" if r["governing_document"] is True else "is not"
         reading = (
@@ -282,8 +288,10 @@ class Pack:
         bands = [b.model_dump() for b in fw.bands] if fw.bands_level == "dimension" else None
         if fw.mode == "survey":
             orgs = self.scores["organisation_scores"]
-            orgs = orgs[(orgs["framework_id"] == framework_id)
-                        & (orgs["round"].astype(str) == self.assessment_round)].copy()
+            orgs = orgs[
+                (orgs["framework_id"] == framework_id)
+                & (orgs["round"].astype(str) == self.assessment_round)
+            ].copy()
             orgs["organisation_name"] = orgs["organisation_id"].map(self.org_names())
             orgs = orgs.merge(d[["dimension_id", "dimension_title"]], on="dimension_id")
             chart = charts.profile_chart(
@@ -294,17 +302,41 @@ class Pack:
                 title=f"{fw.short_title or fw.title}: each organisation's view",
             )
             out += figure_html(chart)
-            table = d[["dimension_id", "dimension_title", "score", "min_org", "max_org", "sd",
-                       "n_organisations", "n_respondents", "diverged", "council_gap"]]
-            table = table.rename(columns={
-                "dimension_id": "Id", "dimension_title": fw.dimension_label.capitalize(),
-                "score": "Score", "min_org": "Lowest organisation",
-                "max_org": "Highest organisation", "sd": "Spread (SD)",
-                "n_organisations": "Organisations", "n_respondents": "Respondents",
-                "diverged": "Partners disagree", "council_gap": "Council minus others"})
-            formats = {"Score": "{:.2f}", "Lowest organisation": "{:.2f}",
-                       "Highest organisation": "{:.2f}", "Spread (SD)": "{:.2f}",
-                       "Council minus others": "{:+.2f}"}
+            table = d[
+                [
+                    "dimension_id",
+                    "dimension_title",
+                    "score",
+                    "min_org",
+                    "max_org",
+                    "sd",
+                    "n_organisations",
+                    "n_respondents",
+                    "diverged",
+                    "council_gap",
+                ]
+            ]
+            table = table.rename(
+                columns={
+                    "dimension_id": "Id",
+                    "dimension_title": fw.dimension_label.capitalize(),
+                    "score": "Score",
+                    "min_org": "Lowest organisation",
+                    "max_org": "Highest organisation",
+                    "sd": "Spread (SD)",
+                    "n_organisations": "Organisations",
+                    "n_respondents": "Respondents",
+                    "diverged": "Partners disagree",
+                    "council_gap": "Council minus others",
+                }
+            )
+            formats = {
+                "Score": "{:.2f}",
+                "Lowest organisation": "{:.2f}",
+                "Highest organisation": "{:.2f}",
+                "Spread (SD)": "{:.2f}",
+                "Council minus others": "{:+.2f}",
+            }
         else:
             chart = charts.bar_chart(
                 d,
@@ -316,24 +348,43 @@ class Pack:
                 bands=bands,
             )
             out += figure_html(chart)
-            table = d[["dimension_id", "dimension_title", "score", "n_items", "n_missing",
-                       "n_no_evidence"]].rename(columns={
-                "dimension_id": "Id", "dimension_title": fw.dimension_label.capitalize(),
-                "score": "Mean rating", "n_items": "Items", "n_missing": "Not rated",
-                "n_no_evidence": "Rated without evidence"})
+            table = d[
+                [
+                    "dimension_id",
+                    "dimension_title",
+                    "score",
+                    "n_items",
+                    "n_missing",
+                    "n_no_evidence",
+                ]
+            ].rename(
+                columns={
+                    "dimension_id": "Id",
+                    "dimension_title": fw.dimension_label.capitalize(),
+                    "score": "Mean rating",
+                    "n_items": "Items",
+                    "n_missing": "Not rated",
+                    "n_no_evidence": "Rated without evidence",
+                }
+            )
             formats = {"Mean rating": "{:.2f}"}
         if fw.bands_level == "dimension" and fw.bands:
             table["Band"] = d["band"].fillna("—").to_numpy()
-        out += table_html(table, caption=f"{fw.title} by {fw.dimension_label} "
-                          f"(scale {scale.min:g}–{scale.max:g})", formats=formats)
+        out += table_html(
+            table,
+            caption=f"{fw.title} by {fw.dimension_label} (scale {scale.min:g}–{scale.max:g})",
+            formats=formats,
+        )
         totals = self.scores["framework_scores"]
         if fw.scoring.totals_allowed and len(totals):
             t = totals[totals["framework_id"] == framework_id]
             if len(t) and pd.notna(t.iloc[0]["total"]):
                 row = t.iloc[0]
                 band = row["band"] if pd.notna(row.get("band")) else "no band (incomplete)"
-                out += _p(f"Total: {row['total']:.0f} ({int(row['items_answered'])} of "
-                          f"{int(row['items_expected'])} items answered) — {band}.")
+                out += _p(
+                    f"Total: {row['total']:.0f} ({int(row['items_answered'])} of "
+                    f"{int(row['items_expected'])} items answered) — {band}."
+                )
         return out
 
     def _framework_reading(self, fw: Framework, d: pd.DataFrame) -> str:
@@ -379,8 +430,12 @@ class Pack:
             f"{minimum} respondents is suppressed so that no individual's answers can be "
             f"inferred; {int(s['suppressed'].sum())} of {len(s)} groups are suppressed here."
         )
-        return _h(3, "Views by sector") + _p(reading) + table_html(
-            table, caption=f"Scores by sector (groups under {minimum} respondents suppressed)"
+        return (
+            _h(3, "Views by sector")
+            + _p(reading)
+            + table_html(
+                table, caption=f"Scores by sector (groups under {minimum} respondents suppressed)"
+            )
         )
 
     def vfm_html(self) -> str:
@@ -394,11 +449,14 @@ class Pack:
             return out + _p("No inputs were recorded.")
         rate = float(self.scoring_meta.get("officer_day_rate_gbp", 0))
         long = inputs.melt(
-            id_vars=["year"], value_vars=["cash_gbp", "in_kind_gbp", "officer_time_gbp"],
-            var_name="type", value_name="gbp",
+            id_vars=["year"],
+            value_vars=["cash_gbp", "in_kind_gbp", "officer_time_gbp"],
+            var_name="type",
+            value_name="gbp",
         )
-        long["type"] = long["type"].map({"cash_gbp": "cash", "in_kind_gbp": "in kind",
-                                         "officer_time_gbp": "officer time"})
+        long["type"] = long["type"].map(
+            {"cash_gbp": "cash", "in_kind_gbp": "in kind", "officer_time_gbp": "officer time"}
+        )
         latest = inputs.iloc[-1]
         reading = (
             f"In {latest['year']} the partnership's inputs from all partners came to "
@@ -407,40 +465,77 @@ class Pack:
             "the cost per output; effectiveness the change in outcomes for that cost."
         )
         if (inputs["source"] == "register").any():
-            reading += " No finance breakdown was recorded, so only the council's figures " \
-                       "from the register are used."
+            reading += (
+                " No finance breakdown was recorded, so only the council's figures "
+                "from the register are used."
+            )
         out += _p(reading)
-        out += figure_html(charts.money_chart(long, category="year", value="gbp", stack="type",
-                                              title="Inputs by year and type"))
+        out += figure_html(
+            charts.money_chart(
+                long, category="year", value="gbp", stack="type", title="Inputs by year and type"
+            )
+        )
         out += table_html(
-            inputs[["year", "cash_gbp", "in_kind_gbp", "officer_days", "officer_time_gbp",
-                    "total_gbp", "partners"]].rename(columns={
-                "year": "Year", "cash_gbp": "Cash (£)", "in_kind_gbp": "In kind (£)",
-                "officer_days": "Officer days", "officer_time_gbp": "Officer time (£)",
-                "total_gbp": "Total (£)", "partners": "Contributing partners"}),
+            inputs[
+                [
+                    "year",
+                    "cash_gbp",
+                    "in_kind_gbp",
+                    "officer_days",
+                    "officer_time_gbp",
+                    "total_gbp",
+                    "partners",
+                ]
+            ].rename(
+                columns={
+                    "year": "Year",
+                    "cash_gbp": "Cash (£)",
+                    "in_kind_gbp": "In kind (£)",
+                    "officer_days": "Officer days",
+                    "officer_time_gbp": "Officer time (£)",
+                    "total_gbp": "Total (£)",
+                    "partners": "Contributing partners",
+                }
+            ),
             caption="Inputs (economy)",
-            formats={c: "£{:,.0f}" for c in ("Cash (£)", "In kind (£)", "Officer time (£)",
-                                              "Total (£)")},
+            formats={
+                c: "£{:,.0f}" for c in ("Cash (£)", "In kind (£)", "Officer time (£)", "Total (£)")
+            },
         )
         share = self.scores["vfm_share"]
         if len(share):
             out += table_html(
-                share[["year", "council_gbp", "partners_gbp", "partner_gbp_per_council_gbp"]]
-                .rename(columns={"year": "Year", "council_gbp": "Council (£)",
-                                 "partners_gbp": "Partners (£)",
-                                 "partner_gbp_per_council_gbp": "Partner £ per council £"}),
+                share[
+                    ["year", "council_gbp", "partners_gbp", "partner_gbp_per_council_gbp"]
+                ].rename(
+                    columns={
+                        "year": "Year",
+                        "council_gbp": "Council (£)",
+                        "partners_gbp": "Partners (£)",
+                        "partner_gbp_per_council_gbp": "Partner £ per council £",
+                    }
+                ),
                 caption="What the council puts in and what partners add",
-                formats={"Council (£)": "£{:,.0f}", "Partners (£)": "£{:,.0f}",
-                         "Partner £ per council £": "{:.2f}"},
+                formats={
+                    "Council (£)": "£{:,.0f}",
+                    "Partners (£)": "£{:,.0f}",
+                    "Partner £ per council £": "{:.2f}",
+                },
             )
         costs = self.scores["vfm_indicators"]
         unit = costs[costs["cost_per_unit"].notna() | costs["cost_per_improvement"].notna()]
         if len(unit):
             unit = unit.assign(cost=unit["cost_per_unit"].fillna(unit["cost_per_improvement"]))
             out += table_html(
-                unit[["name", "period", "measure", "actual", "cost"]].rename(columns={
-                    "name": "Indicator", "period": "Period", "measure": "Measure",
-                    "actual": "Actual", "cost": "Cost (£)"}),
+                unit[["name", "period", "measure", "actual", "cost"]].rename(
+                    columns={
+                        "name": "Indicator",
+                        "period": "Period",
+                        "measure": "Measure",
+                        "actual": "Actual",
+                        "cost": "Cost (£)",
+                    }
+                ),
                 caption="Unit costs (efficiency and effectiveness)",
                 formats={"Cost (£)": "£{:,.2f}", "Actual": "{:,.0f}"},
             )
@@ -464,11 +559,29 @@ class Pack:
         )
         out += figure_html(charts.risk_heatmap(risks))
         out += table_html(
-            risks[["risk_id", "description", "likelihood", "impact", "score", "rating",
-                   "owner", "mitigation"]].rename(columns={
-                "risk_id": "Id", "description": "Risk", "likelihood": "Likelihood",
-                "impact": "Impact", "score": "Score", "rating": "Rating", "owner": "Owner",
-                "mitigation": "Mitigation"}),
+            risks[
+                [
+                    "risk_id",
+                    "description",
+                    "likelihood",
+                    "impact",
+                    "score",
+                    "rating",
+                    "owner",
+                    "mitigation",
+                ]
+            ].rename(
+                columns={
+                    "risk_id": "Id",
+                    "description": "Risk",
+                    "likelihood": "Likelihood",
+                    "impact": "Impact",
+                    "score": "Score",
+                    "rating": "Rating",
+                    "owner": "Owner",
+                    "mitigation": "Mitigation",
+                }
+            ),
             caption="Risks, highest first",
         )
         return out
@@ -485,8 +598,10 @@ class Pack:
         swot = swot.assign(_o=swot["category"].map(order)).sort_values("_o")
         counts = swot["category"].value_counts()
         out += _p(
-            "; ".join(f"{counts.get(c, 0)} {c}{'s' if counts.get(c, 0) != 1 else ''}"
-                      for c in order) + "."
+            "; ".join(
+                f"{counts.get(c, 0)} {c}{'s' if counts.get(c, 0) != 1 else ''}" for c in order
+            )
+            + "."
         )
         return out + table_html(
             swot[["category", "text"]].rename(columns={"category": "Category", "text": "Entry"}),
@@ -512,12 +627,33 @@ class Pack:
         )
         out += figure_html(charts.indicator_chart(latest))
         out += table_html(
-            costs[["name", "kind", "period", "baseline", "target", "actual", "unit",
-                   "good_direction", "moved", "target_met"]].rename(columns={
-                "name": "Indicator", "kind": "Kind", "period": "Period",
-                "baseline": "Baseline", "target": "Target", "actual": "Actual",
-                "unit": "Unit", "good_direction": "Better is", "moved": "Since baseline",
-                "target_met": "Target met"}),
+            costs[
+                [
+                    "name",
+                    "kind",
+                    "period",
+                    "baseline",
+                    "target",
+                    "actual",
+                    "unit",
+                    "good_direction",
+                    "moved",
+                    "target_met",
+                ]
+            ].rename(
+                columns={
+                    "name": "Indicator",
+                    "kind": "Kind",
+                    "period": "Period",
+                    "baseline": "Baseline",
+                    "target": "Target",
+                    "actual": "Actual",
+                    "unit": "Unit",
+                    "good_direction": "Better is",
+                    "moved": "Since baseline",
+                    "target_met": "Target met",
+                }
+            ),
             caption="Outputs and outcomes against baseline and target",
             formats={"Baseline": "{:,.0f}", "Target": "{:,.0f}", "Actual": "{:,.0f}"},
         )
@@ -526,9 +662,15 @@ class Pack:
             out += _h(3, "Equity: results by place or group")
             out += table_html(
                 equity[["name", "period", "group", "baseline", "actual", "moved"]].rename(
-                    columns={"name": "Indicator", "period": "Period", "group": "Group",
-                             "baseline": "Baseline", "actual": "Actual",
-                             "moved": "Since baseline"}),
+                    columns={
+                        "name": "Indicator",
+                        "period": "Period",
+                        "group": "Group",
+                        "baseline": "Baseline",
+                        "actual": "Actual",
+                        "moved": "Since baseline",
+                    }
+                ),
                 caption="Indicators split by place or group",
                 formats={"Baseline": "{:,.0f}", "Actual": "{:,.0f}"},
             )
@@ -558,8 +700,14 @@ class Pack:
             out += table_html(
                 acts.assign(priority=acts["priority"].map(SEVERITY_WORDS))[
                     ["priority", "action", "owner", "timescale"]
-                ].rename(columns={"priority": "Priority", "action": "Action", "owner": "Owner",
-                                  "timescale": "Timescale"}),
+                ].rename(
+                    columns={
+                        "priority": "Priority",
+                        "action": "Action",
+                        "owner": "Owner",
+                        "timescale": "Timescale",
+                    }
+                ),
                 caption="Action plan",
             )
         return out
@@ -583,17 +731,19 @@ class Pack:
         for fid in self.frameworks_present():
             fw = self.frameworks[fid]
             sub = d[d["framework_id"] == fid]
-            rows.append((fw.title, fw.confirmation, f"{sub['missing_rate'].mean():.0%}",
-                         fw.label or "—"))
+            rows.append(
+                (fw.title, fw.confirmation, f"{sub['missing_rate'].mean():.0%}", fw.label or "—")
+            )
         out += table_html(
-            pd.DataFrame(rows, columns=["Framework", "Content confirmed", "Answers missing",
-                                        "Caveat"]),
+            pd.DataFrame(
+                rows, columns=["Framework", "Content confirmed", "Answers missing", "Caveat"]
+            ),
             caption="How far each framework's content is confirmed, and missing answers",
         )
         return out + self.sectors_html()
 
     def provenance_html(self) -> str:
-        """evalkit version, framework editions, input hashes, parameters, build time."""
+        """Evalkit version, framework editions, input hashes, parameters, build time."""
         from evalkit.render import table_html
 
         params = pd.DataFrame(
@@ -602,8 +752,12 @@ class Pack:
                 ("assessment_round", self.assessment_round),
                 ("evalkit version", __version__),
                 ("built at (UTC)", self.built_at),
-                ("scoring rule", "lowest organisation where partners disagree"
-                 if self.scoring_meta.get("lower_on_disagreement") else "mean of organisations"),
+                (
+                    "scoring rule",
+                    "lowest organisation where partners disagree"
+                    if self.scoring_meta.get("lower_on_disagreement")
+                    else "mean of organisations",
+                ),
                 ("officer day rate", f"£{self.scoring_meta.get('officer_day_rate_gbp', 0):,.0f}"),
             ],
             columns=["Parameter", "Value"],
@@ -676,7 +830,8 @@ def load_pack(
     scores = load_results(scores_dir, partnership_id)
     own = {
         name: frame[frame["partnership_id"] == partnership_id]
-        if "partnership_id" in frame else frame
+        if "partnership_id" in frame
+        else frame
         for name, frame in tables.items()
         if name not in ("organisations",)
     }

@@ -109,7 +109,9 @@ def old_governing_document(ev: Evidence) -> list[Finding]:
     """The governing document is older than ``OLD_DOCUMENT_YEARS`` years."""
     limit = ev.as_of - pd.DateOffset(years=OLD_DOCUMENT_YEARS)
     p = ev.partnerships
-    rows = p[p["governing_document"].eq(True).fillna(False) & (p["governing_document_date"] < limit)]
+    rows = p[
+        p["governing_document"].eq(True).fillna(False) & (p["governing_document_date"] < limit)
+    ]
     return [
         Finding(
             r.partnership_id,
@@ -183,8 +185,7 @@ def toolkit_not_used(ev: Evidence) -> list[Finding]:
             r.partnership_id,
             "toolkit-not-used",
             Severity.LOW,
-            "The council's partnership toolkit was not used to set up or review this "
-            "partnership.",
+            "The council's partnership toolkit was not used to set up or review this partnership.",
             {"toolkit_used": False},
             action="Use the refreshed partnership toolkit at the next review.",
         )
@@ -281,14 +282,15 @@ def weak_dimension(ev: Evidence) -> list[Finding]:
     if d.empty:
         return []
     red = d.get("rag", pd.Series(pd.NA, index=d.index)).eq("red").fillna(False)
-    below_line = (d["score"] < d.get("agree_line", pd.Series(float("nan"), index=d.index)))
+    below_line = d["score"] < d.get("agree_line", pd.Series(float("nan"), index=d.index))
     low_pct = (d["mode"] == "checklist") & (d["score_pct"] < WEAK_PCT)
     rows = d[red | below_line.fillna(False) | low_pct.fillna(False)]
     out = []
     for _, r in rows.iterrows():
         why = (
-            f"in the '{r['band']}' band" if pd.notna(r.get("band")) else
-            f"{_fmt(r['score'])} on a {r['scale_min']:g}–{r['scale_max']:g} scale"
+            f"in the '{r['band']}' band"
+            if pd.notna(r.get("band"))
+            else f"{_fmt(r['score'])} on a {r['scale_min']:g}–{r['scale_max']:g} scale"
         )
         out.append(
             Finding(

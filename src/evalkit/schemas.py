@@ -117,9 +117,7 @@ def table_schema(
     """
     references = references or {}
     columns = {
-        col.name: column_schema(
-            col, references.get(col.references) if col.references else None
-        )
+        col.name: column_schema(col, references.get(col.references) if col.references else None)
         for col in spec.columns
     }
     checks: list[pa.Check] = []
@@ -132,6 +130,4 @@ def table_schema(
         value_column = "response" if "response" in names else "status"
         checks.append(_scale_check(value_column, scale_tokens))
     unique = list(spec.key) if len(spec.key) > 1 else None
-    return pa.DataFrameSchema(
-        columns, checks=checks, unique=unique, strict=False, name=spec.name
-    )
+    return pa.DataFrameSchema(columns, checks=checks, unique=unique, strict=False, name=spec.name)

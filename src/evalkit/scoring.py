@@ -87,9 +87,9 @@ def code_answers(
     out = out.merge(code_table(frameworks), on=["framework_id", "token"], how="left")
     out = out.merge(item_table(frameworks), on=["framework_id", "item_id"], how="inner")
     flip = out["reverse"].astype(bool)
-    out.loc[flip, "value"] = out.loc[flip, "scale_min"] + out.loc[flip, "scale_max"] - out.loc[
-        flip, "value"
-    ]
+    out.loc[flip, "value"] = (
+        out.loc[flip, "scale_min"] + out.loc[flip, "scale_max"] - out.loc[flip, "value"]
+    )
     out["missing"] = out["value"].isna()
     return out.drop(columns=["token"])
 
@@ -316,9 +316,7 @@ def score_all(
     orgs = _concat(org_frames)
     if len(dims):
         dims = _decorate_dimensions(dims, frameworks)
-    expected = (
-        item_table(frameworks).groupby("framework_id").size() if frameworks else pd.Series()
-    )
+    expected = item_table(frameworks).groupby("framework_id").size() if frameworks else pd.Series()
     totals = _framework_totals(items, frameworks, expected) if len(items) else pd.DataFrame()
     sectors = (
         sector_breakdown(coded_s, organisations, min_cell_size)
@@ -337,21 +335,27 @@ def _decorate_dimensions(dims: pd.DataFrame, frameworks: Mapping[str, Framework]
     meta = []
     for fid, fw in frameworks.items():
         for dim in fw.dimensions:
-            meta.append(
-                (fid, dim.id, dim.title, fw.scale_def.min, fw.scale_def.max, fw.mode)
-            )
+            meta.append((fid, dim.id, dim.title, fw.scale_def.min, fw.scale_def.max, fw.mode))
     info = pd.DataFrame(
         meta,
-        columns=["framework_id", "dimension_id", "dimension_title", "scale_min", "scale_max",
-                 "mode"],
+        columns=[
+            "framework_id",
+            "dimension_id",
+            "dimension_title",
+            "scale_min",
+            "scale_max",
+            "mode",
+        ],
     )
     dims = dims.merge(info, on=["framework_id", "dimension_id"], how="left")
     span = dims["scale_max"] - dims["scale_min"]
     dims["score_pct"] = (dims["score"] - dims["scale_min"]) / span * 100
     dims = _apply_bands(dims, frameworks, "dimension", "score")
     order = {(fid, d.id): i for fid, fw in frameworks.items() for i, d in enumerate(fw.dimensions)}
-    dims["_order"] = [order.get((f, d), 0) for f, d in zip(dims["framework_id"],
-                                                          dims["dimension_id"], strict=True)]
+    dims["_order"] = [
+        order.get((f, d), 0)
+        for f, d in zip(dims["framework_id"], dims["dimension_id"], strict=True)
+    ]
     dims = dims.sort_values(["round", "partnership_id", "framework_id", "_order"])
     return dims.drop(columns="_order").reset_index(drop=True)
 

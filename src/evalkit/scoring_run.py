@@ -139,9 +139,7 @@ def compute(
 def _csv(frame: pd.DataFrame) -> str:
     out = frame.copy()
     if "evidence" in out:
-        out["evidence"] = out["evidence"].map(
-            lambda e: json.dumps(e, sort_keys=True, default=str)
-        )
+        out["evidence"] = out["evidence"].map(lambda e: json.dumps(e, sort_keys=True, default=str))
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")

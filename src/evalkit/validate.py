@@ -425,9 +425,7 @@ def validate(
     report.problems.sort(
         key=lambda p: (p.severity != ERROR, p.file or "", p.sheet or "", p.row or 0, p.column or "")
     )
-    typed = {
-        name: _typed(frame, TABLES_BY_NAME_LOCAL[name]) for name, frame in normalised.items()
-    }
+    typed = {name: _typed(frame, TABLES_BY_NAME_LOCAL[name]) for name, frame in normalised.items()}
     return ValidationResult(report, typed)
 
 

@@ -56,9 +56,9 @@ def inputs_by_year(
         )
         by_year = pd.concat([by_year, fallback], ignore_index=True)
     by_year["officer_time_gbp"] = by_year["officer_days"] * day_rate
-    by_year["total_gbp"] = by_year["cash_gbp"] + by_year["in_kind_gbp"] + by_year[
-        "officer_time_gbp"
-    ]
+    by_year["total_gbp"] = (
+        by_year["cash_gbp"] + by_year["in_kind_gbp"] + by_year["officer_time_gbp"]
+    )
     return by_year.sort_values(["partnership_id", "year"]).reset_index(drop=True)
 
 
@@ -79,7 +79,8 @@ def council_share(finance: pd.DataFrame, council_id: str | None, day_rate: float
             table[column] = 0.0
     table = table.fillna({"council": 0.0, "partners": 0.0})
     table["partner_gbp_per_council_gbp"] = np.where(
-        table["council"] > 0, table["partners"] / table["council"].where(table["council"] > 0),
+        table["council"] > 0,
+        table["partners"] / table["council"].where(table["council"] > 0),
         np.nan,
     )
     table.columns.name = None
@@ -103,9 +104,7 @@ def outcome_progress(indicators: pd.DataFrame) -> pd.DataFrame:
         default="unknown",
     )
     gap = (ind["target"] - ind["actual"]) * sign
-    ind["target_met"] = np.where(
-        ind["target"].notna() & ind["actual"].notna(), gap <= 0, pd.NA
-    )
+    ind["target_met"] = np.where(ind["target"].notna() & ind["actual"].notna(), gap <= 0, pd.NA)
     distance = (ind["target"] - ind["baseline"]) * sign
     ind["progress_to_target"] = np.where(distance > 0, ind["improvement"] / distance, np.nan)
     return ind.reset_index(drop=True)
@@ -134,12 +133,30 @@ def unit_costs(indicators: pd.DataFrame, inputs: pd.DataFrame) -> pd.DataFrame:
     )
     merged["measure"] = np.where(is_output, "cost per output", "cost per unit improved")
     cols = [
-        "partnership_id", "indicator_id", "name", "kind", "unit", "period", "baseline",
-        "target", "actual", "good_direction", "change", "improvement", "moved", "target_met",
-        "progress_to_target", "total_gbp", "cost_per_unit", "cost_per_improvement", "measure",
+        "partnership_id",
+        "indicator_id",
+        "name",
+        "kind",
+        "unit",
+        "period",
+        "baseline",
+        "target",
+        "actual",
+        "good_direction",
+        "change",
+        "improvement",
+        "moved",
+        "target_met",
+        "progress_to_target",
+        "total_gbp",
+        "cost_per_unit",
+        "cost_per_improvement",
+        "measure",
     ]
-    return merged[cols].sort_values(["partnership_id", "indicator_id", "period"]).reset_index(
-        drop=True
+    return (
+        merged[cols]
+        .sort_values(["partnership_id", "indicator_id", "period"])
+        .reset_index(drop=True)
     )
 
 
@@ -166,8 +183,16 @@ def unit_cost_trend(costs: pd.DataFrame) -> pd.DataFrame:
         )
     return pd.DataFrame(
         rows,
-        columns=["partnership_id", "indicator_id", "name", "previous_period", "latest_period",
-                 "previous_cost", "latest_cost", "change_pct"],
+        columns=[
+            "partnership_id",
+            "indicator_id",
+            "name",
+            "previous_period",
+            "latest_period",
+            "previous_cost",
+            "latest_cost",
+            "change_pct",
+        ],
     )
 
 
