@@ -1,0 +1,42 @@
+"""The real built reports in headless Chromium: offline, no errors, no axe violations."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.cli import main
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def reports(sample_scored, tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser-reports")
+    pack = sample_scored["pack_id"]
+    code = main(["build", "--processed", str(sample_scored["processed"]), "--reports", str(out),
+                 "--formats", "html", "--no-progress"])
+    assert code == 0
+    return {"index": out / "index.html", "pack": out / pack / "evidence-pack.html",
+            "overview": out / "overview" / "portfolio-overview.html"}
+
+
+@pytest.mark.parametrize("page_name", ["index", "pack", "overview"])
+def test_page_loads_offline_without_errors(reports, page_name, open_offline):
+    page, errors, failed, external = open_offline(reports[page_name], bypass_csp=False)
+    assert page.locator("h1").count() == 1
+    assert errors == [] and failed == [] and external == []
+
+
+@pytest.mark.parametrize("page_name", ["index", "pack", "overview"])
+def test_page_has_no_wcag_violations(reports, page_name, open_offline, run_axe,
+                                     describe_violations):
+    page, errors, failed, external = open_offline(reports[page_name])
+    violations = run_axe(page)
+    assert violations == [], describe_violations(violations)
+    assert external == []
+
+
+def test_every_image_has_alt_text(reports, open_offline):
+    page, *_ = open_offline(reports["pack"])
+    alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
+    assert alts and all(len(a) > 40 for a in alts)
