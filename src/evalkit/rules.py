@@ -218,33 +218,54 @@ def _num(value: object) -> float | None:
 # Score rules -----------------------------------------------------------------------
 
 
+def _per_framework(rows: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """Group flagged dimension rows by partnership and framework (one finding each)."""
+    return [(pid, fid, group) for (pid, fid), group in
+            rows.groupby(["partnership_id", "framework_id"], observed=True, sort=True)]
+
+
+def _dim_list(group: pd.DataFrame) -> str:
+    return "; ".join(_dim_label(r) for _, r in group.iterrows())
+
+
 def partners_diverge(ev: Evidence) -> list[Finding]:
-    """Organisations sit on opposite sides of the agree line on a dimension."""
+    """Organisations sit on opposite sides of the agree line on one or more dimensions."""
     d = ev.dimensions
     if "diverged" not in d:
         return []
     rows = d[d["diverged"].eq(True)]
-    return [
-        Finding(
-            r["partnership_id"],
-            "partners-diverge",
-            Severity.MEDIUM,
-            f"Partners disagree on {_dim_label(r)} ({_short(ev.frameworks, r['framework_id'])}):"
-            f" organisation scores run from {_fmt(r['min_org'])} to {_fmt(r['max_org'])}, on "
-            f"both sides of the agree line ({_fmt(r['agree_line'])}).",
-            {
-                "min": round(float(r["min_org"]), 2),
-                "max": round(float(r["max_org"]), 2),
-                "range": round(float(r["range"]), 2),
-                "organisations": int(r["n_organisations"]),
-            },
-            framework_id=r["framework_id"],
-            dimension_id=r["dimension_id"],
-            action="Discuss this principle at the partnership board: why do partners see it "
-            "differently, and does it matter?",
+    out = []
+    for pid, fid, group in _per_framework(rows):
+        widest = group.sort_values("range", ascending=False).iloc[0]
+        total = int((d["partnership_id"].eq(pid) & d["framework_id"].eq(fid)).sum())
+        out.append(
+            Finding(
+                pid,
+                "partners-diverge",
+                Severity.MEDIUM,
+                f"Partners disagree on {len(group)} of {total} "
+                f"{_label(ev.frameworks, fid)}s of the {_short(ev.frameworks, fid)}: "
+                f"organisations sit on both sides of the agree line on {_dim_list(group)}. "
+                f"Widest gap: {_dim_label(widest)}, from {_fmt(widest['min_org'])} to "
+                f"{_fmt(widest['max_org'])}.",
+                {
+                    "dimensions": group["dimension_id"].tolist(),
+                    "widest": str(widest["dimension_id"]),
+                    "min": round(float(widest["min_org"]), 2),
+                    "max": round(float(widest["max_org"]), 2),
+                },
+                framework_id=fid,
+                dimension_id=str(widest["dimension_id"]),
+                action="Discuss these areas at the partnership board: why do partners see "
+                "them differently, and does it matter?",
+            )
         )
-        for _, r in rows.iterrows()
-    ]
+    return out
+
+
+def _label(frameworks: Mapping[str, Framework], fid: str) -> str:
+    fw = frameworks.get(fid)
+    return fw.dimension_label if fw is not None else "dimension"
 
 
 def council_view_differs(ev: Evidence) -> list[Finding]:
@@ -254,22 +275,27 @@ def council_view_differs(ev: Evidence) -> list[Finding]:
         return []
     rows = d[d["council_gap"].abs() >= GAP_THRESHOLD]
     out = []
-    for _, r in rows.iterrows():
-        kinder = "more positive" if r["council_gap"] > 0 else "less positive"
+    for pid, fid, group in _per_framework(rows):
+        widest = group.loc[group["council_gap"].abs().idxmax()]
+        kinder = "more positive" if widest["council_gap"] > 0 else "less positive"
         out.append(
             Finding(
-                r["partnership_id"],
+                pid,
                 "council-view-differs",
                 Severity.LOW,
-                f"On {_dim_label(r)} the council is {kinder} than its partners: "
-                f"{_fmt(r['council_score'])} against {_fmt(r['others_score'])}.",
+                f"The council's view differs from its partners' by a scale point or more on "
+                f"{len(group)} {_label(ev.frameworks, fid)}(s) of the "
+                f"{_short(ev.frameworks, fid)}. Largest: {_dim_label(widest)}, where the "
+                f"council is {kinder} ({_fmt(widest['council_score'])} against "
+                f"{_fmt(widest['others_score'])}).",
                 {
-                    "council": round(float(r["council_score"]), 2),
-                    "others": round(float(r["others_score"]), 2),
-                    "gap": round(float(r["council_gap"]), 2),
+                    "dimensions": group["dimension_id"].tolist(),
+                    "council": round(float(widest["council_score"]), 2),
+                    "others": round(float(widest["others_score"]), 2),
+                    "gap": round(float(widest["council_gap"]), 2),
                 },
-                framework_id=r["framework_id"],
-                dimension_id=r["dimension_id"],
+                framework_id=fid,
+                dimension_id=str(widest["dimension_id"]),
                 action="Check the council's own view against its partners' before relying on it.",
             )
         )
@@ -277,7 +303,7 @@ def council_view_differs(ev: Evidence) -> list[Finding]:
 
 
 def weak_dimension(ev: Evidence) -> list[Finding]:
-    """A dimension in a published red band, below the agree line, or under a third of its scale."""
+    """Dimensions in a published red band, below the agree line, or under a third of the scale."""
     d = ev.dimensions
     if d.empty:
         return []
@@ -286,22 +312,29 @@ def weak_dimension(ev: Evidence) -> list[Finding]:
     low_pct = (d["mode"] == "checklist") & (d["score_pct"] < WEAK_PCT)
     rows = d[red | below_line.fillna(False) | low_pct.fillna(False)]
     out = []
-    for _, r in rows.iterrows():
+    for pid, fid, group in _per_framework(rows):
+        weakest = group.sort_values("score_pct").iloc[0]
         why = (
-            f"in the '{r['band']}' band"
-            if pd.notna(r.get("band"))
-            else f"{_fmt(r['score'])} on a {r['scale_min']:g}–{r['scale_max']:g} scale"
+            f"in the '{weakest['band']}' band" if pd.notna(weakest.get("band")) else
+            f"{_fmt(weakest['score'])} on a {weakest['scale_min']:g}–{weakest['scale_max']:g} "
+            "scale"
         )
         out.append(
             Finding(
-                r["partnership_id"],
+                pid,
                 "weak-dimension",
                 Severity.MEDIUM,
-                f"{_dim_label(r)} ({_short(ev.frameworks, r['framework_id'])}) is weak: {why}.",
-                {"score": round(float(r["score"]), 2), "score_pct": round(float(r["score_pct"]))},
-                framework_id=r["framework_id"],
-                dimension_id=r["dimension_id"],
-                action="Agree an improvement action for this area with partners.",
+                f"{len(group)} {_label(ev.frameworks, fid)}(s) of the "
+                f"{_short(ev.frameworks, fid)} are weak: {_dim_list(group)}. Weakest: "
+                f"{_dim_label(weakest)}, {why}.",
+                {
+                    "dimensions": group["dimension_id"].tolist(),
+                    "weakest": str(weakest["dimension_id"]),
+                    "score": round(float(weakest["score"]), 2),
+                },
+                framework_id=fid,
+                dimension_id=str(weakest["dimension_id"]),
+                action="Agree improvement actions for these areas with partners.",
             )
         )
     return out

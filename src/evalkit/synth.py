@@ -223,7 +223,7 @@ def synthesise(
     members = pd.DataFrame(member_rows,
                            columns=["partnership_id", "organisation_id", "role", "voting"])
     in_scope = register.loc[register["in_scope"] == "Yes", "partnership_id"].tolist()
-    level = dict(zip(register["partnership_id"], rng.normal(0.3, 0.7, len(register)),
+    level = dict(zip(register["partnership_id"], rng.normal(0.8, 0.6, len(register)),
                      strict=True))
     scoped = members[members["partnership_id"].isin(in_scope)].reset_index(drop=True)
     bias = dict(zip(zip(scoped["partnership_id"], scoped["organisation_id"], strict=True),
