@@ -107,9 +107,15 @@ class PackOutcome:
     def record(self) -> dict[str, Any]:
         """JSON-ready form for the manifest."""
         return {
-            "id": self.id, "name": self.name, "tier": self.tier, "status": self.status,
-            "key": self.key, "seconds": round(self.seconds, 3), "stages": self.stages,
-            "files": self.files, "error": self.error,
+            "id": self.id,
+            "name": self.name,
+            "tier": self.tier,
+            "status": self.status,
+            "key": self.key,
+            "seconds": round(self.seconds, 3),
+            "stages": self.stages,
+            "files": self.files,
+            "error": self.error,
         }
 
 
@@ -148,7 +154,8 @@ class BuildResult:
         lines = [
             f"Built {len(self.built)}, up to date {len(self.skipped)}, failed "
             f"{len(self.failed)} in {self.wall_seconds:.1f} s with {self.workers} worker(s)"
-            + (f"; median {statistics.median(times):.2f} s per pack" if times else "") + ".",
+            + (f"; median {statistics.median(times):.2f} s per pack" if times else "")
+            + ".",
             f"Reports: {self.reports_dir / 'index.html'}",
         ]
         for o in self.failed:
@@ -188,8 +195,20 @@ def _row_hashes(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, bytes
     return out
 
 
+def code_fingerprint() -> bytes:
+    """Digest of evalkit's own code and templates (a pack changes when they do)."""
+    package = Path(__file__).resolve().parent
+    files = sorted([*package.glob("*.py"), *(package / "templates").glob("*")])
+    return _digest(p.name.encode() + p.read_bytes() for p in files).encode()
+
+
 def _common_inputs(settings: Settings, notebook: Path, options: BuildOptions) -> list[bytes]:
-    parts = [__version__.encode(), notebook.read_bytes(), ",".join(options.formats).encode()]
+    parts = [
+        __version__.encode(),
+        code_fingerprint(),
+        notebook.read_bytes(),
+        ",".join(options.formats).encode(),
+    ]
     folders = [FRAMEWORKS_DIR, settings.raw_dir / "frameworks"]
     for folder in folders:
         if folder.is_dir():
@@ -259,8 +278,13 @@ def _execute(notebook: Path, params: dict[str, str], timeout: int) -> tuple[Any,
     km = _kernel(True)
     reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET)])
     NotebookClient(reset, km=km, timeout=60, kernel_name="python3").execute()
-    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent)}})
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(notebook.parent)}},
+    )
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
@@ -288,8 +312,14 @@ def _error_details(nb: Any, exc: Exception, timeout: int) -> dict[str, Any]:
     if isinstance(exc, DeadKernelError):
         name = "DeadKernel"
     if cell_index is None:
-        cell_index = next((i for i, c in enumerate(nb.cells)
-                           if c.cell_type == "code" and c.get("execution_count") is None), None)
+        cell_index = next(
+            (
+                i
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "code" and c.get("execution_count") is None
+            ),
+            None,
+        )
         if cell_index is not None:
             source = nb.cells[cell_index].source.splitlines()[0]
     return {"name": name, "message": str(message)[:500], "cell": cell_index, "source": source}
@@ -321,14 +351,23 @@ def build_one(job: dict[str, Any]) -> dict[str, Any]:
             for suffix in (".ipynb", ".html", ".pdf"):
                 (out_dir / f"{stem}{suffix}").unlink(missing_ok=True)
             error["partial"] = str(partial)
-            return {**result, "status": "failed", "error": error,
-                    "seconds": time.perf_counter() - start}
+            return {
+                **result,
+                "status": "failed",
+                "error": error,
+                "seconds": time.perf_counter() - start,
+            }
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         ipynb = atomic_write_text(out_dir / f"{stem}.ipynb", nbformat.writes(nb))
         result["files"][ipynb.name] = _sha(ipynb)
         t = time.perf_counter()
-        page = notebook_to_html(nb, title=job["title"], running_header=job["header"],
-                                notice=job["notice"])
+        page = notebook_to_html(
+            nb,
+            title=job["title"],
+            running_header=job["header"],
+            notice=job["notice"],
+            masthead_label=job["masthead"],
+        )
         stages["html"] = time.perf_counter() - t
         if "html" in job["formats"]:
             path = write_html(page, out_dir / f"{stem}.html")
@@ -338,12 +377,20 @@ def build_one(job: dict[str, Any]) -> dict[str, Any]:
             path = html_to_pdf(page, out_dir / f"{stem}.pdf")
             stages["pdf"] = time.perf_counter() - t
             result["files"][path.name] = _sha(path)
-        return {**result, "status": "built", "error": None,
-                "seconds": time.perf_counter() - start}
+        return {**result, "status": "built", "error": None, "seconds": time.perf_counter() - start}
     except Exception as exc:  # noqa: BLE001 - one pack's failure must not stop the others
-        return {**result, "status": "failed", "seconds": time.perf_counter() - start,
-                "error": {"name": type(exc).__name__, "message": str(exc)[:500], "cell": None,
-                          "source": None, "partial": None}}
+        return {
+            **result,
+            "status": "failed",
+            "seconds": time.perf_counter() - start,
+            "error": {
+                "name": type(exc).__name__,
+                "message": str(exc)[:500],
+                "cell": None,
+                "source": None,
+                "partial": None,
+            },
+        }
 
 
 # -- main side ---------------------------------------------------------------------------
@@ -363,8 +410,9 @@ def _select(parts: pd.DataFrame, only: tuple[str, ...]) -> pd.DataFrame:
     known = set(parts["partnership_id"])
     unknown = [p for p in only if p not in known]
     if unknown:
-        raise BuildError(f"unknown partnership id(s): {', '.join(unknown)}; known: "
-                         f"{', '.join(sorted(known))}")
+        raise BuildError(
+            f"unknown partnership id(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     out = [p for p in only if p not in set(in_scope["partnership_id"])]
     if out:
         raise BuildError(f"out of scope, so no pack is built: {', '.join(out)}")
@@ -413,13 +461,18 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
     previous = manifest.get("packs", {})
 
     row_hashes = _row_hashes(tables)
-    common = _common_inputs(settings, pack_nb, options) + [(notice or "").encode(),
-                                                          assessment_round.encode()]
+    common = _common_inputs(settings, pack_nb, options) + [
+        (notice or "").encode(),
+        assessment_round.encode(),
+    ]
     jobs, outcomes = [], []
     for row in selected.itertuples():
         pid = str(row.partnership_id)
-        key = _digest(common + [pid.encode()] + [
-            row_hashes[name].get(pid, b"") for name in sorted(row_hashes)])
+        key = _digest(
+            common
+            + [pid.encode()]
+            + [row_hashes[name].get(pid, b"") for name in sorted(row_hashes)]
+        )
         folder = reports / pid
         outcome = PackOutcome(pid, str(row.name), "up-to-date", key, tier=str(row.tier))
         if not options.force and _up_to_date(previous.get(pid), key, folder):
@@ -428,27 +481,49 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
             outcomes.append(outcome)
             continue
         outcomes.append(outcome)
-        jobs.append({
-            "id": pid, "notebook": str(pack_nb), "out_dir": str(folder), "stem": PACK_STEM,
-            "params": pack_parameters(pid, assessment_round, settings.processed_dir, folder),
-            "timeout": options.timeout, "formats": options.formats,
-            "title": f"Evidence pack: {row.name}", "header": str(row.name), "notice": notice,
-        })
+        jobs.append(
+            {
+                "id": pid,
+                "notebook": str(pack_nb),
+                "out_dir": str(folder),
+                "stem": PACK_STEM,
+                "params": pack_parameters(pid, assessment_round, settings.processed_dir, folder),
+                "timeout": options.timeout,
+                "formats": options.formats,
+                "title": f"Evidence pack: {row.name}",
+                "header": str(row.name),
+                "notice": notice,
+                "masthead": "Evidence pack",
+            }
+        )
     if not options.only:
         all_rows = [d for name in sorted(row_hashes) for _, d in sorted(row_hashes[name].items())]
-        key = _digest(_common_inputs(settings, overview_nb, options) + all_rows
-                      + [(notice or "").encode(), assessment_round.encode()])
+        key = _digest(
+            _common_inputs(settings, overview_nb, options)
+            + all_rows
+            + [(notice or "").encode(), assessment_round.encode()]
+        )
         title = "Portfolio overview: the partnership landscape"
         outcome = PackOutcome(OVERVIEW_ID, title, "up-to-date", key)
         outcomes.append(outcome)
         folder = reports / OVERVIEW_ID
         if options.force or not _up_to_date(manifest.get("overview"), key, folder):
-            jobs.insert(0, {
-                "id": OVERVIEW_ID, "notebook": str(overview_nb), "out_dir": str(folder),
-                "stem": OVERVIEW_STEM, "timeout": options.timeout, "formats": options.formats,
-                "params": overview_parameters(assessment_round, settings.processed_dir, folder),
-                "title": title, "header": "Portfolio overview", "notice": notice,
-            })
+            jobs.insert(
+                0,
+                {
+                    "id": OVERVIEW_ID,
+                    "notebook": str(overview_nb),
+                    "out_dir": str(folder),
+                    "stem": OVERVIEW_STEM,
+                    "timeout": options.timeout,
+                    "formats": options.formats,
+                    "params": overview_parameters(assessment_round, settings.processed_dir, folder),
+                    "title": title,
+                    "header": "the partnership landscape",
+                    "notice": notice,
+                    "masthead": "Portfolio overview",
+                },
+            )
         else:
             outcome.files = manifest["overview"].get("files", {})
     workers = max(1, min(options.workers or os.cpu_count() or 1, len(jobs) or 1))
@@ -456,21 +531,39 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
     for job in jobs:
         by_id[job["id"]].status = "pending"
     if jobs:
-        _run_jobs(jobs, workers, options, by_id, lambda: _write_state(
-            manifest_path, reports, outcomes, workers, notice, assessment_round))
+        _run_jobs(
+            jobs,
+            workers,
+            options,
+            by_id,
+            lambda: _write_state(
+                manifest_path, reports, outcomes, workers, notice, assessment_round
+            ),
+        )
     _write_state(manifest_path, reports, outcomes, workers, notice, assessment_round)
     return BuildResult(outcomes, time.perf_counter() - started, workers, reports)
 
 
-def _run_jobs(jobs: list[dict[str, Any]], workers: int, options: BuildOptions,
-              by_id: dict[str, PackOutcome], checkpoint: Any) -> None:
+def _run_jobs(
+    jobs: list[dict[str, Any]],
+    workers: int,
+    options: BuildOptions,
+    by_id: dict[str, PackOutcome],
+    checkpoint: Any,
+) -> None:
     from tqdm import tqdm
 
-    bar = tqdm(total=len(jobs), desc="Evidence packs", unit="pack", file=sys.stderr,
-               disable=not options.progress)
+    bar = tqdm(
+        total=len(jobs),
+        desc="Evidence packs",
+        unit="pack",
+        file=sys.stderr,
+        disable=not options.progress,
+    )
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker
+    ) as pool:
         futures: dict[Future, str] = {pool.submit(build_one, job): job["id"] for job in jobs}
         pending = set(futures)
         while pending:
@@ -480,24 +573,42 @@ def _run_jobs(jobs: list[dict[str, Any]], workers: int, options: BuildOptions,
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker crash fails that pack only
-                    result = {"status": "failed", "seconds": 0.0, "stages": {}, "files": {},
-                              "error": {"name": type(exc).__name__, "message": str(exc),
-                                        "cell": None, "source": None, "partial": None}}
+                    result = {
+                        "status": "failed",
+                        "seconds": 0.0,
+                        "stages": {},
+                        "files": {},
+                        "error": {
+                            "name": type(exc).__name__,
+                            "message": str(exc),
+                            "cell": None,
+                            "source": None,
+                            "partial": None,
+                        },
+                    }
                 outcome.status = result["status"]
                 outcome.seconds = result["seconds"]
                 outcome.stages = {k: round(v, 3) for k, v in result["stages"].items()}
                 outcome.files = result["files"]
                 outcome.error = result["error"]
                 if outcome.status == "failed":
-                    bar.write(f"FAILED {outcome.id}: {outcome.error.get('name')}: "
-                              f"{outcome.error.get('message')}")
+                    bar.write(
+                        f"FAILED {outcome.id}: {outcome.error.get('name')}: "
+                        f"{outcome.error.get('message')}"
+                    )
                 bar.update(1)
                 checkpoint()
     bar.close()
 
 
-def _write_state(manifest_path: Path, reports: Path, outcomes: list[PackOutcome], workers: int,
-                 notice: str | None, assessment_round: str) -> None:
+def _write_state(
+    manifest_path: Path,
+    reports: Path,
+    outcomes: list[PackOutcome],
+    workers: int,
+    notice: str | None,
+    assessment_round: str,
+) -> None:
     from evalkit.render import render_index, write_html
 
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -517,16 +628,24 @@ def _write_state(manifest_path: Path, reports: Path, outcomes: list[PackOutcome]
     rows = []
     for pid, rec in sorted(merged.items(), key=lambda kv: kv[1].get("name") or kv[0]):
         files = rec.get("files", {})
-        rows.append({
-            "id": pid, "name": rec.get("name"), "tier": rec.get("tier"),
-            "status": rec.get("status"),
-            "html": f"{pid}/{PACK_STEM}.html" if f"{PACK_STEM}.html" in files else None,
-            "pdf": f"{pid}/{PACK_STEM}.pdf" if f"{PACK_STEM}.pdf" in files else None,
-            "error": (rec.get("error") or {}).get("message"),
-        })
+        rows.append(
+            {
+                "id": pid,
+                "name": rec.get("name"),
+                "tier": rec.get("tier"),
+                "status": rec.get("status"),
+                "html": f"{pid}/{PACK_STEM}.html" if f"{PACK_STEM}.html" in files else None,
+                "pdf": f"{pid}/{PACK_STEM}.pdf" if f"{PACK_STEM}.pdf" in files else None,
+                "error": (rec.get("error") or {}).get("message"),
+            }
+        )
     ov = manifest.get("overview") or {}
-    href = (f"{OVERVIEW_ID}/{OVERVIEW_STEM}.html"
-            if f"{OVERVIEW_STEM}.html" in ov.get("files", {}) else None)
-    page = render_index(rows, title="Partnership evidence packs", notice=notice,
-                        overview_href=href, generated=now)
+    href = (
+        f"{OVERVIEW_ID}/{OVERVIEW_STEM}.html"
+        if f"{OVERVIEW_STEM}.html" in ov.get("files", {})
+        else None
+    )
+    page = render_index(
+        rows, title="Partnership evidence packs", notice=notice, overview_href=href, generated=now
+    )
     write_html(page, reports / "index.html")

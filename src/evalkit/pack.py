@@ -61,6 +61,23 @@ def _gbp(value: Any) -> str:
     return "not recorded" if value is None or pd.isna(value) else f"£{float(value):,.0f}"
 
 
+def _int(value: Any) -> str:
+    return "not recorded" if value is None or pd.isna(value) else f"{float(value):,.0f}"
+
+
+def _counts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Whole-number columns read back from CSV as floats become integers again."""
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = pd.to_numeric(out[column]).round().astype("Int64")
+    return out
+
+
+def _yes_no(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "—" if v is None or pd.isna(v) else ("Yes" if bool(v) else "No"))
+
+
 def _text(value: Any, default: str = "not recorded") -> str:
     return default if value is None or pd.isna(value) or str(value) == "" else str(value)
 
@@ -236,7 +253,7 @@ class Pack:
                 ("Accountable body", _text(r.get("accountable_body"), "none")),
                 ("Council cash per year", _gbp(r["council_cash_gbp"])),
                 ("Council in-kind per year", _gbp(r.get("in_kind_gbp"))),
-                ("Council officer days per year", _text(r.get("officer_days_per_year"))),
+                ("Council officer days per year", _int(r.get("officer_days_per_year"))),
                 ("Total partnership budget", _gbp(r.get("total_budget_gbp"))),
                 ("Governing document in place", _yes(r["governing_document"])),
                 ("Governing document dated", _date(r.get("governing_document_date"))),
@@ -256,6 +273,7 @@ class Pack:
             on="organisation_id",
             how="left",
         )
+        members = members.assign(voting=_yes_no(members["voting"]))
         members = members[["name", "sector", "role", "voting"]].rename(
             columns={"name": "Organisation", "sector": "Sector", "role": "Role", "voting": "Votes"}
         )

@@ -146,7 +146,11 @@ def _format_cell(value: Any, fmt: str | None, missing: str) -> str:
         return missing
     if fmt:
         return fmt.format(value)
-    if isinstance(value, bool):
+    if (
+        isinstance(value, bool)
+        or type(value).__module__ == "numpy"
+        and type(value).__name__ in ("bool", "bool_")
+    ):
         return "Yes" if value else "No"
     if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
         return f"{value:,}" if abs(int(value)) >= 10_000 else str(value)
@@ -455,6 +459,7 @@ def notebook_to_html(
     running_header: str,
     lang: str = "en-GB",
     notice: str | None = None,
+    masthead_label: str = "Evidence pack",
 ) -> str:
     """Turn an executed notebook into a self-contained, accessible HTML page.
 
@@ -470,7 +475,9 @@ def notebook_to_html(
         running_header: The partnership's name, shown in the masthead and at the top of
             every PDF page.
         lang: The page language (BCP 47).
-        notice: Text for the invented-data banner, if any.
+        notice: Text for the invented-data banner, if any; not repeated at the top when
+            the notebook already shows it, always in the footer and on every PDF page.
+        masthead_label: Words before the running header in the masthead.
 
     Returns:
         The page as a string.
@@ -488,6 +495,8 @@ def notebook_to_html(
     _check_images(soup)
     _check_tables(soup)
     _fix_headings(soup, title)
+    # A notebook that already shows the notice at its top needs no second banner there.
+    shown = bool(notice) and " ".join(notice.split()) in " ".join(soup.get_text().split())
     page = _render(
         "page.html.j2",
         lang=lang,
@@ -495,6 +504,8 @@ def notebook_to_html(
         running_header=running_header,
         notice=notice,
         body=Markup(str(soup)),
+        top_banner=not shown,
+        masthead_label=masthead_label,
     )
     _assert_self_contained(page)
     return page

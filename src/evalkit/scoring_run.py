@@ -181,6 +181,38 @@ def run_scoring(
     return results.summary() + f" Written to {settings.scores_dir}."
 
 
+COUNT_COLUMNS = (
+    "n_organisations",
+    "n_respondents",
+    "n_items",
+    "n_missing",
+    "n_no_evidence",
+    "n_answers",
+    "items_answered",
+    "items_expected",
+    "partners",
+    "officer_days",
+    "likelihood",
+    "impact",
+    "score_risk",
+)
+BOOL_COLUMNS = ("diverged", "target_met", "complete", "suppressed", "no_evidence")
+
+
+def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole numbers and yes/no columns come back from CSV as floats and objects."""
+    for column in frame.columns:
+        if column in COUNT_COLUMNS and pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].round().astype("Int64")
+        elif column in BOOL_COLUMNS:
+            frame[column] = (
+                frame[column]
+                .map({True: True, False: False, "True": True, "False": False})
+                .astype("boolean")
+            )
+    return frame
+
+
 def load_results(scores_dir: Path, partnership_id: str | None = None) -> dict[str, pd.DataFrame]:
     """Read the written score tables back (for notebooks), optionally for one partnership."""
     out: dict[str, pd.DataFrame] = {}
@@ -194,5 +226,5 @@ def load_results(scores_dir: Path, partnership_id: str | None = None) -> dict[st
             frame = frame[frame["partnership_id"] == partnership_id].reset_index(drop=True)
         if "evidence" in frame:
             frame["evidence"] = frame["evidence"].map(json.loads)
-        out[name] = frame
+        out[name] = _restore_types(frame)
     return out
