@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import HEADERS, ROWS, write_csv, write_workbook
 from evalkit.cli import main
 from evalkit.validate import validate
+from small_portfolio import HEADERS, ROWS, write_csv, write_workbook
 
 
 def rewrite(folder: Path, table: str, edit) -> None:

@@ -13,11 +13,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def reports(sample_scored, tmp_path_factory):
     out = tmp_path_factory.mktemp("browser-reports")
     pack = sample_scored["pack_id"]
-    code = main(["build", "--processed", str(sample_scored["processed"]), "--reports", str(out),
-                 "--formats", "html", "--no-progress"])
+    code = main(
+        [
+            "build",
+            "--processed",
+            str(sample_scored["processed"]),
+            "--reports",
+            str(out),
+            "--formats",
+            "html",
+            "--no-progress",
+        ]
+    )
     assert code == 0
-    return {"index": out / "index.html", "pack": out / pack / "evidence-pack.html",
-            "overview": out / "overview" / "portfolio-overview.html"}
+    return {
+        "index": out / "index.html",
+        "pack": out / pack / "evidence-pack.html",
+        "overview": out / "overview" / "portfolio-overview.html",
+    }
 
 
 @pytest.mark.parametrize("page_name", ["index", "pack", "overview"])
@@ -28,8 +41,9 @@ def test_page_loads_offline_without_errors(reports, page_name, open_offline):
 
 
 @pytest.mark.parametrize("page_name", ["index", "pack", "overview"])
-def test_page_has_no_wcag_violations(reports, page_name, open_offline, run_axe,
-                                     describe_violations):
+def test_page_has_no_wcag_violations(
+    reports, page_name, open_offline, run_axe, describe_violations
+):
     page, errors, failed, external = open_offline(reports[page_name])
     violations = run_axe(page)
     assert violations == [], describe_violations(violations)
