@@ -340,12 +340,15 @@ def _problems(path: Path, scales: Mapping[str, Scale]) -> tuple[Framework | None
         return None, _explain(path, exc)
     problems = []
     if framework.id != path.stem:
-        problems.append(f"{path.name}: id: '{framework.id}' must equal the file name stem "
-                        f"'{path.stem}'")
+        problems.append(
+            f"{path.name}: id: '{framework.id}' must equal the file name stem '{path.stem}'"
+        )
     scale = scales.get(framework.scale)
     if scale is None:
-        problems.append(f"{path.name}: scale: unknown scale '{framework.scale}' (expected one "
-                        f"of {', '.join(sorted(scales))})")
+        problems.append(
+            f"{path.name}: scale: unknown scale '{framework.scale}' (expected one "
+            f"of {', '.join(sorted(scales))})"
+        )
         return None, problems
     if scale.kind != "ordinal" and any(i.reverse for i in framework.items):
         problems.append(f"{path.name}: items: reverse scoring needs an ordinal scale")
@@ -355,8 +358,10 @@ def _problems(path: Path, scales: Mapping[str, Scale]) -> tuple[Framework | None
         low, high = (n_items * scale.min, n_items * scale.max)
     for index, band in enumerate(framework.bands):
         if band.min < low or band.max > high:
-            problems.append(f"{path.name}: bands[{index}]: {band.min}–{band.max} lies outside "
-                            f"the possible range {low:g}–{high:g}")
+            problems.append(
+                f"{path.name}: bands[{index}]: {band.min}–{band.max} lies outside "
+                f"the possible range {low:g}–{high:g}"
+            )
     framework._scale = scale
     framework._path = path
     return framework, problems
@@ -375,7 +380,8 @@ def load_framework(path: Path, scales: Mapping[str, Scale]) -> Framework:
 
 
 def _scale_files(dirs: Iterable[Path]) -> list[Path]:
-    return [d / SCALES_FILE for d in dirs if (d / SCALES_FILE).exists()]
+    unique = dict.fromkeys(Path(d).resolve() for d in dirs)
+    return [d / SCALES_FILE for d in unique if (d / SCALES_FILE).exists()]
 
 
 def _framework_files(folder: Path) -> list[Path]:
@@ -404,7 +410,7 @@ def _load_cached(dirs: tuple[Path, ...]) -> dict[str, Framework]:
 
 def load_frameworks(extra_dirs: Iterable[Path] = ()) -> dict[str, Framework]:
     """Load the shipped frameworks, then any in ``extra_dirs`` (which may add scales)."""
-    dirs = (FRAMEWORKS_DIR, *(Path(d) for d in extra_dirs))
+    dirs = tuple(dict.fromkeys(Path(d).resolve() for d in (FRAMEWORKS_DIR, *extra_dirs)))
     return dict(_load_cached(dirs))
 
 
@@ -463,17 +469,25 @@ def describe(framework: Framework) -> str:
     if fw.label:
         lines.append(f"Caveat: {fw.label}")
     answered = "each respondent answers" if fw.mode == "survey" else "one agreed rating per item"
-    lines.append(f"Mode: {fw.mode} ({answered}); evidence required: "
-                 f"{'yes' if fw.evidence_required else 'no'}")
-    lines.append(f"Scale: {scale.title} [{scale.owner}]: "
-                 + "; ".join(f"{lv.value:g} {lv.label}" for lv in scale.levels))
+    lines.append(
+        f"Mode: {fw.mode} ({answered}); evidence required: "
+        f"{'yes' if fw.evidence_required else 'no'}"
+    )
+    lines.append(
+        f"Scale: {scale.title} [{scale.owner}]: "
+        + "; ".join(f"{lv.value:g} {lv.label}" for lv in scale.levels)
+    )
     if fw.bands:
-        lines.append(f"Bands ({fw.bands_level}, {fw.bands_source}): "
-                     + "; ".join(f"{b.min:g}–{b.max:g} {b.label}" for b in fw.bands))
+        lines.append(
+            f"Bands ({fw.bands_level}, {fw.bands_source}): "
+            + "; ".join(f"{b.min:g}–{b.max:g} {b.label}" for b in fw.bands)
+        )
     else:
         lines.append("Bands: none published, none applied")
-    lines.append(f"Totals across {fw.dimension_label}s: "
-                 f"{'allowed (' + fw.scoring.total + ')' if fw.scoring.totals_allowed else 'no'}")
+    lines.append(
+        f"Totals across {fw.dimension_label}s: "
+        f"{'allowed (' + fw.scoring.total + ')' if fw.scoring.totals_allowed else 'no'}"
+    )
     for dim in fw.dimensions:
         lines.append(f"\n{dim.id} {dim.title}" + (f" [{dim.group}]" if dim.group else ""))
         for item in fw.items:
@@ -496,9 +510,13 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
         "",
     ]
     lines += [f"- **{key}**: {text}." for key, text in CONFIRMATION_WORDS.items()]
-    lines += ["", "Item evidence marks: C confirmed, P partly, B background, D evalkit design.",
-              "", "| id | framework | mode | scale | dimensions | items | bands | totals |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "Item evidence marks: C confirmed, P partly, B background, D evalkit design.",
+        "",
+        "| id | framework | mode | scale | dimensions | items | bands | totals |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for fw in frameworks.values():
         lines.append(
             f"| `{fw.id}` | {fw.title} | {fw.mode} | `{fw.scale}` | {len(fw.dimensions)} | "
@@ -516,18 +534,28 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
             + (f" <{fw.source.url}>" if fw.source.url else ""),
             f"- **Content**: {fw.confirmation} — {fw.confirmation_note}",
             f"- **Who answers**: "
-            + ("each respondent, per organisation (`responses` table)" if fw.mode == "survey"
-               else "one agreed rating per item (`checklist` table)")
+            + (
+                "each respondent, per organisation (`responses` table)"
+                if fw.mode == "survey"
+                else "one agreed rating per item (`checklist` table)"
+            )
             + ("; an evidence reference is required" if fw.evidence_required else ""),
             f"- **Scale** (`{scale.id}`, {scale.owner}): "
             + "; ".join(f"{lv.value:g} = {lv.label}" for lv in scale.levels)
             + (f"; missing: {', '.join(scale.missing)}" if scale.missing else ""),
             f"- **Bands**: "
-            + ("; ".join(f"{b.min:g}–{b.max:g} {b.label} ({b.rag})" for b in fw.bands)
-               + f" — {fw.bands_source}" if fw.bands else "none published — none applied"),
+            + (
+                "; ".join(f"{b.min:g}–{b.max:g} {b.label} ({b.rag})" for b in fw.bands)
+                + f" — {fw.bands_source}"
+                if fw.bands
+                else "none published — none applied"
+            ),
             f"- **Totals**: "
-            + (f"allowed ({fw.scoring.total})" if fw.scoring.totals_allowed
-               else "not allowed; scores are reported by " + fw.dimension_label),
+            + (
+                f"allowed ({fw.scoring.total})"
+                if fw.scoring.totals_allowed
+                else "not allowed; scores are reported by " + fw.dimension_label
+            ),
         ]
         if fw.label:
             lines.append(f"- **Caveat**: {fw.label}")

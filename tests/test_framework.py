@@ -1,0 +1,296 @@
+"""Frameworks as data: the shipped files, the scales, and broken files refused clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evalkit.cli import main
+from evalkit.config import FRAMEWORKS_DIR
+from evalkit.errors import FrameworkSpecError
+from evalkit.framework import (
+    load_frameworks,
+    load_scales,
+    schema_json,
+    validate_framework_file,
+)
+from evalkit.validate import validate
+
+# Counted by hand from the YAML files.
+SHIPPED = {
+    # id: (mode, scale, dimensions, items)
+    "nuffield-pat": ("survey", "agree4", 6, 31),
+    "lga-drivers": ("checklist", "lga4", 7, 14),
+    "iso44001-lifecycle": ("checklist", "maturity5", 8, 16),
+    "governance-checklist": ("checklist", "status3", 9, 23),
+    "jrf-members": ("checklist", "status3", 11, 13),
+    "wilder-factors": ("survey", "likert5", 20, 40),
+    "vichealth-pat": ("checklist", "likert5", 7, 35),
+}
+
+
+@pytest.fixture(scope="module")
+def frameworks():
+    return load_frameworks()
+
+
+def test_exactly_the_seven_frameworks_ship(frameworks):
+    assert set(frameworks) == set(SHIPPED)
+
+
+@pytest.mark.parametrize("fid", sorted(SHIPPED))
+def test_shipped_framework_shape(frameworks, fid):
+    fw = frameworks[fid]
+    assert (fw.mode, fw.scale, len(fw.dimensions), len(fw.items)) == SHIPPED[fid]
+    assert fw.source_path == FRAMEWORKS_DIR / f"{fid}.yaml"
+    assert validate_framework_file(FRAMEWORKS_DIR / f"{fid}.yaml") == []
+
+
+def test_nuffield_principle_one_has_six_confirmed_elements(frameworks):
+    items = [i for i in frameworks["nuffield-pat"].items if i.dimension == "P1"]
+    assert len(items) == 6 and {i.evidence_level for i in items} == {"C"}
+    assert frameworks["nuffield-pat"].bands == []
+
+
+def test_labels_say_what_the_instrument_is_not(frameworks):
+    assert "not a certification" in frameworks["iso44001-lifecycle"].label
+    assert "evalkit's own" in frameworks["lga-drivers"].label
+    assert "evalkit" in frameworks["lga-drivers"].scale_def.owner
+
+
+@pytest.mark.parametrize(
+    ("answer", "value"),
+    [
+        ("Strongly Agree", 4),
+        (" strongly  agree ", 4),
+        ("SA", 4),
+        ("4", 4),
+        ("4.0", 4),
+        ("disagree", 2),
+    ],
+)
+def test_agree4_codes(frameworks, answer, value):
+    scale = frameworks["nuffield-pat"].scale_def
+    assert scale.code_map()[scale.normalise_token(answer)] == value
+
+
+@pytest.mark.parametrize("answer", ["Don’t know", "N/A", "not applicable", "dk"])
+def test_missing_tokens_are_never_zero(frameworks, answer):
+    scale = frameworks["nuffield-pat"].scale_def
+    token = scale.normalise_token(answer)
+    assert token in scale.missing_tokens() and token not in scale.code_map()
+
+
+@pytest.mark.parametrize(
+    ("fid", "score", "level", "rag"),
+    [
+        ("wilder-factors", 3.95, "dimension", "amber"),
+        ("wilder-factors", 4.0, "dimension", "green"),
+        ("wilder-factors", 2.99, "dimension", "red"),
+        ("wilder-factors", 5.0, "dimension", "green"),
+        ("vichealth-pat", 126, "total", "amber"),
+        ("vichealth-pat", 127, "total", "green"),
+        ("vichealth-pat", 84, "total", "red"),
+        ("vichealth-pat", 85, "total", "amber"),
+    ],
+)
+def test_published_bands(frameworks, fid, score, level, rag):
+    assert frameworks[fid].band_for(score, level).rag == rag
+
+
+def test_no_bands_where_none_are_published(frameworks):
+    assert frameworks["nuffield-pat"].band_for(1.0, "dimension") is None
+    assert frameworks["wilder-factors"].band_for(3.0, "total") is None
+
+
+GOOD = {
+    "id": "local-check",
+    "title": "Local check",
+    "edition": "2026",
+    "source": {"citation": "Test"},
+    "confirmation": "evalkit",
+    "confirmation_note": "test",
+    "mode": "checklist",
+    "scale": "status3",
+    "dimensions": [{"id": "A", "title": "Alpha"}],
+    "items": [{"id": "A.1", "dimension": "A", "text": "Thing", "evidence_level": "D"}],
+}
+
+
+def _broken(**changes):
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    for key, value in changes.items():
+        data[key] = value
+    return data
+
+
+BROKEN = [
+    # (id, data or raw text, expected fragments of the message)
+    ("unknown-key", _broken(colour="blue"), ["colour", "unknown key"]),
+    (
+        "missing-dimension",
+        _broken(items=[{"id": "A.1", "dimension": "Z", "text": "x", "evidence_level": "D"}]),
+        ["items[0].dimension", "'Z' is not a dimension", "expected one of A"],
+    ),
+    (
+        "duplicate-item",
+        _broken(
+            items=[
+                {"id": "A.1", "dimension": "A", "text": "x", "evidence_level": "D"},
+                {"id": "A.1", "dimension": "A", "text": "y", "evidence_level": "D"},
+            ]
+        ),
+        ["items[1].id", "duplicate item id 'A.1'"],
+    ),
+    (
+        "bands-without-source",
+        _broken(bands=[{"min": 0, "max": 1, "label": "Low", "rag": "red"}]),
+        ["bands_source", "required"],
+    ),
+    (
+        "overlapping-bands",
+        _broken(
+            bands=[
+                {"min": 0, "max": 1.5, "label": "Low", "rag": "red"},
+                {"min": 1, "max": 2, "label": "High", "rag": "green"},
+            ],
+            bands_source="test",
+        ),
+        ["bands", "overlaps"],
+    ),
+    (
+        "band-outside-scale",
+        _broken(bands=[{"min": 0, "max": 9, "label": "All", "rag": "green"}], bands_source="t"),
+        ["bands[0]", "outside the possible range 0–2"],
+    ),
+    (
+        "total-not-allowed",
+        _broken(scoring={"dimension": "mean", "total": "sum", "totals_allowed": False}),
+        ["scoring.total", "totals_allowed"],
+    ),
+    ("unknown-scale", _broken(scale="ten-point"), ["scale", "unknown scale 'ten-point'"]),
+    (
+        "bad-evidence-level",
+        _broken(items=[{"id": "A.1", "dimension": "A", "text": "x", "evidence_level": "Q"}]),
+        ["items[0].evidence_level"],
+    ),
+    ("id-not-stem", _broken(id="other-name"), ["id", "must equal the file name stem"]),
+    ("yaml-syntax", "id: local-check\ntitle: [unclosed\n", ["not valid YAML", "line"]),
+]
+
+
+@pytest.mark.parametrize(("data", "fragments"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
+def test_broken_framework_is_refused_with_file_and_field(tmp_path, data, fragments):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    path = folder / "local-check.yaml"
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data), encoding="utf-8")
+    problems = validate_framework_file(path)
+    assert problems, "expected the file to be refused"
+    text = " ".join(problems)
+    assert "local-check.yaml" in text
+    for fragment in fragments:
+        assert fragment in text, text
+    with pytest.raises(FrameworkSpecError) as excinfo:
+        load_frameworks([folder])
+    assert "local-check.yaml" in str(excinfo.value)
+
+
+def test_good_file_validates_and_loads_beside_the_shipped_ones(tmp_path):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    (folder / "local-check.yaml").write_text(yaml.safe_dump(GOOD))
+    assert validate_framework_file(folder / "local-check.yaml") == []
+    loaded = load_frameworks([folder])
+    assert len(loaded) == 8 and loaded["local-check"].scale_def.id == "status3"
+
+
+def test_duplicate_framework_id_names_both_files(tmp_path):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    shipped = (FRAMEWORKS_DIR / "lga-drivers.yaml").read_text()
+    (folder / "lga-drivers.yaml").write_text(shipped)
+    with pytest.raises(FrameworkSpecError, match="already defined in"):
+        load_frameworks([folder])
+
+
+def test_broken_scale_is_refused(tmp_path):
+    path = tmp_path / "scales.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "scales": [
+                    {
+                        "id": "bad",
+                        "title": "Bad",
+                        "owner": "x",
+                        "kind": "ordinal",
+                        "levels": [{"value": 2, "label": "B"}, {"value": 1, "label": "A"}],
+                    }
+                ]
+            }
+        )
+    )
+    with pytest.raises(FrameworkSpecError, match=r"scales\[0\].*ascending"):
+        load_scales([path])
+
+
+def test_cli_frameworks_commands(tmp_path, capsys):
+    assert main(["frameworks", "list"]) == 0
+    out = capsys.readouterr().out
+    assert all(fid in out for fid in SHIPPED)
+    assert main(["frameworks", "show", "nuffield-pat"]) == 0
+    assert "P1.1" in capsys.readouterr().out
+    bad = tmp_path / "local-check.yaml"
+    bad.write_text(yaml.safe_dump(_broken(scale="nope")))
+    assert main(["frameworks", "validate", str(bad)]) == 2
+    assert "unknown scale 'nope'" in capsys.readouterr().out
+    assert main(["frameworks", "show", "no-such"]) == 2
+
+
+def test_committed_schema_is_current():
+    committed = (FRAMEWORKS_DIR / "framework.schema.json").read_text()
+    assert committed == schema_json()
+
+
+# Answers and items checked against the frameworks at validation -------------------------
+
+
+def _responses(folder: Path, rows: list[str]) -> None:
+    header = "round,partnership_id,respondent_id,organisation_id,framework_id,item_id,response\n"
+    (folder / "responses.csv").write_text(header + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("row", "code", "column", "fragment"),
+    [
+        (
+            "2024-25,csp,R1,police,nuffield-pat,P1.1,Maybe",
+            "not-on-scale",
+            "response",
+            "'Maybe' is not on the answer scale of nuffield-pat",
+        ),
+        (
+            "2024-25,csp,R1,police,nuffield-pat,P9.1,Agree",
+            "unknown-item",
+            "item_id",
+            "'P9.1' is not an item of framework nuffield-pat",
+        ),
+        (
+            "2024-25,csp,R1,police,nuffield-pt,P1.1,Agree",
+            "unknown-reference",
+            "framework_id",
+            "'nuffield-pt' is not a known framework_id",
+        ),
+    ],
+    ids=["answer-outside-scale", "unknown-item", "unknown-framework"],
+)
+def test_answers_are_checked_against_frameworks(
+    portfolio_csv, frameworks, row, code, column, fragment
+):
+    _responses(portfolio_csv, ["2024-25,csp,R1,police,nuffield-pat,P1.2,agree", row])
+    errors = validate(portfolio_csv, frameworks).report.errors
+    assert [(e.code, e.row, e.column) for e in errors] == [(code, 3, column)]
+    assert fragment in errors[0].message
