@@ -179,7 +179,7 @@ def _digest(parts: Iterable[bytes]) -> str:
 
 
 def _row_hashes(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, bytes]]:
-    """table → partnership id → digest of that partnership's rows (order-independent)."""
+    """Table → partnership id → digest of that partnership's rows (order-independent)."""
     out: dict[str, dict[str, bytes]] = {}
     for name, frame in tables.items():
         if "partnership_id" not in frame or frame.empty:

@@ -1083,8 +1083,9 @@ def score_heatmap(
     rows, cols = list(grid.index), list(grid.columns)
     fig = _figure(max(1.8, 0.32 * len(rows) + 1.4))
     ax = fig.add_subplot()
-    ax.imshow(grid.to_numpy(dtype=float), cmap=SCORE_CMAP, vmin=scale_min, vmax=scale_max,
-              aspect="auto")
+    ax.imshow(
+        grid.to_numpy(dtype=float), cmap=SCORE_CMAP, vmin=scale_min, vmax=scale_max, aspect="auto"
+    )
     for i, name in enumerate(rows):
         for j, col in enumerate(cols):
             cell = grid.loc[name, col]
@@ -1092,8 +1093,9 @@ def score_heatmap(
                 ax.text(j, i, "–", ha="center", va="center", fontsize=8, color=_INK)
                 continue
             fill = SCORE_CMAP((cell - scale_min) / (scale_max - scale_min or 1))
-            ax.text(j, i, f"{cell:.1f}", ha="center", va="center", fontsize=8,
-                    color=_text_colour(fill))
+            ax.text(
+                j, i, f"{cell:.1f}", ha="center", va="center", fontsize=8, color=_text_colour(fill)
+            )
     ax.set_xticks(range(len(cols)), [_wrap(c, 12) for c in cols], fontsize=8)
     ax.set_yticks(range(len(rows)), [_wrap(r, 34) for r in rows], fontsize=8)
     ax.tick_params(length=0)
@@ -1136,18 +1138,38 @@ def network_chart(links: pd.DataFrame, *, title: str) -> Chart:
     y_part = dict(zip(parts, ys(len(parts)), strict=True))
     y_org = dict(zip(orgs, ys(len(orgs)), strict=True))
     for link in links.itertuples():
-        ax.plot([0.35, 0.65], [y_part[link.partnership], y_org[link.organisation]],
-                color="#9CB8CC", linewidth=0.7, zorder=1)
-    ax.scatter([0.35] * len(parts), list(y_part.values()), marker="s", s=28,
-               color=OKABE_ITO[0], zorder=2, label="partnership")
+        ax.plot(
+            [0.35, 0.65],
+            [y_part[link.partnership], y_org[link.organisation]],
+            color="#9CB8CC",
+            linewidth=0.7,
+            zorder=1,
+        )
+    ax.scatter(
+        [0.35] * len(parts),
+        list(y_part.values()),
+        marker="s",
+        s=28,
+        color=OKABE_ITO[0],
+        zorder=2,
+        label="partnership",
+    )
     sizes = [20 + 14 * degree[o] for o in orgs]
-    ax.scatter([0.65] * len(orgs), list(y_org.values()), marker="o", s=sizes,
-               color=OKABE_ITO[1], zorder=2, label="organisation (size = partnerships)")
+    ax.scatter(
+        [0.65] * len(orgs),
+        list(y_org.values()),
+        marker="o",
+        s=sizes,
+        color=OKABE_ITO[1],
+        zorder=2,
+        label="organisation (size = partnerships)",
+    )
     for name, y in y_part.items():
         ax.text(0.33, y, _wrap(name, 40), ha="right", va="center", fontsize=7.5)
     for name, y in y_org.items():
-        ax.text(0.67, y, f"{_wrap(name, 36)} ({degree[name]})", ha="left", va="center",
-                fontsize=7.5)
+        ax.text(
+            0.67, y, f"{_wrap(name, 36)} ({degree[name]})", ha="left", va="center", fontsize=7.5
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_title(title)

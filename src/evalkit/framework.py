@@ -320,7 +320,9 @@ def load_scales(paths: Iterable[Path]) -> dict[str, Scale]:
             try:
                 scale = Scale.model_validate(raw)
             except ValidationError as exc:
-                raise FrameworkSpecError("; ".join(_explain(path, exc, f"scales[{index}]")))
+                raise FrameworkSpecError(
+                    "; ".join(_explain(path, exc, f"scales[{index}]"))
+                ) from None
             if scale.id in scales:
                 raise FrameworkSpecError(f"{path.name}: scales[{index}].id: duplicate '{scale.id}'")
             scales[scale.id] = scale
@@ -533,7 +535,7 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
             f"- **Source**: {fw.source.citation}"
             + (f" <{fw.source.url}>" if fw.source.url else ""),
             f"- **Content**: {fw.confirmation} — {fw.confirmation_note}",
-            f"- **Who answers**: "
+            "- **Who answers**: "
             + (
                 "each respondent, per organisation (`responses` table)"
                 if fw.mode == "survey"
@@ -543,14 +545,14 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
             f"- **Scale** (`{scale.id}`, {scale.owner}): "
             + "; ".join(f"{lv.value:g} = {lv.label}" for lv in scale.levels)
             + (f"; missing: {', '.join(scale.missing)}" if scale.missing else ""),
-            f"- **Bands**: "
+            "- **Bands**: "
             + (
                 "; ".join(f"{b.min:g}–{b.max:g} {b.label} ({b.rag})" for b in fw.bands)
                 + f" — {fw.bands_source}"
                 if fw.bands
                 else "none published — none applied"
             ),
-            f"- **Totals**: "
+            "- **Totals**: "
             + (
                 f"allowed ({fw.scoring.total})"
                 if fw.scoring.totals_allowed

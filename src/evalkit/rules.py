@@ -220,8 +220,12 @@ def _num(value: object) -> float | None:
 
 def _per_framework(rows: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """Group flagged dimension rows by partnership and framework (one finding each)."""
-    return [(pid, fid, group) for (pid, fid), group in
-            rows.groupby(["partnership_id", "framework_id"], observed=True, sort=True)]
+    return [
+        (pid, fid, group)
+        for (pid, fid), group in rows.groupby(
+            ["partnership_id", "framework_id"], observed=True, sort=True
+        )
+    ]
 
 
 def _dim_list(group: pd.DataFrame) -> str:
@@ -315,8 +319,9 @@ def weak_dimension(ev: Evidence) -> list[Finding]:
     for pid, fid, group in _per_framework(rows):
         weakest = group.sort_values("score_pct").iloc[0]
         why = (
-            f"in the '{weakest['band']}' band" if pd.notna(weakest.get("band")) else
-            f"{_fmt(weakest['score'])} on a {weakest['scale_min']:g}–{weakest['scale_max']:g} "
+            f"in the '{weakest['band']}' band"
+            if pd.notna(weakest.get("band"))
+            else f"{_fmt(weakest['score'])} on a {weakest['scale_min']:g}–{weakest['scale_max']:g} "
             "scale"
         )
         out.append(

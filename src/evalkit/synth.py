@@ -79,8 +79,9 @@ def latent_answers(
     mid = (low + high) / 2
     spread = (high - low) / 4
     raw = mid + (base + rng.normal(0, noise, size=base.shape)) * spread
-    index = np.clip(np.rint((raw - low) / (high - low) * (len(fw.values) - 1)), 0,
-                    len(fw.values) - 1).astype(int)
+    index = np.clip(
+        np.rint((raw - low) / (high - low) * (len(fw.values) - 1)), 0, len(fw.values) - 1
+    ).astype(int)
     labels = np.array(fw.labels, dtype=object)[index]
     dont_know = rng.random(base.shape) < DONT_KNOW_RATE
     labels[dont_know] = "Don't know"
@@ -108,16 +109,29 @@ def survey_rows(
     dim_effect = rng.normal(0, 0.45, size=(part_codes.max() + 1, len(dim_codes)))
     base = (
         reps["partnership_id"].map(partnership_level).to_numpy(dtype=float)
-        + np.array([org_bias[(p, o)] for p, o in zip(reps["partnership_id"],
-                                                      reps["organisation_id"], strict=True)])
+        + np.array(
+            [
+                org_bias[(p, o)]
+                for p, o in zip(reps["partnership_id"], reps["organisation_id"], strict=True)
+            ]
+        )
         * np.where(np.array([dim_codes[d] for d in dims]) % 2 == 0, 1.0, 0.4)
         + dim_effect[part_codes, np.array([dim_codes[d] for d in dims])]
     )
     reps["response"] = latent_answers(rng, base, fw)
     reps["round"] = ROUND
     reps["framework_id"] = fw.id
-    return reps[["round", "partnership_id", "respondent_id", "organisation_id", "framework_id",
-                 "item_id", "response"]]
+    return reps[
+        [
+            "round",
+            "partnership_id",
+            "respondent_id",
+            "organisation_id",
+            "framework_id",
+            "item_id",
+            "response",
+        ]
+    ]
 
 
 def checklist_rows(
@@ -148,8 +162,10 @@ def checklist_rows(
 
 def _date(rng: np.random.Generator, start: str, days: int, size: int) -> list[str]:
     base = pd.Timestamp(start)
-    return [(base + pd.Timedelta(days=int(d))).strftime("%d/%m/%Y")
-            for d in rng.integers(0, days, size=size)]
+    return [
+        (base + pd.Timedelta(days=int(d))).strftime("%d/%m/%Y")
+        for d in rng.integers(0, days, size=size)
+    ]
 
 
 def _register(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -163,19 +179,34 @@ def _register(rng: np.random.Generator, n: int) -> pd.DataFrame:
             "partnership_id": ids,
             "name": [f"Synthetic Partnership {i:04d}" for i in range(1, n + 1)],
             "lead_directorate": rng.choice(
-                ["Resources", "Growth and Environment", "Adult Services", "Children's Services",
-                 "Public Health"], size=n),
+                [
+                    "Resources",
+                    "Growth and Environment",
+                    "Adult Services",
+                    "Children's Services",
+                    "Public Health",
+                ],
+                size=n,
+            ),
             "lead_officer": [f"Synthetic Officer {i:03d}" for i in rng.integers(1, 200, n)],
             "tier": rng.choice(TIERS, size=n),
             "in_scope": np.where(out_of_scope, "No", "Yes"),
             "out_of_scope_reason": np.where(out_of_scope, "purely contractual", ""),
             "legal_form": legal,
             "statutory_basis": rng.choice(
-                ["none", "Crime and Disorder Act 1998 s5", "NHS Act 2006 s75",
-                 "Local Government Act 1972 s101", "Children Act 2004 s16E"], size=n),
+                [
+                    "none",
+                    "Crime and Disorder Act 1998 s5",
+                    "NHS Act 2006 s75",
+                    "Local Government Act 1972 s101",
+                    "Children Act 2004 s16E",
+                ],
+                size=n,
+            ),
             "accountable_body": "",
-            "council_role": rng.choice(["member", "lead partner", "accountable body", "funder",
-                                        "host"], size=n),
+            "council_role": rng.choice(
+                ["member", "lead partner", "accountable body", "funder", "host"], size=n
+            ),
             "council_cash_gbp": (rng.integers(0, 400, n) * 1000).astype(str),
             "in_kind_gbp": (rng.integers(0, 60, n) * 500).astype(str),
             "officer_days_per_year": rng.integers(5, 220, n).astype(str),
@@ -198,8 +229,9 @@ def _organisations(rng: np.random.Generator, count: int) -> pd.DataFrame:
     rows = [(COUNCIL_ID, "Synthetic County Council", "local authority", "yes")]
     for i in range(1, count + 1):
         sector = sectors[i % len(sectors)]
-        rows.append((f"synthetic-org-{i:03d}", f"Synthetic {sector} organisation {i:03d}",
-                     sector, "no"))
+        rows.append(
+            (f"synthetic-org-{i:03d}", f"Synthetic {sector} organisation {i:03d}", sector, "no")
+        )
     return pd.DataFrame(rows, columns=["organisation_id", "name", "sector", "is_council"])
 
 
@@ -220,17 +252,23 @@ def synthesise(
         member_rows.append((pid, COUNCIL_ID, "member", "Yes"))
         for org in rng.choice(partners, size=int(rng.integers(2, 6)), replace=False):
             member_rows.append((pid, org, "member", "Yes"))
-    members = pd.DataFrame(member_rows,
-                           columns=["partnership_id", "organisation_id", "role", "voting"])
+    members = pd.DataFrame(
+        member_rows, columns=["partnership_id", "organisation_id", "role", "voting"]
+    )
     in_scope = register.loc[register["in_scope"] == "Yes", "partnership_id"].tolist()
-    level = dict(zip(register["partnership_id"], rng.normal(0.8, 0.6, len(register)),
-                     strict=True))
+    level = dict(zip(register["partnership_id"], rng.normal(0.8, 0.6, len(register)), strict=True))
     scoped = members[members["partnership_id"].isin(in_scope)].reset_index(drop=True)
-    bias = dict(zip(zip(scoped["partnership_id"], scoped["organisation_id"], strict=True),
-                    rng.normal(0, 0.7, len(scoped)), strict=True))
+    bias = dict(
+        zip(
+            zip(scoped["partnership_id"], scoped["organisation_id"], strict=True),
+            rng.normal(0, 0.7, len(scoped)),
+            strict=True,
+        )
+    )
     counts = rng.integers(1, 4, len(scoped))
-    respondents = scoped.loc[scoped.index.repeat(counts),
-                             ["partnership_id", "organisation_id"]].reset_index(drop=True)
+    respondents = scoped.loc[
+        scoped.index.repeat(counts), ["partnership_id", "organisation_id"]
+    ].reset_index(drop=True)
     respondents["respondent_id"] = [f"R{i:06d}" for i in range(1, len(respondents) + 1)]
     responses = pd.concat(
         [survey_rows(rng, respondents, fw, level, bias) for fw in facts if fw.mode == "survey"],
@@ -267,8 +305,9 @@ def synthesise(
 
 
 def _finance(rng: np.random.Generator, members: pd.DataFrame) -> pd.DataFrame:
-    rows = members.loc[members.index.repeat(len(YEARS)),
-                       ["partnership_id", "organisation_id"]].reset_index(drop=True)
+    rows = members.loc[
+        members.index.repeat(len(YEARS)), ["partnership_id", "organisation_id"]
+    ].reset_index(drop=True)
     rows["year"] = np.tile(YEARS, len(members))
     growth = np.where(rows["year"] == YEARS[-1], rng.uniform(0.9, 1.3, len(rows)), 1.0)
     rows["cash_gbp"] = (rng.integers(0, 80, len(rows)) * 1000 * growth).round(0)
@@ -282,29 +321,87 @@ def _indicators(rng: np.random.Generator, partnership_ids: Sequence[str]) -> pd.
     for pid in partnership_ids:
         base_out = int(rng.integers(50, 2000))
         for period, factor in zip(YEARS, (1.0, float(rng.uniform(0.8, 1.25))), strict=True):
-            rows.append((pid, "people-reached", "People reached", "output", "people", period,
-                         "", "", "", round(base_out * factor), "up"))
+            rows.append(
+                (
+                    pid,
+                    "people-reached",
+                    "People reached",
+                    "output",
+                    "people",
+                    period,
+                    "",
+                    "",
+                    "",
+                    round(base_out * factor),
+                    "up",
+                )
+            )
         baseline = float(rng.integers(100, 5000))
         direction = rng.choice(["up", "down"])
         sign = 1 if direction == "up" else -1
         target = baseline * (1 + sign * 0.1)
         for period in YEARS:
             actual = baseline * (1 + sign * rng.normal(0.04, 0.08))
-            rows.append((pid, "main-outcome", "Main outcome measure", "outcome", "count", period,
-                         "", round(baseline), round(target), round(actual), direction))
-    return pd.DataFrame(rows, columns=["partnership_id", "indicator_id", "name", "kind", "unit",
-                                       "period", "group", "baseline", "target", "actual",
-                                       "good_direction"])
+            rows.append(
+                (
+                    pid,
+                    "main-outcome",
+                    "Main outcome measure",
+                    "outcome",
+                    "count",
+                    period,
+                    "",
+                    round(baseline),
+                    round(target),
+                    round(actual),
+                    direction,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "partnership_id",
+            "indicator_id",
+            "name",
+            "kind",
+            "unit",
+            "period",
+            "group",
+            "baseline",
+            "target",
+            "actual",
+            "good_direction",
+        ],
+    )
 
 
 def _risks(rng: np.random.Generator, partnership_ids: Sequence[str]) -> pd.DataFrame:
     rows = []
     for pid in partnership_ids:
         for r in range(1, int(rng.integers(2, 6)) + 1):
-            rows.append((pid, f"R{r}", f"Synthetic risk {r}", int(rng.integers(1, 6)),
-                         int(rng.integers(1, 6)), "Synthetic owner", "Synthetic mitigation"))
-    return pd.DataFrame(rows, columns=["partnership_id", "risk_id", "description", "likelihood",
-                                       "impact", "owner", "mitigation"])
+            rows.append(
+                (
+                    pid,
+                    f"R{r}",
+                    f"Synthetic risk {r}",
+                    int(rng.integers(1, 6)),
+                    int(rng.integers(1, 6)),
+                    "Synthetic owner",
+                    "Synthetic mitigation",
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "partnership_id",
+            "risk_id",
+            "description",
+            "likelihood",
+            "impact",
+            "owner",
+            "mitigation",
+        ],
+    )
 
 
 def _swot(rng: np.random.Generator, partnership_ids: Sequence[str]) -> pd.DataFrame:
