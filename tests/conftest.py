@@ -58,3 +58,23 @@ def sample_scored(tmp_path_factory) -> dict:
         "out_of_scope": sorted(set(parts["partnership_id"]) - set(in_scope["partnership_id"])),
         "names": dict(zip(parts["partnership_id"], parts["name"], strict=True)),
     }
+
+
+@pytest.fixture(scope="session")
+def built_sample(sample_scored) -> dict:
+    """The sample's evidence packs and overview, built once for the session (HTML and PDF)."""
+    from evalkit.cli import main
+
+    reports = sample_scored["base"] / "reports"
+    code = main(
+        [
+            "build",
+            "--processed",
+            str(sample_scored["processed"]),
+            "--reports",
+            str(reports),
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    return {**sample_scored, "reports": reports}

@@ -11,26 +11,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from evalkit.cli import main
-
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def built(sample_scored) -> dict:
-    reports = sample_scored["base"] / "reports"
-    code = main(
-        [
-            "build",
-            "--processed",
-            str(sample_scored["processed"]),
-            "--reports",
-            str(reports),
-            "--no-progress",
-        ]
-    )
-    assert code == 0
-    return {**sample_scored, "reports": reports}
+@pytest.fixture(scope="module")
+def built(built_sample) -> dict:
+    return built_sample
 
 
 def _top_finding(processed: Path, pid: str) -> str:

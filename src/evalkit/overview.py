@@ -440,19 +440,20 @@ def load_overview(
         InputFileError: the data has not been prepared and scored.
     """
     processed_dir = Path(processed_dir)
-    if frameworks is None:
-        from evalkit.framework import load_frameworks
-
-        frameworks = load_frameworks()
     scores_dir = processed_dir / "scores"
     if not (scores_dir / "scoring.json").exists():
         raise InputFileError(f"{scores_dir}: no scores; run `evalkit score` first")
     scoring_meta = json.loads((scores_dir / "scoring.json").read_text(encoding="utf-8"))
+    if frameworks is None:
+        from evalkit.framework import load_frameworks
+
+        # the same framework folders scoring used (a council's own ones included)
+        frameworks = load_frameworks(Path(d) for d in scoring_meta.get("framework_dirs", []))
     tables = load_tables(processed_dir, ("partnerships", "organisations", "memberships"))
     return Overview(
         assessment_round=assessment_round or scoring_meta.get("assessment_round", ""),
         tables=tables,
-        scores=load_results(scores_dir),
+        scores=load_results(scores_dir, evidence=False),
         frameworks=frameworks,
         meta=load_dataset_meta(processed_dir),
         scoring_meta=scoring_meta,

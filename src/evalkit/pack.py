@@ -830,10 +830,6 @@ def load_pack(
         InputFileError: the data has not been prepared/scored, or the id is unknown.
     """
     processed_dir = Path(processed_dir)
-    if frameworks is None:
-        from evalkit.framework import load_frameworks
-
-        frameworks = load_frameworks()
     tables = load_tables(processed_dir, PACK_TABLES)
     parts = tables["partnerships"]
     match = parts[parts["partnership_id"] == partnership_id]
@@ -857,6 +853,11 @@ def load_pack(
         tables["organisations"]["organisation_id"].isin(own["memberships"]["organisation_id"])
     ]
     scoring_meta = json.loads((scores_dir / "scoring.json").read_text(encoding="utf-8"))
+    if frameworks is None:
+        from evalkit.framework import load_frameworks
+
+        # the same framework folders scoring used (a council's own ones included)
+        frameworks = load_frameworks(Path(d) for d in scoring_meta.get("framework_dirs", []))
     return Pack(
         partnership_id=partnership_id,
         assessment_round=assessment_round or scoring_meta.get("assessment_round", ""),

@@ -175,6 +175,9 @@ def run_scoring(
         "officer_day_rate_gbp": settings.officer_day_rate_gbp,
         "min_cell_size": settings.min_cell_size,
         "frameworks": {fid: fw.edition for fid, fw in frameworks.items()},
+        "framework_dirs": sorted(
+            {str(fw.source_path.parent) for fw in frameworks.values() if fw.source_path}
+        ),
         "dataset": dataset,
     }
     write_results(results, settings.scores_dir, meta)
@@ -213,8 +216,16 @@ def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def load_results(scores_dir: Path, partnership_id: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read the written score tables back (for notebooks), optionally for one partnership."""
+def load_results(
+    scores_dir: Path, partnership_id: str | None = None, *, evidence: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Read the written score tables back (for notebooks), optionally for one partnership.
+
+    Args:
+        scores_dir: the folder ``evalkit score`` wrote.
+        partnership_id: keep only this partnership's rows.
+        evidence: parse each finding's JSON evidence (left as text when False).
+    """
     out: dict[str, pd.DataFrame] = {}
     for name in SCORE_FILES:
         path = scores_dir / f"{name}.csv"
@@ -224,7 +235,7 @@ def load_results(scores_dir: Path, partnership_id: str | None = None) -> dict[st
             frame = pd.DataFrame()
         if partnership_id is not None and "partnership_id" in frame:
             frame = frame[frame["partnership_id"] == partnership_id].reset_index(drop=True)
-        if "evidence" in frame:
+        if evidence and "evidence" in frame:
             frame["evidence"] = frame["evidence"].map(json.loads)
         out[name] = _restore_types(frame)
     return out

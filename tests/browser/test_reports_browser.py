@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from evalkit.cli import main
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def reports(sample_scored, tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser-reports")
-    pack = sample_scored["pack_id"]
-    code = main(
-        [
-            "build",
-            "--processed",
-            str(sample_scored["processed"]),
-            "--reports",
-            str(out),
-            "--formats",
-            "html",
-            "--no-progress",
-        ]
-    )
-    assert code == 0
+def reports(built_sample):
+    out = built_sample["reports"]
     return {
         "index": out / "index.html",
-        "pack": out / pack / "evidence-pack.html",
+        "pack": out / built_sample["pack_id"] / "evidence-pack.html",
         "overview": out / "overview" / "portfolio-overview.html",
     }
 

@@ -1,0 +1,145 @@
+"""The batch build: fault isolation, incremental rebuilds, atomic outputs, no leftovers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import papermill
+import psutil
+import pytest
+
+from evalkit.build import (
+    OVERVIEW_NOTEBOOK,
+    PACK_NOTEBOOK,
+    BuildOptions,
+    overview_parameters,
+    pack_parameters,
+    run_build,
+)
+from evalkit.cli import main
+from evalkit.config import Settings
+from evalkit.errors import BuildError
+
+pytestmark = pytest.mark.slow
+
+
+def _copy(built: dict, tmp_path: Path) -> Settings:
+    """A private copy of the built sample (processed data and reports)."""
+    processed = tmp_path / "processed"
+    reports = tmp_path / "reports"
+    shutil.copytree(built["processed"], processed)
+    shutil.copytree(built["reports"], reports)
+    return Settings().with_paths(raw_dir=built["raw"], processed_dir=processed, reports_dir=reports)
+
+
+def _manifest(settings: Settings) -> dict:
+    return json.loads((settings.reports_dir / "manifest.json").read_text())
+
+
+def test_parameters_match_the_notebooks():
+    assert set(papermill.inspect_notebook(str(PACK_NOTEBOOK))) == set(
+        pack_parameters("x", "2024-25", Path("/p"), Path("/o"))
+    )
+    assert set(papermill.inspect_notebook(str(OVERVIEW_NOTEBOOK))) == set(
+        overview_parameters("2024-25", Path("/p"), Path("/o"))
+    )
+
+
+def test_no_change_rebuilds_nothing(built_sample, tmp_path):
+    settings = _copy(built_sample, tmp_path)
+    result = run_build(settings, BuildOptions(progress=False))
+    assert result.ok
+    assert result.built == []
+    assert len(result.skipped) == len(built_sample["in_scope"]) + 1  # + the overview
+
+
+def test_changing_one_partnerships_answers_rebuilds_that_pack_alone(built_sample, tmp_path):
+    settings = _copy(built_sample, tmp_path)
+    raw = tmp_path / "raw"
+    shutil.copytree(built_sample["raw"], raw)
+    settings = settings.with_paths(raw_dir=raw)
+    target = built_sample["in_scope"][1]
+    path = raw / "responses.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    index = next(i for i, r in enumerate(rows) if r[1] == target)
+    rows[index][6] = "Strongly disagree" if rows[index][6] != "Strongly disagree" else "Agree"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    args = ["--raw", str(raw), "--processed", str(settings.processed_dir)]
+    assert main(["prepare", *args]) == 0
+    assert main(["score", *args]) == 0
+    result = run_build(settings, BuildOptions(progress=False))
+    assert result.ok
+    assert sorted(o.id for o in result.built) == sorted([target, "overview"])
+    forced = run_build(settings, BuildOptions(only=(target,), force=True, progress=False))
+    assert [o.id for o in forced.built] == [target]
+
+
+def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path, capsys):
+    settings = _copy(built_sample, tmp_path)
+    broken, others = built_sample["in_scope"][0], built_sample["in_scope"][1:3]
+    # Damage the broken partnership's own derived data: its findings' evidence is not JSON.
+    findings = settings.scores_dir / "findings.csv"
+    with findings.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("evidence")
+    for row in rows[1:]:
+        if row[0] == broken:
+            row[column] = "{not json"
+    with findings.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    code = main(
+        [
+            "build",
+            "--processed",
+            str(settings.processed_dir),
+            "--reports",
+            str(settings.reports_dir),
+            "--only",
+            broken,
+            *others,
+            "--force",
+            "--formats",
+            "html",
+            "--no-progress",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"FAILED {broken}: JSONDecodeError" in out
+    manifest = _manifest(settings)
+    assert manifest["packs"][broken]["status"] == "failed"
+    error = manifest["packs"][broken]["error"]
+    # cell 0 is the parameters cell, 1 the injected parameters, 2 loads the pack
+    assert (error["cell"], error["source"]) == (2, "from IPython.display import HTML, display")
+    assert Path(error["partial"]).name == "evidence-pack.failed.ipynb"
+    assert Path(error["partial"]).exists()
+    assert not (settings.reports_dir / broken / "evidence-pack.html").exists()
+    for pid in others:
+        assert manifest["packs"][pid]["status"] == "built"
+        assert (settings.reports_dir / pid / "evidence-pack.html").exists()
+    index = (settings.reports_dir / "index.html").read_text()
+    assert "failed" in index
+
+
+def test_no_temporary_files_or_kernels_left(built_sample):
+    leftovers = [
+        p for p in built_sample["reports"].rglob("*") if ".tmp" in p.name or p.name.startswith(".")
+    ]
+    assert leftovers == []
+    kernels = [
+        p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())
+    ]
+    assert kernels == []
+
+
+def test_unknown_and_out_of_scope_ids_are_refused(built_sample, tmp_path):
+    settings = _copy(built_sample, tmp_path)
+    with pytest.raises(BuildError, match="unknown partnership id"):
+        run_build(settings, BuildOptions(only=("no-such-thing",), progress=False))
+    with pytest.raises(BuildError, match="out of scope"):
+        run_build(settings, BuildOptions(only=(built_sample["out_of_scope"][0],), progress=False))
