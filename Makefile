@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 STAMP := $(VENV)/.installed-stamp
 WORKERS ?=
-N ?= 20
+N ?= 100
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
