@@ -519,7 +519,7 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
                     "formats": options.formats,
                     "params": overview_parameters(assessment_round, settings.processed_dir, folder),
                     "title": title,
-                    "header": "the partnership landscape",
+                    "header": "Partnership landscape",
                     "notice": notice,
                     "masthead": "Portfolio overview",
                 },

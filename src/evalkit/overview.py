@@ -241,7 +241,7 @@ class Overview:
                 "total_budget_gbp": "Whole budget (£)",
             }
         )
-        money = {c: "£{:,.0f}" for c in table.columns if "(£)" in c}
+        money = {c: "£{:,.0f}" for c in table.columns if "(£)" in c} | {"Officer days": "{:,.0f}"}
         return out + table_html(table, caption="Council inputs (from the register)", formats=money)
 
     def reviews_html(self) -> str:
