@@ -319,3 +319,32 @@ def test_prepare_writes_nothing_when_invalid(portfolio_csv, tmp_path):
     out = tmp_path / "processed"
     assert main(["prepare", "--raw", str(portfolio_csv), "--processed", str(out)]) == 2
     assert sorted(p.name for p in out.iterdir()) == ["validation-report.json"]
+
+
+def test_sample_copy_with_three_mistakes(tmp_path, capsys):
+    """The issue's acceptance case, on a copy of the bundled sample workbook."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "raw", raw)
+    path = raw / "portfolio.xlsx"
+    wb = load_workbook(path)
+    ws = wb["partnerships"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=4, column=headers.index("Partnership ID") + 1, value="community-safety")
+    ws.cell(row=5, column=headers.index("Legal form") + 1, value="memorandum of understandin")
+    ws.cell(row=6, column=headers.index("Council cash (£)") + 1, value="about £90k")
+    wb.save(path)
+    code = main(["validate", str(raw)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert (
+        "portfolio.xlsx, sheet 'partnerships', row 4, column Partnership ID: duplicate "
+        "partnership_id 'community-safety'" in out
+    )
+    assert "row 5, column Legal form: 'memorandum of understandin' is not an allowed" in out
+    assert "Did you mean 'memorandum of understanding'?" in out
+    assert "row 6, column Council cash (£): 'about £90k' is not an amount in pounds" in out
