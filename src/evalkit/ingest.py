@@ -106,12 +106,40 @@ def read_text(path: Path) -> tuple[str, str]:
 
 
 def _rows_from_csv(path: Path) -> tuple[list[tuple[int, list[object]]], str]:
+    """Every record with the line it ends on (the line a text editor shows)."""
     text, encoding = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[object]]] = []
     for record in reader:
         rows.append((reader.line_num, list(record)))
     return rows, encoding
+
+
+def _frame_from_csv(path: Path) -> tuple[pd.DataFrame, str] | None:
+    """Fast path with pandas' C parser when every record sits on one line.
+
+    Returns None when a quoted cell spans lines (then line numbers need the csv module).
+    """
+    text, encoding = read_text(path)
+    if '"' in text and any("\n" in cell for cell in _quoted_cells(text)):
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            header=None,
+            skip_blank_lines=False,
+            engine="c",
+        ).fillna("")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None  # ragged or empty: the csv module path reports it row by row
+    frame.index = range(1, len(frame) + 1)  # line numbers
+    return frame, encoding
+
+
+def _quoted_cells(text: str) -> list[str]:
+    return text.split('"')[1::2]
 
 
 def _rows_from_sheet(path: Path, sheet: str) -> list[tuple[int, list[object]]]:
@@ -136,29 +164,19 @@ def read_table(name: str, source: Source) -> RawTable:
     """Read one table, dropping blank rows but keeping every row's original number."""
     encoding = None
     if source.sheet is None:
+        fast = _frame_from_csv(source.path)
+        if fast is not None:
+            return _table_from_frame(name, source, *fast)
         rows, encoding = _rows_from_csv(source.path)
     else:
         rows = _rows_from_sheet(source.path, source.sheet)
     rows = [(n, values) for n, values in rows if not _is_blank_row(values)]
-    spec = TABLES_BY_NAME[name]
-    wanted = {header_key(c): c for c in spec.column_names}
     if not rows:
+        spec = TABLES_BY_NAME[name]
         frame = pd.DataFrame(columns=[*spec.column_names, *META_COLUMNS])
         return RawTable(name, source, frame, encoding=encoding)
     _, header = rows[0]
-    positions: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    unknown: list[str] = []
-    for position, cell in enumerate(header):
-        if cell is None or not str(cell).strip():
-            continue
-        key = header_key(cell)
-        column = wanted.get(key)
-        if column is None:
-            unknown.append(str(cell).strip())
-        elif column not in positions:
-            positions[column] = position
-            headers[column] = str(cell).strip()
+    positions, headers, unknown = _match_headers(name, header)
     body = rows[1:]
     data: dict[str, list[object]] = {}
     for column, position in positions.items():
@@ -169,3 +187,47 @@ def read_table(name: str, source: Source) -> RawTable:
     frame["_row"] = [n for n, _ in body]
     frame = frame.reset_index(drop=True)
     return RawTable(name, source, frame, headers, unknown, encoding)
+
+
+def _table_from_frame(name: str, source: Source, raw: pd.DataFrame, encoding: str) -> RawTable:
+    """Build a RawTable from a frame whose index is the line number (fast CSV path)."""
+    blank = (raw.apply(lambda col: col.str.strip()) == "").all(axis=1)
+    raw = raw[~blank]
+    if raw.empty:
+        spec = TABLES_BY_NAME[name]
+        frame = pd.DataFrame(columns=[*spec.column_names, *META_COLUMNS])
+        return RawTable(name, source, frame, encoding=encoding)
+    header_row = raw.iloc[0].tolist()
+    body = raw.iloc[1:]
+    positions, headers, unknown = _match_headers(name, header_row)
+    frame = pd.DataFrame(
+        {
+            column: body.iloc[:, position].replace("", None).astype(object)
+            for column, position in positions.items()
+        }
+    )
+    frame["_file"] = source.path.name
+    frame["_sheet"] = source.sheet
+    frame["_row"] = body.index.to_numpy()
+    return RawTable(name, source, frame.reset_index(drop=True), headers, unknown, encoding)
+
+
+def _match_headers(
+    name: str, header: list[object]
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Contract column → position, contract column → header as written, unknown headers."""
+    spec = TABLES_BY_NAME[name]
+    wanted = {header_key(c): c for c in spec.column_names}
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    unknown: list[str] = []
+    for position, cell in enumerate(header):
+        if cell is None or not str(cell).strip():
+            continue
+        column = wanted.get(header_key(cell))
+        if column is None:
+            unknown.append(str(cell).strip())
+        elif column not in positions:
+            positions[column] = position
+            headers[column] = str(cell).strip()
+    return positions, headers, unknown

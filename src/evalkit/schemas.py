@@ -9,13 +9,13 @@ cases into problems with file, sheet, row and column.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
 import pandera.pandas as pa
 
 from evalkit.contract import ColumnSpec, TableSpec
-from evalkit.normalise import is_valid, token
+from evalkit.normalise import is_valid, map_unique, token
 
 # Check names are also problem codes.
 BAD_VALUE = "bad-value"
@@ -27,9 +27,14 @@ UNKNOWN_ITEM = "unknown-item"
 NOT_ON_SCALE = "not-on-scale"
 
 
+def _valid_mask(series: pd.Series, test: Callable[[object], bool]) -> pd.Series:
+    """Boolean mask from a per-value test, evaluated once per distinct value."""
+    return map_unique(series, test).astype(bool)
+
+
 def _type_check(spec: ColumnSpec) -> pa.Check:
     name = NOT_ALLOWED if spec.kind == "enum" else BAD_VALUE
-    return pa.Check(lambda s: s.map(lambda v: is_valid(v, spec)), name=name)
+    return pa.Check(lambda s: _valid_mask(s, lambda v: is_valid(v, spec)), name=name)
 
 
 def _range_check(spec: ColumnSpec) -> pa.Check:
@@ -38,7 +43,7 @@ def _range_check(spec: ColumnSpec) -> pa.Check:
 
     def _within_bounds(series: pd.Series) -> pd.Series:
         # Values of the wrong type are reported by the type check, not here.
-        return series.map(lambda v: v is None or not is_valid(v, spec) or low <= v <= high)
+        return _valid_mask(series, lambda v: v is None or not is_valid(v, spec) or low <= v <= high)
 
     return pa.Check(_within_bounds, name=OUT_OF_RANGE)
 
@@ -52,7 +57,9 @@ def column_schema(spec: ColumnSpec, references: Collection[str] | None = None) -
         known = frozenset(references)
         checks.append(
             pa.Check(
-                lambda s: s.map(lambda v: v is None or not is_valid(v, spec) or v in known),
+                lambda s: _valid_mask(
+                    s, lambda v: v is None or not is_valid(v, spec) or v in known
+                ),
                 name=UNKNOWN_REFERENCE,
             )
         )
@@ -88,14 +95,14 @@ def _item_check(items: Mapping[str, Collection[str]]) -> pa.Check:
 
 
 def _scale_check(value_column: str, tokens: Mapping[str, Collection[str]]) -> pa.Check:
+    accepted = {f"{f}|{t}" for f, toks in tokens.items() for t in toks}  # ids are slugs
+
     def _answer_on_scale(frame: pd.DataFrame) -> pd.Series:
-        return pd.Series(
-            [
-                f not in tokens or v is None or token(v) in tokens[f]
-                for f, v in zip(frame["framework_id"], frame[value_column], strict=True)
-            ],
-            index=frame.index,
-        )
+        framework = frame["framework_id"].astype(object)
+        answer = frame[value_column]
+        keys = framework.map(str) + "|" + map_unique(answer, token).map(str)
+        known_framework = framework.isin(list(tokens))
+        return ~known_framework | answer.isna() | keys.isin(accepted)
 
     return pa.Check(_answer_on_scale, name=NOT_ON_SCALE)
 

@@ -21,7 +21,7 @@ import pandera.pandas as pa
 from evalkit import schemas
 from evalkit.contract import INCORPORATED_FORMS, TABLES, ColumnSpec, TableSpec
 from evalkit.ingest import META_COLUMNS, RawTable, Source, discover, read_table
-from evalkit.normalise import is_valid, normalise_column, token
+from evalkit.normalise import is_valid, map_unique, normalise_column, token
 
 if TYPE_CHECKING:
     from evalkit.framework import Framework
@@ -319,7 +319,9 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     for col in spec.columns:
         values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index)
         # Values that failed validation are dropped here; they are already reported.
-        values = values.map(lambda v, c=col: v if v is not None and is_valid(v, c) else None)
+        values = map_unique(
+            values, lambda v, c=col: v if v is not None and is_valid(v, c) else None
+        )
         if col.kind in ("money", "number"):
             out[col.name] = pd.to_numeric(values, errors="coerce").astype("float64")
         elif col.kind == "integer":
