@@ -229,7 +229,8 @@ def _per_framework(rows: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
 
 
 def _dim_list(group: pd.DataFrame) -> str:
-    return "; ".join(_dim_label(r) for _, r in group.iterrows())
+    pairs = zip(group["dimension_id"], group["dimension_title"], strict=True)
+    return "; ".join(f"{i} {t}" for i, t in pairs)
 
 
 def partners_diverge(ev: Evidence) -> list[Finding]:
@@ -238,10 +239,11 @@ def partners_diverge(ev: Evidence) -> list[Finding]:
     if "diverged" not in d:
         return []
     rows = d[d["diverged"].eq(True)]
+    totals = d.groupby(["partnership_id", "framework_id"], observed=True).size()
     out = []
     for pid, fid, group in _per_framework(rows):
         widest = group.sort_values("range", ascending=False).iloc[0]
-        total = int((d["partnership_id"].eq(pid) & d["framework_id"].eq(fid)).sum())
+        total = int(totals[(pid, fid)])
         out.append(
             Finding(
                 pid,

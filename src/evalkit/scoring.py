@@ -94,10 +94,6 @@ def code_answers(
     return out.drop(columns=["token"])
 
 
-def _std0(values: pd.Series) -> float:
-    return float(np.std(values.dropna().to_numpy(), ddof=0)) if values.notna().any() else np.nan
-
-
 @dataclass
 class Scores:
     """Every score table for a set of partnerships.
@@ -162,9 +158,11 @@ def score_survey(
     answered = orgs.dropna(subset=["score"])
     dims = (
         answered.groupby(DIM_KEYS, observed=True)["score"]
-        .agg(mean="mean", min_org="min", max_org="max", sd=_std0, n_organisations="count")
+        .agg(mean="mean", min_org="min", max_org="max", n_organisations="count")
         .reset_index()
     )
+    spread = answered.groupby(DIM_KEYS, observed=True)["score"].std(ddof=0).rename("sd")
+    dims = dims.merge(spread.reset_index(), on=DIM_KEYS, how="left")
     counts = (
         coded.groupby(DIM_KEYS, observed=True)
         .agg(n_rows=("value", "size"), n_missing=("missing", "sum"))
@@ -239,18 +237,20 @@ def score_checklist(coded: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _apply_bands(frame: pd.DataFrame, frameworks: Mapping[str, Framework], level: str, column: str):
+    """Add ``band`` and ``rag`` where the framework publishes bands at ``level``."""
     frame["band"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame["rag"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     for fid, fw in frameworks.items():
         if not fw.bands or fw.bands_level != level:
             continue
-        rows = frame["framework_id"] == fid
-        for index in frame.index[rows]:
-            value = frame.at[index, column]
-            band = fw.band_for(float(value), level) if pd.notna(value) else None
-            if band is not None:
-                frame.at[index, "band"] = band.label
-                frame.at[index, "rag"] = band.rag
+        rows = frame.index[(frame["framework_id"] == fid) & frame[column].notna()]
+        if len(rows) == 0:
+            continue
+        unique_scores = frame.loc[rows, column].astype(float)
+        found = {v: fw.band_for(v, level) for v in unique_scores.unique()}
+        bands = unique_scores.map(found)
+        frame.loc[rows, "band"] = bands.map(lambda b: b.label if b else pd.NA)
+        frame.loc[rows, "rag"] = bands.map(lambda b: b.rag if b else pd.NA)
     return frame
 
 
