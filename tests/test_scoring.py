@@ -105,6 +105,14 @@ def test_nuffield_item_consensus(frameworks):
     assert items.loc["P1.2", "score"] == pytest.approx((3.0 + 1.0 + 3.0) / 3)
 
 
+def test_low_evidence_caveat(frameworks):
+    # 4 respondents from 3 organisations: enough at the defaults (3 and 2), not at 5
+    s = score_all(NUFFIELD, EMPTY_CHECKLIST, ORGS, frameworks)
+    assert bool(dim(s, "nuffield-pat", "P1")["low_evidence"]) is False
+    s = score_all(NUFFIELD, EMPTY_CHECKLIST, ORGS, frameworks, min_respondents=5)
+    assert bool(dim(s, "nuffield-pat", "P1")["low_evidence"]) is True
+
+
 def test_lower_score_rule_where_partners_disagree(frameworks):
     s = score_all(NUFFIELD, EMPTY_CHECKLIST, ORGS, frameworks, lower_on_disagreement=True)
     row = dim(s, "nuffield-pat", "P1")

@@ -292,6 +292,8 @@ def score_all(
     *,
     lower_on_disagreement: bool = False,
     min_cell_size: int = 3,
+    min_respondents: int = 3,
+    min_organisations: int = 2,
 ) -> Scores:
     """Score every partnership against every framework it has answers for."""
     council = organisations.loc[organisations["is_council"].fillna(False).astype(bool)]
@@ -316,6 +318,11 @@ def score_all(
     orgs = _concat(org_frames)
     if len(dims):
         dims = _decorate_dimensions(dims, frameworks)
+        survey = dims["mode"] == "survey"
+        few = (dims.get("n_respondents", 0) < min_respondents) | (
+            dims.get("n_organisations", 0) < min_organisations
+        )
+        dims["low_evidence"] = survey & few
     expected = item_table(frameworks).groupby("framework_id").size() if frameworks else pd.Series()
     totals = _framework_totals(items, frameworks, expected) if len(items) else pd.DataFrame()
     sectors = (

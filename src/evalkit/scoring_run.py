@@ -91,6 +91,8 @@ def compute(
         frameworks,
         lower_on_disagreement=lower_on_disagreement,
         min_cell_size=settings.min_cell_size,
+        min_respondents=settings.min_respondents,
+        min_organisations=settings.min_organisations,
     )
     inputs = vfm.inputs_by_year(only("finance"), in_scope, settings.officer_day_rate_gbp)
     council = tables["organisations"]
@@ -199,7 +201,14 @@ COUNT_COLUMNS = (
     "impact",
     "score_risk",
 )
-BOOL_COLUMNS = ("diverged", "target_met", "complete", "suppressed", "no_evidence")
+BOOL_COLUMNS = (
+    "diverged",
+    "target_met",
+    "complete",
+    "suppressed",
+    "no_evidence",
+    "low_evidence",
+)
 
 
 def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
