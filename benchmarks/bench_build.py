@@ -2,12 +2,16 @@
 
 The naive way, per pack: the ``papermill`` command line, then
 ``jupyter nbconvert --to html --no-input``, then the ``weasyprint`` command line.
-evalkit's way: ``run_build`` with N workers (warm IPC kernels, in-process HTML and PDF).
+evalkit's way: the ``evalkit build`` command line with N workers (warm IPC kernels).
 
     python benchmarks/bench_build.py [--partnerships 100] [--sample 10] [--workers 2]
 
-Prints per-pack wall time, peak memory (the whole process tree, sampled every 50 ms),
-the ratio naive / evalkit, and the time of a rebuild when nothing changed.
+Both ways run as separate commands, so each is measured alone: wall time, and peak
+memory of the command's whole process tree, sampled every 100 ms, both as the sum of
+resident set sizes (RSS: shared libraries counted once per process, the cautious
+figure) and as the sum of proportional set sizes (PSS: shared pages split between the
+processes that share them). Also printed: a full build of the remaining packs and a
+rebuild when nothing changed (in-process and as a fresh command).
 """
 
 from __future__ import annotations
@@ -35,81 +39,108 @@ from evalkit.synth import synthesise
 
 OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}
 
 
-class PeakMemory:
-    """Sample the resident memory of this process and all its children."""
+class Run:
+    """Run one command; record its wall time and its process tree's peak memory."""
 
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            time.sleep(0.05)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @property
-    def mb(self) -> float:
-        return self.peak / 1e6
-
-
-def naive(ids: list[str], processed: Path, out: Path) -> list[float]:
-    """Three command-line tools per pack; returns per-pack wall times."""
-    times = []
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    for pid in ids:
+    def __init__(self, command: list[str]) -> None:
+        self.peak_rss = 0
+        self.peak_pss = 0
         start = time.perf_counter()
+        proc = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True
+        )
+        done = threading.Event()
+        sampler = threading.Thread(target=self._sample, args=(proc.pid, done), daemon=True)
+        sampler.start()
+        self.stdout, self.stderr = proc.communicate()
+        self.seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{self.stderr[-2000:]}")
+
+    def _sample(self, pid: int, done: threading.Event) -> None:
+        try:
+            root = psutil.Process(pid)
+        except psutil.Error:
+            return
+        while not done.is_set():
+            rss = pss = 0
+            try:
+                tree = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return
+            for proc in tree:
+                try:
+                    info = proc.memory_full_info()
+                except psutil.Error:
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            self.peak_rss = max(self.peak_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            done.wait(0.1)
+
+
+def naive(ids: list[str], processed: Path, out: Path) -> tuple[list[float], int, int]:
+    """Three command-line tools per pack: per-pack wall times, peak RSS and PSS."""
+    times, rss, pss = [], 0, 0
+    for pid in ids:
         nb = out / f"{pid}.ipynb"
-        subprocess.run(
-            [
-                str(BIN / "papermill"),
-                str(PACK_NOTEBOOK),
-                str(nb),
-                "-p",
-                "partnership_id",
-                pid,
-                "-p",
-                "processed_dir",
-                str(processed),
-                "--cwd",
-                str(PACK_NOTEBOOK.parent),
-                "--no-progress-bar",
-            ],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        subprocess.run(
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        subprocess.run(
-            [str(BIN / "weasyprint"), str(nb.with_suffix(".html")), str(nb.with_suffix(".pdf"))],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        times.append(time.perf_counter() - start)
-    return times
+        steps = [
+            Run(
+                [
+                    str(BIN / "papermill"),
+                    str(PACK_NOTEBOOK),
+                    str(nb),
+                    "-p",
+                    "partnership_id",
+                    pid,
+                    "-p",
+                    "processed_dir",
+                    str(processed),
+                    "--cwd",
+                    str(PACK_NOTEBOOK.parent),
+                    "--no-progress-bar",
+                ]
+            ),
+            Run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)]),
+            Run(
+                [
+                    str(BIN / "weasyprint"),
+                    str(nb.with_suffix(".html")),
+                    str(nb.with_suffix(".pdf")),
+                ]
+            ),
+        ]
+        times.append(sum(step.seconds for step in steps))
+        rss = max(rss, *(step.peak_rss for step in steps))
+        pss = max(pss, *(step.peak_pss for step in steps))
+    return times, rss, pss
+
+
+def evalkit_build(settings: Settings, *extra: str) -> Run:
+    """``evalkit build`` as a fresh command on the benchmark's folders."""
+    return Run(
+        [
+            str(BIN / "evalkit"),
+            "build",
+            "--processed",
+            str(settings.processed_dir),
+            "--reports",
+            str(settings.reports_dir),
+            "--no-progress",
+            *extra,
+        ]
+    )
+
+
+def mb(value: int) -> int:
+    """Bytes to whole megabytes (10^6)."""
+    return round(value / 1e6)
 
 
 def main() -> None:
@@ -139,77 +170,60 @@ def main() -> None:
             f"({args.workers} workers for evalkit)",
             flush=True,
         )
-        with PeakMemory() as naive_mem:
-            naive_times = naive(sample, settings.processed_dir, naive_dir)
-        with PeakMemory() as sample_mem:
-            start = time.perf_counter()
-            result = run_build(
-                settings,
-                BuildOptions(only=tuple(sample), workers=args.workers, force=True, progress=False),
-            )
-            sample_wall = time.perf_counter() - start
-        assert result.ok, result.summary()
-        with PeakMemory() as full_mem:
-            start = time.perf_counter()
-            full = run_build(settings, BuildOptions(workers=args.workers, progress=False))
-            full_wall = time.perf_counter() - start
-        assert full.ok, full.summary()
+        naive_times, naive_rss, naive_pss = naive(sample, settings.processed_dir, naive_dir)
+        workers = ["--workers", str(args.workers)]
+        side = evalkit_build(settings, "--only", *sample, "--force", *workers)
+        full = evalkit_build(settings, *workers)
+        manifest = json.loads((settings.reports_dir / "manifest.json").read_text())
+        built = sum(1 for rec in manifest["packs"].values() if rec["status"] == "built")
         start = time.perf_counter()
         again = run_build(settings, BuildOptions(workers=args.workers, progress=False))
         rebuild_wall = time.perf_counter() - start
-        assert again.built == []
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                str(BIN / "evalkit"),
-                "build",
-                "--processed",
-                str(settings.processed_dir),
-                "--reports",
-                str(settings.reports_dir),
-                "--no-progress",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        rebuild_cli = time.perf_counter() - start
+        assert again.built == [] and again.ok, again.summary()
+        rebuild_cli = evalkit_build(settings, *workers)
     naive_per = statistics.mean(naive_times)
-    evalkit_per = sample_wall / len(sample)
+    evalkit_per = side.seconds / len(sample)
+    full_per = full.seconds / max(1, built + 1)
     figures = {
         "machine_cores": os.cpu_count(),
         "workers": args.workers,
         "packs_side_by_side": len(sample),
         "naive_per_pack_s": round(naive_per, 2),
         "naive_median_pack_s": round(statistics.median(naive_times), 2),
-        "naive_peak_mb": round(naive_mem.mb),
+        "naive_peak_rss_mb": mb(naive_rss),
+        "naive_peak_pss_mb": mb(naive_pss),
         "evalkit_per_pack_s": round(evalkit_per, 2),
-        "evalkit_sample_wall_s": round(sample_wall, 1),
-        "evalkit_sample_peak_mb": round(sample_mem.mb),
+        "evalkit_sample_wall_s": round(side.seconds, 1),
+        "evalkit_sample_peak_rss_mb": mb(side.peak_rss),
+        "evalkit_sample_peak_pss_mb": mb(side.peak_pss),
         "speedup_naive_over_evalkit": round(naive_per / evalkit_per, 1),
-        "full_build_packs": len(full.built),
-        "full_build_wall_s": round(full_wall, 1),
-        "full_build_per_pack_s": round(full_wall / max(1, len(full.built)), 2),
-        "full_build_peak_mb": round(full_mem.mb),
+        "full_build_packs_plus_overview": built + 1,
+        "full_build_wall_s": round(full.seconds, 1),
+        "full_build_per_pack_s": round(full_per, 2),
+        "full_build_peak_rss_mb": mb(full.peak_rss),
+        "full_build_peak_pss_mb": mb(full.peak_pss),
         "no_change_rebuild_packs": len(again.skipped),
         "no_change_rebuild_s": round(rebuild_wall, 2),
-        "no_change_rebuild_cli_s": round(rebuild_cli, 2),
+        "no_change_rebuild_cli_s": round(rebuild_cli.seconds, 2),
     }
     print(
-        f"naive loop (papermill CLI + nbconvert CLI + weasyprint CLI): "
-        f"{naive_per:.2f} s per pack, peak {naive_mem.mb:.0f} MB"
+        f"naive loop (papermill CLI + nbconvert CLI + weasyprint CLI), {len(sample)} packs: "
+        f"{naive_per:.2f} s per pack, peak {mb(naive_rss)} MB RSS / {mb(naive_pss)} MB PSS"
     )
     print(
-        f"evalkit build, {args.workers} workers, same {len(sample)} packs: "
-        f"{evalkit_per:.2f} s per pack, peak {sample_mem.mb:.0f} MB"
+        f"evalkit build, {args.workers} workers, the same {len(sample)} packs: "
+        f"{evalkit_per:.2f} s per pack, peak {mb(side.peak_rss)} MB RSS / "
+        f"{mb(side.peak_pss)} MB PSS"
     )
-    print(f"speed-up (naive / evalkit per pack): {naive_per / evalkit_per:.1f}x")
+    print(f"speed-up per pack (naive / evalkit): {naive_per / evalkit_per:.1f}x")
     print(
-        f"full build of {len(full.built)} more packs + overview: {full_wall:.1f} s, "
-        f"peak {full_mem.mb:.0f} MB"
+        f"full build of the other {built} packs + overview: {full.seconds:.1f} s "
+        f"({full_per:.2f} s each), peak {mb(full.peak_rss)} MB RSS / "
+        f"{mb(full.peak_pss)} MB PSS; speed-up {naive_per / full_per:.1f}x"
     )
     print(
         f"no-change rebuild of {len(again.skipped)} packs: {rebuild_wall:.2f} s in-process, "
-        f"{rebuild_cli:.2f} s as a fresh `evalkit build` command"
+        f"{rebuild_cli.seconds:.2f} s as a fresh `evalkit build` command"
     )
     OUT.mkdir(exist_ok=True)
     (OUT / "bench_build.json").write_text(json.dumps(figures, indent=2) + "\n")

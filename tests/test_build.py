@@ -143,3 +143,61 @@ def test_unknown_and_out_of_scope_ids_are_refused(built_sample, tmp_path):
         run_build(settings, BuildOptions(only=("no-such-thing",), progress=False))
     with pytest.raises(BuildError, match="out of scope"):
         run_build(settings, BuildOptions(only=(built_sample["out_of_scope"][0],), progress=False))
+
+
+def _slow_notebook(path: Path, slow_id: str) -> Path:
+    """A small pack notebook whose run for ``slow_id`` never finishes in time."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell(
+        'partnership_id = ""\nassessment_round = ""\nprocessed_dir = ""\noutput_dir = ""'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            f"import time\nif partnership_id == {slow_id!r}:\n    time.sleep(120)"
+        ),
+        nbformat.v4.new_markdown_cell("# Test pack\n\nA paragraph of text."),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_pack_over_the_time_limit_fails_alone(built_sample, tmp_path):
+    settings = _copy(built_sample, tmp_path)
+    slow, quick = built_sample["in_scope"][0], built_sample["in_scope"][1:3]
+    notebook = _slow_notebook(tmp_path / "slow.ipynb", slow)
+    for pid in quick:
+        shutil.rmtree(settings.reports_dir / pid)  # so the folders show what this build left
+    result = run_build(
+        settings,
+        BuildOptions(
+            only=(slow, *quick),
+            workers=1,  # the quick packs must run on the kernel that replaced the slow one
+            formats=("pdf",),
+            force=True,
+            timeout=3,
+            progress=False,
+            pack_notebook=notebook,
+        ),
+    )
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes[slow].status == "failed"
+    assert outcomes[slow].error["name"] == "Timeout"
+    assert outcomes[slow].error["message"] == "timed out after 3 s"
+    assert outcomes[slow].error["cell"] == 2  # parameters, injected parameters, the sleep
+    for pid in quick:
+        assert outcomes[pid].status == "built"
+        folder = settings.reports_dir / pid
+        # PDF only: no HTML is kept, and the page printed to PDF is not left behind.
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "evidence-pack.ipynb",
+            "evidence-pack.pdf",
+        ]

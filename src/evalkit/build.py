@@ -2,11 +2,13 @@
 
 Design (see ``docs/evidence-packs.md``):
 
-* **Worker processes**, one per core by default (spawned, not forked). Each keeps one
-  warm Jupyter kernel talking over IPC sockets in a private temporary folder, so
-  parallel kernels cannot race for TCP ports and imports are paid once per worker.
-  The kernel's namespace is reset between packs, and the kernel is restarted after a
-  pack fails or times out.
+* **Warm kernels are the workers**, one per core by default. The main process keeps
+  that many Jupyter kernels, talking over IPC sockets in private temporary folders (so
+  parallel kernels cannot race for TCP ports), and drives them concurrently with
+  nbclient's asyncio API. Each kernel runs a pack's notebook and then renders it to
+  HTML and PDF in its own process, so imports are paid once per kernel and no extra
+  Python process per worker is needed. The namespace is reset between packs; a kernel
+  is restarted after a pack fails or times out.
 * **Parameters** are injected by papermill (``parameterize_notebook``), so every
   executed notebook carries an ``injected-parameters`` cell and
   ``metadata.papermill.parameters``.
@@ -20,34 +22,46 @@ Design (see ``docs/evidence-packs.md``):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import csv
+import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from evalkit import __version__
 from evalkit.atomic import atomic_write_text
 from evalkit.config import FRAMEWORKS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, Settings
-from evalkit.dataset import load_dataset_meta, load_tables
+from evalkit.contract import TABLES
+from evalkit.dataset import load_dataset_meta
 from evalkit.errors import BuildError
+
+# nbformat validates with jsonschema, which imports its optional IRI format checker,
+# rfc3987-syntax; that compiles a grammar on import (about 0.9 s and 16 MB in every
+# process). A build never checks IRIs, so the main process and the kernels (which
+# import this module first) leave it out. Nothing changes if jsonschema is already in.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "evidence_pack.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "portfolio_overview.ipynb"
 PACK_STEM = "evidence-pack"
 OVERVIEW_ID = "overview"
+#: Packs a kernel builds before it is replaced by a fresh one (bounds its memory).
+PACKS_PER_KERNEL = 20
 OVERVIEW_STEM = "portfolio-overview"
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 
@@ -178,21 +192,54 @@ def _digest(parts: Iterable[bytes]) -> str:
     return h.hexdigest()
 
 
-def _row_hashes(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, bytes]]:
-    """Table → partnership id → digest of that partnership's rows (order-independent)."""
+def _row_hashes(processed_dir: Path) -> dict[str, dict[str, bytes]]:
+    """Table → partnership id → digest of that partnership's rows (order-independent).
+
+    Reads the prepared CSV files as text (the values exactly as ``prepare`` wrote them),
+    leaving out the columns that only say where a row came from, so moving a row in the
+    raw workbook does not rebuild its pack but changing any value does.
+    """
     out: dict[str, dict[str, bytes]] = {}
-    for name, frame in tables.items():
-        if "partnership_id" not in frame or frame.empty:
-            out[name] = {}
-            continue
-        data = frame.drop(columns=[c for c in SOURCE_COLUMNS if c in frame])
-        hashes = pd.util.hash_pandas_object(data, index=False).to_numpy()
-        per = pd.DataFrame({"pid": data["partnership_id"].astype(str).to_numpy(), "h": hashes})
-        out[name] = {
-            pid: hashlib.sha256(group["h"].sort_values().to_numpy().tobytes()).digest()
-            for pid, group in per.groupby("pid", sort=False)
+    for spec in TABLES:
+        path = processed_dir / f"{spec.name}.csv"
+        rows: dict[str, list[bytes]] = {}
+        header: list[str] = []
+        if path.exists():
+            with path.open(newline="", encoding="utf-8") as handle:
+                reader = csv.reader(handle)
+                header = next(reader, [])
+                if "partnership_id" in header:
+                    at = header.index("partnership_id")
+                    keep = [i for i, name in enumerate(header) if name not in SOURCE_COLUMNS]
+                    for row in reader:
+                        line = "\x1f".join(row[i] for i in keep).encode()
+                        rows.setdefault(row[at], []).append(hashlib.sha256(line).digest())
+        head = ",".join(header).encode()
+        out[spec.name] = {
+            pid: hashlib.sha256(head + b"".join(sorted(digests))).digest()
+            for pid, digests in rows.items()
         }
     return out
+
+
+@dataclass(frozen=True)
+class _Partnership:
+    id: str
+    name: str
+    tier: str
+    in_scope: bool
+
+
+def _register(processed_dir: Path) -> list[_Partnership]:
+    """The register's id, name, tier and scope, read from the prepared CSV."""
+    path = processed_dir / "partnerships.csv"
+    if not path.exists():
+        raise BuildError(f"{processed_dir}: no prepared data found; run `evalkit prepare` first")
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            _Partnership(row["partnership_id"], row["name"], row["tier"], row["in_scope"] == "True")
+            for row in csv.DictReader(handle)
+        ]
 
 
 def code_fingerprint() -> bytes:
@@ -218,110 +265,166 @@ def _common_inputs(settings: Settings, notebook: Path, options: BuildOptions) ->
     return parts
 
 
-# -- worker side -----------------------------------------------------------------------
-
-_KERNEL: dict[str, Any] = {}
+# -- kernel side -----------------------------------------------------------------------
 
 
-def _start_kernel() -> Any:
-    from jupyter_client.manager import KernelManager
+class _KernelError(Exception):
+    """Code run in a lane's kernel raised; carries the kernel's exception name."""
 
-    runtime = tempfile.mkdtemp(prefix="evalkit-kernel-")
-    km = KernelManager(
-        kernel_name="python3",
-        transport="ipc",
-        ip=os.path.join(runtime, "ipc"),
-        connection_file=os.path.join(runtime, "kernel.json"),
-    )
-    km.start_kernel(cwd=str(NOTEBOOKS_DIR if NOTEBOOKS_DIR.is_dir() else PROJECT_ROOT))
-    _KERNEL.update(km=km, runtime=runtime)
-    return km
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
-def _stop_kernel() -> None:
-    km = _KERNEL.pop("km", None)
-    if km is not None:
-        try:
-            km.shutdown_kernel(now=False)
-        except Exception:  # noqa: BLE001 - best effort at exit
-            km.shutdown_kernel(now=True)
-    runtime = _KERNEL.pop("runtime", None)
-    if runtime:
-        shutil.rmtree(runtime, ignore_errors=True)
+_RESET = "%reset -f\nfrom evalkit.build import release_memory as _rm\n_rm()\ndel _rm"
+# Imports paid once per kernel. Then everything loaded so far is moved out of the
+# garbage collector's sight (gc.freeze): the modules' objects live as long as the
+# kernel, and every later collection (IPython's reset, WeasyPrint's allocations) no
+# longer walks them.
+_WARM_UP = (
+    "import evalkit.build, evalkit.pack, evalkit.charts, weasyprint\n"
+    "import gc\ngc.collect()\ngc.freeze()\ndel gc"
+)
 
 
-def _init_worker() -> None:
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    multiprocessing.util.Finalize(None, _stop_kernel, exitpriority=100)
+@functools.cache
+def _prepare_main() -> None:
+    """Load the main process's share of the work (notebook → HTML) once."""
+    import gc
+
+    from evalkit.render import prepare
+
+    prepare()
+    gc.collect()
+    gc.freeze()  # as in the kernels: long-lived module objects leave the collector's view
 
 
-def _kernel(warm: bool) -> Any:
-    km = _KERNEL.get("km")
-    if km is None or not km.is_alive():
-        _stop_kernel()
-        km = _start_kernel()
-    return km
+class _Lane:
+    """One warm Jupyter kernel over IPC sockets, used for one pack at a time.
+
+    The kernel is the worker: it runs the pack's notebook (driven by nbclient from the
+    main process) and then renders that notebook to HTML and PDF in its own process,
+    so no second Python process per worker is needed. IPC sockets live in a private
+    temporary folder, so parallel kernels cannot race for TCP ports.
+    """
+
+    def __init__(self) -> None:
+        self.km: Any = None
+        self.kc: Any = None
+        self.runtime: str | None = None
+
+    async def start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.runtime = tempfile.mkdtemp(prefix="evalkit-kernel-")
+        self.km = AsyncKernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=os.path.join(self.runtime, "ipc"),
+            connection_file=os.path.join(self.runtime, "kernel.json"),
+        )
+        cwd = NOTEBOOKS_DIR if NOTEBOOKS_DIR.is_dir() else PROJECT_ROOT
+        await self.km.start_kernel(cwd=str(cwd), env={**os.environ, "MPLBACKEND": "Agg"})
+        _prepare_main()  # while the kernel boots in its own process
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        await self.kc.wait_for_ready(timeout=120)
+        await self.run(_WARM_UP, 300)
+        await self.run(_RESET, 60)  # a lane's kernel is clean whenever it waits for a pack
+
+    async def stop(self, *, kill: bool = False) -> None:
+        """Shut the kernel down (``kill``: at once, for a kernel stuck or broken)."""
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is not None:
+            try:
+                await self.km.shutdown_kernel(now=kill)
+            except Exception:  # noqa: BLE001 - best effort: make sure it is gone
+                with contextlib.suppress(Exception):
+                    await self.km.shutdown_kernel(now=True)
+            self.km = None
+        if self.runtime:
+            shutil.rmtree(self.runtime, ignore_errors=True)
+            self.runtime = None
+
+    async def restart(self, *, kill: bool = False) -> None:
+        """Replace the kernel with a fresh one."""
+        await self.stop(kill=kill)
+        await self.start()
+
+    async def run(self, code: str, timeout: float) -> str:
+        """Run code quietly in the kernel and return what it printed.
+
+        Raises:
+            _KernelError: the code raised in the kernel.
+            TimeoutError: no reply within ``timeout`` seconds.
+        """
+        printed: list[str] = []
+        error: dict[str, str] = {}
+
+        def hook(msg: dict[str, Any]) -> None:
+            kind, content = msg["header"]["msg_type"], msg["content"]
+            if kind == "stream" and content.get("name") == "stdout":
+                printed.append(content["text"])
+            elif kind == "error":
+                error.update(ename=content.get("ename", ""), evalue=content.get("evalue", ""))
+
+        reply = await self.kc.execute_interactive(
+            code, store_history=False, allow_stdin=False, output_hook=hook, timeout=timeout
+        )
+        if reply["content"].get("status") != "ok":
+            content = reply["content"]
+            raise _KernelError(
+                error.get("ename") or content.get("ename", "Error"),
+                error.get("evalue") or content.get("evalue", ""),
+            )
+        return "".join(printed)
 
 
-_RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+def release_memory() -> None:
+    """Hand back to the system what the last pack left in a kernel.
+
+    Run between packs, straight after IPython's ``%reset -f`` (which clears the
+    namespace and collects garbage): closes any pyplot figures and asks glibc to
+    return free heap pages, so a long build's kernels do not grow.
+    """
+    import ctypes
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    with contextlib.suppress(OSError, AttributeError):  # glibc only; elsewhere a no-op
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _execute(notebook: Path, params: dict[str, str], timeout: int) -> tuple[Any, dict | None]:
-    """Run a parameterised notebook in the warm kernel; return (notebook, error or None)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
+def pdf_in_kernel(html_path: str, pdf_path: str) -> None:
+    """Print a pack's HTML page to its PDF.
 
-    nb = parameterize_notebook(load_notebook_node(str(notebook)), params)
-    km = _kernel(True)
-    reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET)])
-    NotebookClient(reset, km=km, timeout=60, kernel_name="python3").execute()
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(notebook.parent)}},
-    )
-    try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        _restart_kernel()
-        return nb, _error_details(nb, exc, timeout)
-    return nb, None
+    Runs inside a lane's kernel (see :class:`_Lane`), after the notebook itself, so the
+    PDF work is spread over the kernels while the main process writes the HTML.
+    """
+    from evalkit.render import html_to_pdf
+
+    html_to_pdf(Path(html_path).read_text(encoding="utf-8"), pdf_path)
 
 
-def _restart_kernel() -> None:
-    _stop_kernel()
-    _start_kernel()
-
-
-def _error_details(nb: Any, exc: Exception, timeout: int) -> dict[str, Any]:
+def _error_details(nb: Any, exc: Exception, timeout: int, running: int | None) -> dict[str, Any]:
+    """Name, message and cell of a notebook's failure (``running``: the cell started last)."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    cell_index, source, name, message = None, None, type(exc).__name__, str(exc)
+    cell_index, name, message = running, type(exc).__name__, str(exc)
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 cell_index, name, message = index, output.get("ename"), output.get("evalue")
-                source = cell.source.splitlines()[0] if cell.source else ""
     if isinstance(exc, CellTimeoutError):
         name, message = "Timeout", f"timed out after {timeout} s"
     if isinstance(exc, DeadKernelError):
         name = "DeadKernel"
-    if cell_index is None:
-        cell_index = next(
-            (
-                i
-                for i, c in enumerate(nb.cells)
-                if c.cell_type == "code" and c.get("execution_count") is None
-            ),
-            None,
-        )
-        if cell_index is not None:
-            source = nb.cells[cell_index].source.splitlines()[0]
+    source = None
+    if cell_index is not None:
+        source = (nb.cells[cell_index].source.splitlines() or [""])[0]
     return {"name": name, "message": str(message)[:500], "cell": cell_index, "source": source}
 
 
@@ -329,34 +432,54 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_one(job: dict[str, Any]) -> dict[str, Any]:
-    """Build one pack or the overview in a worker; never raises for a pack's own failure."""
+def _failure(exc: BaseException, **where: Any) -> dict[str, Any]:
+    name = exc.name if isinstance(exc, _KernelError) else type(exc).__name__
+    message = str(exc) or name
+    return {"name": name, "message": message[:500], "cell": None, "source": None, **where}
+
+
+async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
+    """Build one pack (or the overview) in a lane; never raises for the pack's own failure."""
     import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
-    from evalkit.render import html_to_pdf, notebook_to_html, write_html
+    from evalkit.render import notebook_to_html, write_html
 
-    start = time.perf_counter()
     out_dir = Path(job["out_dir"])
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = job["stem"]
     stages: dict[str, float] = {}
-    result: dict[str, Any] = {"id": job["id"], "stages": stages, "files": {}}
+    result: dict[str, Any] = {"stages": stages, "files": {}, "status": "failed"}
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        nb = parameterize_notebook(load_notebook_node(job["notebook"]), job["params"])
         t = time.perf_counter()
-        nb, error = _execute(Path(job["notebook"]), job["params"], job["timeout"])
-        stages["execute"] = time.perf_counter() - t
-        if error:
-            partial = out_dir / f"{stem}.failed.ipynb"
-            atomic_write_text(partial, nbformat.writes(nb))
+        running: dict[str, int] = {}
+        client = NotebookClient(
+            nb,
+            km=lane.km,
+            on_cell_start=lambda cell, cell_index: running.update(index=cell_index),
+            timeout=job["timeout"],
+            kernel_name="python3",
+            resources={"metadata": {"path": str(Path(job["notebook"]).parent)}},
+        )
+        client.kc = lane.kc
+        try:
+            await client.async_execute()
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            await lane.restart(kill=True)
+            partial = atomic_write_text(out_dir / f"{stem}.failed.ipynb", nbformat.writes(nb))
             for suffix in (".ipynb", ".html", ".pdf"):
                 (out_dir / f"{stem}{suffix}").unlink(missing_ok=True)
-            error["partial"] = str(partial)
-            return {
-                **result,
-                "status": "failed",
-                "error": error,
-                "seconds": time.perf_counter() - start,
-            }
+            error = _error_details(nb, exc, job["timeout"], running.get("index"))
+            return {**result, "error": {**error, "partial": str(partial)}}
+        finally:
+            stages["execute"] = time.perf_counter() - t
+        # Clear the notebook's namespace now, so the PDF is printed (and the next pack
+        # starts) in a kernel holding only its imports.
+        await lane.run(_RESET, 60)
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         ipynb = atomic_write_text(out_dir / f"{stem}.ipynb", nbformat.writes(nb))
         result["files"][ipynb.name] = _sha(ipynb)
@@ -368,55 +491,56 @@ def build_one(job: dict[str, Any]) -> dict[str, Any]:
             notice=job["notice"],
             masthead_label=job["masthead"],
         )
+        wanted = "html" in job["formats"]
+        html_path = write_html(
+            page, out_dir / (f"{stem}.html" if wanted else f".{stem}.print.html")
+        )
+        del page
         stages["html"] = time.perf_counter() - t
-        if "html" in job["formats"]:
-            path = write_html(page, out_dir / f"{stem}.html")
-            result["files"][path.name] = _sha(path)
+        if wanted:
+            result["files"][html_path.name] = _sha(html_path)
         if "pdf" in job["formats"]:
             t = time.perf_counter()
-            path = html_to_pdf(page, out_dir / f"{stem}.pdf")
+            pdf_path = out_dir / f"{stem}.pdf"
+            code = (
+                "from evalkit.build import pdf_in_kernel as _pdf\n"
+                f"try:\n    _pdf({str(html_path)!r}, {str(pdf_path)!r})\n"
+                "finally:\n    del _pdf"
+            )
+            try:
+                await lane.run(code, job["timeout"])
+            except TimeoutError:
+                await lane.restart(kill=True)
+                raise TimeoutError(f"the PDF timed out after {job['timeout']} s") from None
+            finally:
+                if not wanted:
+                    html_path.unlink(missing_ok=True)
             stages["pdf"] = time.perf_counter() - t
-            result["files"][path.name] = _sha(path)
-        return {**result, "status": "built", "error": None, "seconds": time.perf_counter() - start}
+            result["files"][pdf_path.name] = _sha(pdf_path)
+        return {**result, "status": "built", "error": None}
     except Exception as exc:  # noqa: BLE001 - one pack's failure must not stop the others
-        return {
-            **result,
-            "status": "failed",
-            "seconds": time.perf_counter() - start,
-            "error": {
-                "name": type(exc).__name__,
-                "message": str(exc)[:500],
-                "cell": None,
-                "source": None,
-                "partial": None,
-            },
-        }
+        if lane.km is None or not await lane.km.is_alive():
+            await lane.restart(kill=True)
+        return {**result, "error": _failure(exc, partial=None)}
 
 
 # -- main side ---------------------------------------------------------------------------
 
 
-def latest_round(tables: Mapping[str, pd.DataFrame]) -> str:
-    """Latest assessment round in responses or checklist."""
-    from evalkit.scoring_run import latest_round as _latest
-
-    return _latest(tables)
-
-
-def _select(parts: pd.DataFrame, only: tuple[str, ...]) -> pd.DataFrame:
-    in_scope = parts[parts["in_scope"].fillna(False).astype(bool)]
+def _select(register: list[_Partnership], only: tuple[str, ...]) -> list[_Partnership]:
+    in_scope = [p for p in register if p.in_scope]
     if not only:
         return in_scope
-    known = set(parts["partnership_id"])
+    known = {p.id for p in register}
     unknown = [p for p in only if p not in known]
     if unknown:
         raise BuildError(
             f"unknown partnership id(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
-    out = [p for p in only if p not in set(in_scope["partnership_id"])]
+    out = [p for p in only if p not in {q.id for q in in_scope}]
     if out:
         raise BuildError(f"out of scope, so no pack is built: {', '.join(out)}")
-    return in_scope[in_scope["partnership_id"].isin(only)]
+    return [p for p in in_scope if p.id in only]
 
 
 def _load_manifest(path: Path) -> dict[str, Any]:
@@ -448,33 +572,33 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
         raise BuildError(f"{settings.scores_dir}: no scores; run `evalkit score` first")
     pack_nb = options.pack_notebook or PACK_NOTEBOOK
     overview_nb = options.overview_notebook or OVERVIEW_NOTEBOOK
-    tables = load_tables(settings.processed_dir)
     meta = load_dataset_meta(settings.processed_dir)
     dataset = meta.get("dataset", {})
     notice = dataset.get("notice") if dataset.get("invented") else None
-    assessment_round = options.round or latest_round(tables)
-    selected = _select(tables["partnerships"], options.only)
+    scoring = json.loads((settings.scores_dir / "scoring.json").read_text(encoding="utf-8"))
+    assessment_round = options.round or scoring["assessment_round"]
+    selected = _select(_register(settings.processed_dir), options.only)
     reports = settings.reports_dir
     reports.mkdir(parents=True, exist_ok=True)
     manifest_path = reports / "manifest.json"
     manifest = _load_manifest(manifest_path)
     previous = manifest.get("packs", {})
 
-    row_hashes = _row_hashes(tables)
+    row_hashes = _row_hashes(settings.processed_dir)
     common = _common_inputs(settings, pack_nb, options) + [
         (notice or "").encode(),
         assessment_round.encode(),
     ]
     jobs, outcomes = [], []
-    for row in selected.itertuples():
-        pid = str(row.partnership_id)
+    for row in selected:
+        pid = row.id
         key = _digest(
             common
             + [pid.encode()]
             + [row_hashes[name].get(pid, b"") for name in sorted(row_hashes)]
         )
         folder = reports / pid
-        outcome = PackOutcome(pid, str(row.name), "up-to-date", key, tier=str(row.tier))
+        outcome = PackOutcome(pid, row.name, "up-to-date", key, tier=row.tier)
         if not options.force and _up_to_date(previous.get(pid), key, folder):
             outcome.files = previous[pid].get("files", {})
             outcome.seconds = previous[pid].get("seconds", 0.0)
@@ -491,7 +615,7 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
                 "timeout": options.timeout,
                 "formats": options.formats,
                 "title": f"Evidence pack: {row.name}",
-                "header": str(row.name),
+                "header": row.name,
                 "notice": notice,
                 "masthead": "Evidence pack",
             }
@@ -508,8 +632,7 @@ def run_build(settings: Settings, options: BuildOptions) -> BuildResult:
         outcomes.append(outcome)
         folder = reports / OVERVIEW_ID
         if options.force or not _up_to_date(manifest.get("overview"), key, folder):
-            jobs.insert(
-                0,
+            jobs.append(
                 {
                     "id": OVERVIEW_ID,
                     "notebook": str(overview_nb),
@@ -551,6 +674,7 @@ def _run_jobs(
     by_id: dict[str, PackOutcome],
     checkpoint: Any,
 ) -> None:
+    """Run the jobs on ``workers`` warm kernels, recording each outcome as it lands."""
     from tqdm import tqdm
 
     bar = tqdm(
@@ -560,45 +684,69 @@ def _run_jobs(
         file=sys.stderr,
         disable=not options.progress,
     )
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker
-    ) as pool:
-        futures: dict[Future, str] = {pool.submit(build_one, job): job["id"] for job in jobs}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcome = by_id[futures[future]]
-                try:
-                    result = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker crash fails that pack only
-                    result = {
-                        "status": "failed",
-                        "seconds": 0.0,
-                        "stages": {},
-                        "files": {},
-                        "error": {
-                            "name": type(exc).__name__,
-                            "message": str(exc),
-                            "cell": None,
-                            "source": None,
-                            "partial": None,
-                        },
-                    }
-                outcome.status = result["status"]
-                outcome.seconds = result["seconds"]
-                outcome.stages = {k: round(v, 3) for k, v in result["stages"].items()}
-                outcome.files = result["files"]
-                outcome.error = result["error"]
-                if outcome.status == "failed":
-                    bar.write(
-                        f"FAILED {outcome.id}: {outcome.error.get('name')}: "
-                        f"{outcome.error.get('message')}"
-                    )
-                bar.update(1)
-                checkpoint()
-    bar.close()
+    # The overview is the largest job: it runs last, alone, after the pack lanes have
+    # shut their kernels down, so its peak never adds to theirs.
+    packs = deque(job for job in jobs if job["id"] != OVERVIEW_ID)
+    last = deque(job for job in jobs if job["id"] == OVERVIEW_ID)
+
+    def record(job: dict[str, Any], result: dict[str, Any]) -> None:
+        outcome = by_id[job["id"]]
+        outcome.status = result["status"]
+        outcome.seconds = result["seconds"]
+        outcome.stages = {k: round(v, 3) for k, v in result["stages"].items()}
+        outcome.files = result["files"]
+        outcome.error = result["error"]
+        if outcome.status == "failed":
+            error = outcome.error or {}
+            bar.write(f"FAILED {outcome.id}: {error.get('name')}: {error.get('message')}")
+        bar.update(1)
+        checkpoint()
+
+    async def drive(lane: _Lane, queue: deque[dict[str, Any]]) -> None:
+        await lane.start()
+        done = 0
+        while queue:
+            job = queue.popleft()
+            start = time.perf_counter()
+            result = await _build_one(lane, job)
+            record(job, {**result, "seconds": time.perf_counter() - start})
+            release_memory()
+            done += 1
+            # A kernel's heap creeps up by a megabyte or two per PDF, so a lane gets a
+            # fresh kernel now and then (as web servers recycle their workers).
+            if queue and done >= PACKS_PER_KERNEL:
+                await lane.restart()
+                done = 0
+        await lane.stop()  # as soon as there is nothing left for this lane
+
+    async def main() -> None:
+        lanes = [_Lane() for _ in range(workers)]
+        try:
+            await asyncio.gather(*(drive(lane, packs) for lane in lanes))
+            if last:
+                await drive(lanes[0], last)
+        finally:
+            await asyncio.gather(*(lane.stop() for lane in lanes), return_exceptions=True)
+
+    try:
+        _run_coroutine(main())
+    finally:
+        bar.close()
+
+
+def _run_coroutine(coroutine: Any) -> Any:
+    """Run a coroutine to the end, even when called from code inside an event loop.
+
+    A Jupyter kernel (someone calling :func:`run_build` from a notebook) already runs
+    an event loop in its main thread, where ``asyncio.run`` is refused; the build then
+    gets a thread and an event loop of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-build") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _write_state(

@@ -13,13 +13,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from evalkit.contract import TABLES, TableSpec
 from evalkit.errors import InputFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET_FILE = "dataset.yaml"
 DATASET_JSON = "dataset.json"
@@ -91,6 +93,8 @@ def input_hashes(raw_dir: Path) -> dict[str, str]:
 
 
 def _typed_read(path: Path, spec: TableSpec) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     for col in spec.columns:
         if col.name not in frame:
@@ -125,6 +129,8 @@ def load_tables(processed_dir: Path, names: Iterable[str] | None = None) -> dict
         raise InputFileError(
             f"{processed_dir}: no prepared data found; run `evalkit prepare` first"
         )
+    import pandas as pd
+
     tables: dict[str, pd.DataFrame] = {}
     wanted = set(names) if names is not None else None
     for spec in TABLES:

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from evalkit.framework import Framework
 
 
+#: Most partnerships in one comparison grid (a taller grid would not fit an A4 page).
+HEATMAP_ROWS = 30
+
+
 @dataclass
 class Overview:
     """The whole register with its scores and findings."""
@@ -310,17 +314,28 @@ class Overview:
                 continue
             sub = d[d["framework_id"] == fid]
             out += _h(3, fw.title)
-            out += figure_html(
-                charts.score_heatmap(
-                    sub,
-                    row="partnership",
-                    column="dimension_id",
-                    value="score",
-                    scale_min=fw.scale_def.min,
-                    scale_max=fw.scale_def.max,
-                    title=f"{fw.short_title or fw.title} by {fw.dimension_label}",
+            # A grid taller than a page cannot be printed whole, so a large portfolio's
+            # grid is drawn in parts of at most HEATMAP_ROWS partnerships each.
+            names = sorted(sub["partnership"].astype(str).unique())
+            parts = [names[i : i + HEATMAP_ROWS] for i in range(0, len(names), HEATMAP_ROWS)]
+            for number, part in enumerate(parts, start=1):
+                title = f"{fw.short_title or fw.title} by {fw.dimension_label}"
+                if len(parts) > 1:
+                    title += (
+                        f" (partnerships {(number - 1) * HEATMAP_ROWS + 1}–"
+                        f"{(number - 1) * HEATMAP_ROWS + len(part)} of {len(names)})"
+                    )
+                out += figure_html(
+                    charts.score_heatmap(
+                        sub[sub["partnership"].astype(str).isin(part)],
+                        row="partnership",
+                        column="dimension_id",
+                        value="score",
+                        scale_min=fw.scale_def.min,
+                        scale_max=fw.scale_def.max,
+                        title=title,
+                    )
                 )
-            )
         return out
 
     def benchmark_html(self) -> str:

@@ -43,6 +43,36 @@ def _p(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
+def _action_plan(actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct action (same priority, wording, owner and timescale).
+
+    Several findings often call for the same action (say, recording the evidence behind
+    each rating); listing it once, with the findings it answers, reads as a plan.
+    """
+    keys = ["priority", "action", "owner", "timescale"]
+
+    def answers(codes: pd.Series) -> str:
+        counts = codes.value_counts(sort=False)
+        return ", ".join(f"{code} ×{n}" if n > 1 else str(code) for code, n in counts.items())
+
+    plan = (
+        actions.fillna({"owner": "", "timescale": ""})
+        .groupby(keys, sort=False)["finding"]
+        .agg(answers)
+        .reset_index()
+    )
+    plan["priority"] = plan["priority"].map(SEVERITY_WORDS)
+    return plan.rename(
+        columns={
+            "priority": "Priority",
+            "action": "Action",
+            "finding": "Findings answered",
+            "owner": "Owner",
+            "timescale": "Timescale",
+        }
+    )[["Priority", "Action", "Findings answered", "Owner", "Timescale"]]
+
+
 def _h(level: int, text: str) -> str:
     return f"<h{level}>{html.escape(text)}</h{level}>"
 
@@ -437,22 +467,48 @@ class Pack:
         if s.empty:
             return ""
         minimum = int(self.scoring_meta.get("min_cell_size", 3))
-        table = s.assign(
-            Framework=s["framework_id"].map(lambda f: self.frameworks[f].short_title or f),
-            Score=s["score"].map(lambda v: "suppressed" if pd.isna(v) else f"{v:.2f}"),
-        )[["Framework", "dimension_id", "sector", "Score"]].rename(
-            columns={"dimension_id": "Id", "sector": "Sector"}
-        )
+        suppressed = s["suppressed"].fillna(False).astype(bool)
+        shown_sectors = list(dict.fromkeys(s.loc[~suppressed, "sector"]))
+        hidden = sorted(set(s["sector"]) - set(shown_sectors))
         reading = (
             "Scores by sector of organisation. Any group with fewer than "
             f"{minimum} respondents is suppressed so that no individual's answers can be "
-            f"inferred; {int(s['suppressed'].sum())} of {len(s)} groups are suppressed here."
+            f"inferred; {int(suppressed.sum())} of {len(s)} groups are suppressed here."
         )
+        if hidden:
+            reading += (
+                f" These sectors never reach {minimum} respondents, so they are left out "
+                f"of the table: {', '.join(hidden)}."
+            )
+        if not shown_sectors:
+            return _h(3, "Views by sector") + _p(reading)
+        cells = s.assign(
+            Framework=s["framework_id"].map(lambda f: self.frameworks[f].short_title or f),
+            Score=s["score"].map(lambda v: "suppressed" if pd.isna(v) else f"{v:.2f}"),
+        )
+        table = (
+            cells[cells["sector"].isin(shown_sectors)]
+            .pivot_table(
+                index=["Framework", "dimension_id"],
+                columns="sector",
+                values="Score",
+                aggfunc="first",
+                sort=False,
+            )
+            .reindex(columns=shown_sectors)
+            .fillna("no answers")
+            .reset_index()
+            .rename(columns={"dimension_id": "Id"})
+        )
+        table.columns.name = None
+        table = table[(table[shown_sectors] != "suppressed").any(axis=1)]
         return (
             _h(3, "Views by sector")
             + _p(reading)
             + table_html(
-                table, caption=f"Scores by sector (groups under {minimum} respondents suppressed)"
+                table,
+                caption=f"Scores by sector, one column a sector (groups under {minimum} "
+                "respondents suppressed)",
             )
         )
 
@@ -716,17 +772,8 @@ class Pack:
         )
         if len(acts):
             out += table_html(
-                acts.assign(priority=acts["priority"].map(SEVERITY_WORDS))[
-                    ["priority", "action", "owner", "timescale"]
-                ].rename(
-                    columns={
-                        "priority": "Priority",
-                        "action": "Action",
-                        "owner": "Owner",
-                        "timescale": "Timescale",
-                    }
-                ),
-                caption="Action plan",
+                _action_plan(acts),
+                caption="Action plan (one row an action, with the findings it answers)",
             )
         return out
 

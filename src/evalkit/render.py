@@ -125,11 +125,25 @@ def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
 
 
 def _png_bytes(chart: Chart) -> bytes:
-    """Draw a chart's figure to PNG bytes, with no timestamp or version metadata."""
+    """Draw a chart's figure to an opaque PNG, with no timestamp or version metadata.
+
+    The figure is drawn once on an Agg canvas (its layout engine runs inside that draw)
+    and the pixels are encoded with Pillow. ``savefig`` would draw a figure that has a
+    layout engine twice, once to lay it out and once to paint it; the pixels are the
+    same either way.
+    """
     import io
 
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    figure = chart.figure
+    figure.set_dpi(_PNG_DPI)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
     buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="png", dpi=_PNG_DPI, metadata={"Software": None})
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB").save(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -339,11 +353,12 @@ def _quiet_logger() -> logging.Logger:
     return logger
 
 
-def _export_body(node: NotebookNode, folder: Path | None) -> str:
-    """Export a notebook's outputs and markdown (no code, no prompts) as body HTML."""
+@lru_cache(maxsize=1)
+def _exporter() -> Any:
+    """The HTML exporter from nbconvert, set up once (its templates compile on first use)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -352,8 +367,23 @@ def _export_body(node: NotebookNode, folder: Path | None) -> str:
         embed_images=True,
         log=_quiet_logger(),
     )
+
+
+def prepare() -> None:
+    """Load nbconvert, its templates and the HTML parser now rather than on first use.
+
+    The batch build calls this while its kernels start, so the time is not added to
+    the first pack.
+    """
+    import bs4  # noqa: F401 - imported for its side effect of being loaded
+
+    _exporter()
+
+
+def _export_body(node: NotebookNode, folder: Path | None) -> str:
+    """Export a notebook's outputs and markdown (no code, no prompts) as body HTML."""
     resources = {"metadata": {"path": str(folder)}} if folder else None
-    body, _ = exporter.from_notebook_node(node, resources=resources)
+    body, _ = _exporter().from_notebook_node(node, resources=resources)
     return body
 
 
