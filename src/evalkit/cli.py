@@ -191,7 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
     p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--timeout", type=int, default=600, help="time limit per pack, seconds")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        help="time limit in seconds for each notebook cell and for the PDF",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_build)
     return parser
