@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from evalkit import risk, rules, vfm
+from evalkit.contract import table
 
 RATE = 350.0
 
@@ -89,19 +90,7 @@ INDICATORS = pd.DataFrame(
             "down",
         ),
     ],
-    columns=[
-        "partnership_id",
-        "indicator_id",
-        "name",
-        "kind",
-        "unit",
-        "period",
-        "group",
-        "baseline",
-        "target",
-        "actual",
-        "good_direction",
-    ],
+    columns=table("indicators").column_names,
 )
 
 

@@ -22,6 +22,7 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from evalkit.contract import table
 from evalkit.synth import checklist_rows, framework_facts, survey_rows
 
 SEED = 2024
@@ -899,19 +900,7 @@ def _indicators() -> pd.DataFrame:
         )
     return pd.DataFrame(
         rows,
-        columns=[
-            "partnership_id",
-            "indicator_id",
-            "name",
-            "kind",
-            "unit",
-            "period",
-            "group",
-            "baseline",
-            "target",
-            "actual",
-            "good_direction",
-        ],
+        columns=table("indicators").column_names,
     )
 
 

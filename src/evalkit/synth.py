@@ -20,7 +20,7 @@ import yaml
 
 from evalkit.atomic import atomic_write_text
 from evalkit.config import FRAMEWORKS_DIR
-from evalkit.contract import LEGAL_FORMS, SECTORS, TIERS
+from evalkit.contract import LEGAL_FORMS, SECTORS, TIERS, table
 
 ROUND = "2024-25"
 YEARS = ("2023-24", "2024-25")
@@ -359,19 +359,7 @@ def _indicators(rng: np.random.Generator, partnership_ids: Sequence[str]) -> pd.
             )
     return pd.DataFrame(
         rows,
-        columns=[
-            "partnership_id",
-            "indicator_id",
-            "name",
-            "kind",
-            "unit",
-            "period",
-            "group",
-            "baseline",
-            "target",
-            "actual",
-            "good_direction",
-        ],
+        columns=table("indicators").column_names,
     )
 
 
