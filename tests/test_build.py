@@ -145,8 +145,8 @@ def test_unknown_and_out_of_scope_ids_are_refused(built_sample, tmp_path):
         run_build(settings, BuildOptions(only=(built_sample["out_of_scope"][0],), progress=False))
 
 
-def _slow_notebook(path: Path, slow_id: str) -> Path:
-    """A small pack notebook whose run for ``slow_id`` never finishes in time."""
+def _slow_notebook(path: Path, slow_id: str, sleeps: tuple[float, ...] = (120,)) -> Path:
+    """A small pack notebook with one cell per sleep, slow only for ``slow_id``."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
@@ -161,8 +161,11 @@ def _slow_notebook(path: Path, slow_id: str) -> Path:
     params.metadata["tags"] = ["parameters"]
     nb.cells = [
         params,
-        nbformat.v4.new_code_cell(
-            f"import time\nif partnership_id == {slow_id!r}:\n    time.sleep(120)"
+        *(
+            nbformat.v4.new_code_cell(
+                f"import time\nif partnership_id == {slow_id!r}:\n    time.sleep({seconds})"
+            )
+            for seconds in sleeps
         ),
         nbformat.v4.new_markdown_cell("# Test pack\n\nA paragraph of text."),
     ]
@@ -201,3 +204,28 @@ def test_a_pack_over_the_time_limit_fails_alone(built_sample, tmp_path):
             "evidence-pack.ipynb",
             "evidence-pack.pdf",
         ]
+
+
+def test_the_time_limit_is_for_the_whole_pack(built_sample, tmp_path):
+    settings = _copy(built_sample, tmp_path)
+    slow, quick = built_sample["in_scope"][0], built_sample["in_scope"][1]
+    # Three cells of 2 s each: none is over the 3 s limit, the pack as a whole is.
+    notebook = _slow_notebook(tmp_path / "slow.ipynb", slow, sleeps=(2, 2, 2))
+    result = run_build(
+        settings,
+        BuildOptions(
+            only=(slow, quick),
+            workers=1,
+            formats=("html",),
+            force=True,
+            timeout=3,
+            progress=False,
+            pack_notebook=notebook,
+        ),
+    )
+    outcomes = {o.id: o for o in result.outcomes}
+    error = outcomes[slow].error
+    assert (error["name"], error["message"]) == ("Timeout", "timed out after 3 s")
+    assert error["cell"] == 3  # the second sleep was running when the 3 s ran out
+    assert Path(error["partial"]).exists()
+    assert outcomes[quick].status == "built"

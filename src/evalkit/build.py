@@ -434,12 +434,20 @@ def _sha(path: Path) -> str:
 
 def _failure(exc: BaseException, **where: Any) -> dict[str, Any]:
     name = exc.name if isinstance(exc, _KernelError) else type(exc).__name__
+    if isinstance(exc, TimeoutError):
+        name = "Timeout"
     message = str(exc) or name
     return {"name": name, "message": message[:500], "cell": None, "source": None, **where}
 
 
 async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
-    """Build one pack (or the overview) in a lane; never raises for the pack's own failure."""
+    """Build one pack (or the overview) in a lane; never raises for the pack's own failure.
+
+    The pack has ``job["timeout"]`` seconds in all. When they run out a watchdog kills
+    the kernel: nbclient then stops at the cell that was running (its partial notebook is
+    kept), or the PDF step gives up; either way the pack is reported as timed out and the
+    lane gets a fresh kernel.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -452,6 +460,17 @@ async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
     stem = job["stem"]
     stages: dict[str, float] = {}
     result: dict[str, Any] = {"stages": stages, "files": {}, "status": "failed"}
+    budget = job["timeout"]
+    deadline = time.monotonic() + budget
+    expired = asyncio.Event()
+
+    async def watchdog() -> None:
+        await asyncio.sleep(budget)
+        expired.set()
+        with contextlib.suppress(Exception):
+            await lane.km.shutdown_kernel(now=True)
+
+    guard = asyncio.create_task(watchdog())
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         nb = parameterize_notebook(load_notebook_node(job["notebook"]), job["params"])
@@ -473,7 +492,9 @@ async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
             partial = atomic_write_text(out_dir / f"{stem}.failed.ipynb", nbformat.writes(nb))
             for suffix in (".ipynb", ".html", ".pdf"):
                 (out_dir / f"{stem}{suffix}").unlink(missing_ok=True)
-            error = _error_details(nb, exc, job["timeout"], running.get("index"))
+            error = _error_details(nb, exc, budget, running.get("index"))
+            if expired.is_set():
+                error.update(name="Timeout", message=f"timed out after {budget} s")
             return {**result, "error": {**error, "partial": str(partial)}}
         finally:
             stages["execute"] = time.perf_counter() - t
@@ -508,10 +529,10 @@ async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
                 "finally:\n    del _pdf"
             )
             try:
-                await lane.run(code, job["timeout"])
+                await lane.run(code, max(0.1, deadline - time.monotonic()))
             except TimeoutError:
                 await lane.restart(kill=True)
-                raise TimeoutError(f"the PDF timed out after {job['timeout']} s") from None
+                raise TimeoutError(f"timed out after {budget} s (making the PDF)") from None
             finally:
                 if not wanted:
                     html_path.unlink(missing_ok=True)
@@ -521,7 +542,10 @@ async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - one pack's failure must not stop the others
         if lane.km is None or not await lane.km.is_alive():
             await lane.restart(kill=True)
-        return {**result, "error": _failure(exc, partial=None)}
+        cause = TimeoutError(f"timed out after {budget} s") if expired.is_set() else exc
+        return {**result, "error": _failure(cause, partial=None)}
+    finally:
+        guard.cancel()
 
 
 # -- main side ---------------------------------------------------------------------------

@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout",
         type=int,
         default=600,
-        help="time limit in seconds for each notebook cell and for the PDF",
+        help="time limit per pack, seconds (the notebook, HTML and PDF together)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_build)
