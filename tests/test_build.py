@@ -229,3 +229,15 @@ def test_the_time_limit_is_for_the_whole_pack(built_sample, tmp_path):
     assert error["cell"] == 3  # the second sleep was running when the 3 s ran out
     assert Path(error["partial"]).exists()
     assert outcomes[quick].status == "built"
+
+
+def test_a_build_can_run_where_an_event_loop_is_already_running():
+    # As in a Jupyter kernel, where a researcher may call run_build from a notebook.
+    import asyncio
+
+    from evalkit.build import _run_coroutine
+
+    async def inside_a_loop() -> int:
+        return _run_coroutine(asyncio.sleep(0, result=42))
+
+    assert asyncio.run(inside_a_loop()) == 42
