@@ -234,10 +234,13 @@ def test_the_time_limit_is_for_the_whole_pack(built_sample, tmp_path):
 def test_a_build_can_run_where_an_event_loop_is_already_running():
     # As in a Jupyter kernel, where a researcher may call run_build from a notebook.
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    from evalkit.build import _run_coroutine
+    from evalkit.kernels import run_coroutine
 
     async def inside_a_loop() -> int:
-        return _run_coroutine(asyncio.sleep(0, result=42))
+        return run_coroutine(asyncio.sleep(0, result=42))
 
-    assert asyncio.run(inside_a_loop()) == 42
+    # The outer loop gets a thread of its own: this test may itself run under a loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result() == 42

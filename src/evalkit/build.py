@@ -2,13 +2,12 @@
 
 Design (see ``docs/evidence-packs.md``):
 
-* **Warm kernels are the workers**, one per core by default. The main process keeps
-  that many Jupyter kernels, talking over IPC sockets in private temporary folders (so
-  parallel kernels cannot race for TCP ports), and drives them concurrently with
-  nbclient's asyncio API. Each kernel runs a pack's notebook and then renders it to
-  HTML and PDF in its own process, so imports are paid once per kernel and no extra
-  Python process per worker is needed. The namespace is reset between packs; a kernel
-  is restarted after a pack fails or times out.
+* **Warm kernels are the workers** (:mod:`evalkit.kernels`), one per core by default.
+  The main process keeps that many Jupyter kernels over IPC sockets and drives them
+  concurrently with nbclient's asyncio API. Per pack, a kernel runs the notebook; the
+  main process writes the notebook and its HTML; the same kernel prints the PDF. The
+  namespace is reset between packs; a kernel is replaced after a failure, a timeout
+  (the per-pack time limit) or 20 packs. The overview runs last, alone.
 * **Parameters** are injected by papermill (``parameterize_notebook``), so every
   executed notebook carries an ``injected-parameters`` cell and
   ``metadata.papermill.parameters``.
@@ -25,18 +24,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
-import functools
 import hashlib
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,17 +39,11 @@ from typing import Any
 
 from evalkit import __version__
 from evalkit.atomic import atomic_write_text
-from evalkit.config import FRAMEWORKS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, Settings
+from evalkit.config import FRAMEWORKS_DIR, NOTEBOOKS_DIR, Settings
 from evalkit.contract import TABLES
 from evalkit.dataset import load_dataset_meta
 from evalkit.errors import BuildError
-
-# nbformat validates with jsonschema, which imports its optional IRI format checker,
-# rfc3987-syntax; that compiles a grammar on import (about 0.9 s and 16 MB in every
-# process). A build never checks IRIs, so the main process and the kernels (which
-# import this module first) leave it out. Nothing changes if jsonschema is already in.
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+from evalkit.kernels import RESET, KernelError, Lane, release_memory, run_coroutine
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "evidence_pack.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "portfolio_overview.ipynb"
@@ -265,150 +254,6 @@ def _common_inputs(settings: Settings, notebook: Path, options: BuildOptions) ->
     return parts
 
 
-# -- kernel side -----------------------------------------------------------------------
-
-
-class _KernelError(Exception):
-    """Code run in a lane's kernel raised; carries the kernel's exception name."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
-
-
-_RESET = "%reset -f\nfrom evalkit.build import release_memory as _rm\n_rm()\ndel _rm"
-# Imports paid once per kernel. Then everything loaded so far is moved out of the
-# garbage collector's sight (gc.freeze): the modules' objects live as long as the
-# kernel, and every later collection (IPython's reset, WeasyPrint's allocations) no
-# longer walks them.
-_WARM_UP = (
-    "import evalkit.build, evalkit.pack, evalkit.charts, weasyprint\n"
-    "import gc\ngc.collect()\ngc.freeze()\ndel gc"
-)
-
-
-@functools.cache
-def _prepare_main() -> None:
-    """Load the main process's share of the work (notebook → HTML) once."""
-    import gc
-
-    from evalkit.render import prepare
-
-    prepare()
-    gc.collect()
-    gc.freeze()  # as in the kernels: long-lived module objects leave the collector's view
-
-
-class _Lane:
-    """One warm Jupyter kernel over IPC sockets, used for one pack at a time.
-
-    The kernel is the worker: it runs the pack's notebook (driven by nbclient from the
-    main process) and then renders that notebook to HTML and PDF in its own process,
-    so no second Python process per worker is needed. IPC sockets live in a private
-    temporary folder, so parallel kernels cannot race for TCP ports.
-    """
-
-    def __init__(self) -> None:
-        self.km: Any = None
-        self.kc: Any = None
-        self.runtime: str | None = None
-
-    async def start(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-
-        self.runtime = tempfile.mkdtemp(prefix="evalkit-kernel-")
-        self.km = AsyncKernelManager(
-            kernel_name="python3",
-            transport="ipc",
-            ip=os.path.join(self.runtime, "ipc"),
-            connection_file=os.path.join(self.runtime, "kernel.json"),
-        )
-        cwd = NOTEBOOKS_DIR if NOTEBOOKS_DIR.is_dir() else PROJECT_ROOT
-        await self.km.start_kernel(cwd=str(cwd), env={**os.environ, "MPLBACKEND": "Agg"})
-        _prepare_main()  # while the kernel boots in its own process
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        await self.kc.wait_for_ready(timeout=120)
-        await self.run(_WARM_UP, 300)
-        await self.run(_RESET, 60)  # a lane's kernel is clean whenever it waits for a pack
-
-    async def stop(self, *, kill: bool = False) -> None:
-        """Shut the kernel down (``kill``: at once, for a kernel stuck or broken)."""
-        if self.kc is not None:
-            self.kc.stop_channels()
-            self.kc = None
-        if self.km is not None:
-            try:
-                await self.km.shutdown_kernel(now=kill)
-            except Exception:  # noqa: BLE001 - best effort: make sure it is gone
-                with contextlib.suppress(Exception):
-                    await self.km.shutdown_kernel(now=True)
-            self.km = None
-        if self.runtime:
-            shutil.rmtree(self.runtime, ignore_errors=True)
-            self.runtime = None
-
-    async def restart(self, *, kill: bool = False) -> None:
-        """Replace the kernel with a fresh one."""
-        await self.stop(kill=kill)
-        await self.start()
-
-    async def run(self, code: str, timeout: float) -> str:
-        """Run code quietly in the kernel and return what it printed.
-
-        Raises:
-            _KernelError: the code raised in the kernel.
-            TimeoutError: no reply within ``timeout`` seconds.
-        """
-        printed: list[str] = []
-        error: dict[str, str] = {}
-
-        def hook(msg: dict[str, Any]) -> None:
-            kind, content = msg["header"]["msg_type"], msg["content"]
-            if kind == "stream" and content.get("name") == "stdout":
-                printed.append(content["text"])
-            elif kind == "error":
-                error.update(ename=content.get("ename", ""), evalue=content.get("evalue", ""))
-
-        reply = await self.kc.execute_interactive(
-            code, store_history=False, allow_stdin=False, output_hook=hook, timeout=timeout
-        )
-        if reply["content"].get("status") != "ok":
-            content = reply["content"]
-            raise _KernelError(
-                error.get("ename") or content.get("ename", "Error"),
-                error.get("evalue") or content.get("evalue", ""),
-            )
-        return "".join(printed)
-
-
-def release_memory() -> None:
-    """Hand back to the system what the last pack left in a kernel.
-
-    Run between packs, straight after IPython's ``%reset -f`` (which clears the
-    namespace and collects garbage): closes any pyplot figures and asks glibc to
-    return free heap pages, so a long build's kernels do not grow.
-    """
-    import ctypes
-    import sys
-
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close("all")
-    with contextlib.suppress(OSError, AttributeError):  # glibc only; elsewhere a no-op
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def pdf_in_kernel(html_path: str, pdf_path: str) -> None:
-    """Print a pack's HTML page to its PDF.
-
-    Runs inside a lane's kernel (see :class:`_Lane`), after the notebook itself, so the
-    PDF work is spread over the kernels while the main process writes the HTML.
-    """
-    from evalkit.render import html_to_pdf
-
-    html_to_pdf(Path(html_path).read_text(encoding="utf-8"), pdf_path)
-
-
 def _error_details(nb: Any, exc: Exception, timeout: int, running: int | None) -> dict[str, Any]:
     """Name, message and cell of a notebook's failure (``running``: the cell started last)."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -433,14 +278,14 @@ def _sha(path: Path) -> str:
 
 
 def _failure(exc: BaseException, **where: Any) -> dict[str, Any]:
-    name = exc.name if isinstance(exc, _KernelError) else type(exc).__name__
+    name = exc.name if isinstance(exc, KernelError) else type(exc).__name__
     if isinstance(exc, TimeoutError):
         name = "Timeout"
     message = str(exc) or name
     return {"name": name, "message": message[:500], "cell": None, "source": None, **where}
 
 
-async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
+async def _build_one(lane: Lane, job: dict[str, Any]) -> dict[str, Any]:
     """Build one pack (or the overview) in a lane; never raises for the pack's own failure.
 
     The pack has ``job["timeout"]`` seconds in all. When they run out a watchdog kills
@@ -500,7 +345,7 @@ async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
             stages["execute"] = time.perf_counter() - t
         # Clear the notebook's namespace now, so the PDF is printed (and the next pack
         # starts) in a kernel holding only its imports.
-        await lane.run(_RESET, 60)
+        await lane.run(RESET, 60)
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
         ipynb = atomic_write_text(out_dir / f"{stem}.ipynb", nbformat.writes(nb))
         result["files"][ipynb.name] = _sha(ipynb)
@@ -524,7 +369,7 @@ async def _build_one(lane: _Lane, job: dict[str, Any]) -> dict[str, Any]:
             t = time.perf_counter()
             pdf_path = out_dir / f"{stem}.pdf"
             code = (
-                "from evalkit.build import pdf_in_kernel as _pdf\n"
+                "from evalkit.kernels import pdf_in_kernel as _pdf\n"
                 f"try:\n    _pdf({str(html_path)!r}, {str(pdf_path)!r})\n"
                 "finally:\n    del _pdf"
             )
@@ -726,7 +571,7 @@ def _run_jobs(
         bar.update(1)
         checkpoint()
 
-    async def drive(lane: _Lane, queue: deque[dict[str, Any]]) -> None:
+    async def drive(lane: Lane, queue: deque[dict[str, Any]]) -> None:
         await lane.start()
         done = 0
         while queue:
@@ -744,7 +589,7 @@ def _run_jobs(
         await lane.stop()  # as soon as there is nothing left for this lane
 
     async def main() -> None:
-        lanes = [_Lane() for _ in range(workers)]
+        lanes = [Lane() for _ in range(workers)]
         try:
             await asyncio.gather(*(drive(lane, packs) for lane in lanes))
             if last:
@@ -753,24 +598,9 @@ def _run_jobs(
             await asyncio.gather(*(lane.stop() for lane in lanes), return_exceptions=True)
 
     try:
-        _run_coroutine(main())
+        run_coroutine(main())
     finally:
         bar.close()
-
-
-def _run_coroutine(coroutine: Any) -> Any:
-    """Run a coroutine to the end, even when called from code inside an event loop.
-
-    A Jupyter kernel (someone calling :func:`run_build` from a notebook) already runs
-    an event loop in its main thread, where ``asyncio.run`` is refused; the build then
-    gets a thread and an event loop of its own.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-build") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _write_state(
