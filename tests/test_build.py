@@ -173,25 +173,32 @@ def _slow_notebook(path: Path, slow_id: str, sleeps: tuple[float, ...] = (120,))
     return path
 
 
+def _build_in_3_seconds(
+    settings: Settings, notebook: Path, ids: tuple[str, ...], formats: tuple[str, ...]
+) -> dict:
+    """Build ``ids`` with a 3 s limit per pack; return the outcomes by id.
+
+    One worker, so the packs after a slow one run on the kernel that replaced it.
+    """
+    options = BuildOptions(
+        only=ids,
+        workers=1,
+        formats=formats,
+        force=True,
+        timeout=3,
+        progress=False,
+        pack_notebook=notebook,
+    )
+    return {o.id: o for o in run_build(settings, options).outcomes}
+
+
 def test_a_pack_over_the_time_limit_fails_alone(built_sample, tmp_path):
     settings = _copy(built_sample, tmp_path)
     slow, quick = built_sample["in_scope"][0], built_sample["in_scope"][1:3]
     notebook = _slow_notebook(tmp_path / "slow.ipynb", slow)
     for pid in quick:
         shutil.rmtree(settings.reports_dir / pid)  # so the folders show what this build left
-    result = run_build(
-        settings,
-        BuildOptions(
-            only=(slow, *quick),
-            workers=1,  # the quick packs must run on the kernel that replaced the slow one
-            formats=("pdf",),
-            force=True,
-            timeout=3,
-            progress=False,
-            pack_notebook=notebook,
-        ),
-    )
-    outcomes = {o.id: o for o in result.outcomes}
+    outcomes = _build_in_3_seconds(settings, notebook, (slow, *quick), ("pdf",))
     assert outcomes[slow].status == "failed"
     assert outcomes[slow].error["name"] == "Timeout"
     assert outcomes[slow].error["message"] == "timed out after 3 s"
@@ -211,19 +218,7 @@ def test_the_time_limit_is_for_the_whole_pack(built_sample, tmp_path):
     slow, quick = built_sample["in_scope"][0], built_sample["in_scope"][1]
     # Three cells of 2 s each: none is over the 3 s limit, the pack as a whole is.
     notebook = _slow_notebook(tmp_path / "slow.ipynb", slow, sleeps=(2, 2, 2))
-    result = run_build(
-        settings,
-        BuildOptions(
-            only=(slow, quick),
-            workers=1,
-            formats=("html",),
-            force=True,
-            timeout=3,
-            progress=False,
-            pack_notebook=notebook,
-        ),
-    )
-    outcomes = {o.id: o for o in result.outcomes}
+    outcomes = _build_in_3_seconds(settings, notebook, (slow, quick), ("html",))
     error = outcomes[slow].error
     assert (error["name"], error["message"]) == ("Timeout", "timed out after 3 s")
     assert error["cell"] == 3  # the second sleep was running when the 3 s ran out
