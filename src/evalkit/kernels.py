@@ -65,8 +65,8 @@ class Lane:
     """One warm Jupyter kernel over IPC sockets, used for one pack at a time.
 
     The kernel is the worker: it runs the pack's notebook (driven by nbclient from the
-    main process) and then renders that notebook to HTML and PDF in its own process,
-    so no second Python process per worker is needed. IPC sockets live in a private
+    main process) and then prints the pack's PDF in its own process, so no second Python
+    process per worker is needed. IPC sockets live in a private
     temporary folder, so parallel kernels cannot race for TCP ports.
     """
 
@@ -148,12 +148,11 @@ class Lane:
 def release_memory() -> None:
     """Hand back to the system what the last pack left in a kernel.
 
-    Run between packs, straight after IPython's ``%reset -f`` (which clears the
-    namespace and collects garbage): closes any pyplot figures and asks glibc to
-    return free heap pages, so a long build's kernels do not grow.
+    Run in a kernel straight after IPython's ``%reset -f`` (which clears the namespace
+    and collects garbage), and in the main process after each pack: closes any pyplot
+    figures and asks glibc to return free heap pages, so a long build grows less.
     """
     import ctypes
-    import sys
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
@@ -164,7 +163,7 @@ def release_memory() -> None:
 def pdf_in_kernel(html_path: str, pdf_path: str) -> None:
     """Print a pack's HTML page to its PDF.
 
-    Runs inside a lane's kernel (see :class:`_Lane`), after the notebook itself, so the
+    Runs inside a lane's kernel (see :class:`Lane`), after the notebook itself, so the
     PDF work is spread over the kernels while the main process writes the HTML.
     """
     from evalkit.render import html_to_pdf
