@@ -208,7 +208,8 @@ def main() -> None:
     }
     print(
         f"naive loop (papermill CLI + nbconvert CLI + weasyprint CLI), {len(sample)} packs: "
-        f"{naive_per:.2f} s per pack, peak {mb(naive_rss)} MB RSS / {mb(naive_pss)} MB PSS"
+        f"{naive_per:.2f} s per pack (median {statistics.median(naive_times):.2f} s), "
+        f"peak {mb(naive_rss)} MB RSS / {mb(naive_pss)} MB PSS"
     )
     print(
         f"evalkit build, {args.workers} workers, the same {len(sample)} packs: "

@@ -325,7 +325,7 @@ async def _build_one(lane: Lane, job: dict[str, Any]) -> dict[str, Any]:
             nb,
             km=lane.km,
             on_cell_start=lambda cell, cell_index: running.update(index=cell_index),
-            timeout=job["timeout"],
+            timeout=budget,
             kernel_name="python3",
             resources={"metadata": {"path": str(Path(job["notebook"]).parent)}},
         )

@@ -317,14 +317,11 @@ class Overview:
             # A grid taller than a page cannot be printed whole, so a large portfolio's
             # grid is drawn in parts of at most HEATMAP_ROWS partnerships each.
             names = sorted(sub["partnership"].astype(str).unique())
-            parts = [names[i : i + HEATMAP_ROWS] for i in range(0, len(names), HEATMAP_ROWS)]
-            for number, part in enumerate(parts, start=1):
+            for first in range(0, len(names), HEATMAP_ROWS):
+                part = names[first : first + HEATMAP_ROWS]
                 title = f"{fw.short_title or fw.title} by {fw.dimension_label}"
-                if len(parts) > 1:
-                    title += (
-                        f" (partnerships {(number - 1) * HEATMAP_ROWS + 1}–"
-                        f"{(number - 1) * HEATMAP_ROWS + len(part)} of {len(names)})"
-                    )
+                if len(names) > HEATMAP_ROWS:
+                    title += f" (partnerships {first + 1}–{first + len(part)} of {len(names)})"
                 out += figure_html(
                     charts.score_heatmap(
                         sub[sub["partnership"].astype(str).isin(part)],
