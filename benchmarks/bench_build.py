@@ -29,13 +29,13 @@ from pathlib import Path
 
 import psutil
 
-from evalkit.build import PACK_NOTEBOOK, BuildOptions, run_build
+from evalkit.build.plan import PACK_NOTEBOOK, BuildOptions, run_build
 from evalkit.config import Settings
-from evalkit.dataset import load_tables
-from evalkit.framework import load_frameworks
-from evalkit.prepare import prepare
-from evalkit.scoring_run import run_scoring
-from evalkit.synth import synthesise
+from evalkit.inputs.dataset import load_tables
+from evalkit.method.framework import load_frameworks
+from evalkit.inputs.prepare import prepare
+from evalkit.method.run import run_scoring
+from evalkit.inputs.synth import synthesise
 
 OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent

@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 
 from evalkit.config import Settings
-from evalkit.dataset import load_tables
-from evalkit.framework import load_frameworks
-from evalkit.prepare import prepare
-from evalkit.scoring import score_all
-from evalkit.scoring_run import compute
-from evalkit.synth import synthesise
-from evalkit.validate import validate
+from evalkit.inputs.dataset import load_tables
+from evalkit.method.framework import load_frameworks
+from evalkit.inputs.prepare import prepare
+from evalkit.method.scoring import score_all
+from evalkit.method.run import compute
+from evalkit.inputs.synth import synthesise
+from evalkit.inputs.validate import validate
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -45,7 +45,7 @@ def sample_scored(tmp_path_factory) -> dict:
     processed = base / "processed"
     assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
     assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
-    from evalkit.dataset import load_tables
+    from evalkit.inputs.dataset import load_tables
 
     parts = load_tables(processed, ["partnerships"])["partnerships"]
     in_scope = parts[parts["in_scope"].fillna(False).astype(bool)]

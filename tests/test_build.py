@@ -11,7 +11,7 @@ import papermill
 import psutil
 import pytest
 
-from evalkit.build import (
+from evalkit.build.plan import (
     OVERVIEW_NOTEBOOK,
     PACK_NOTEBOOK,
     BuildOptions,
@@ -231,7 +231,7 @@ def test_a_build_can_run_where_an_event_loop_is_already_running():
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from evalkit.kernels import run_coroutine
+    from evalkit.build.kernels import run_coroutine
 
     async def inside_a_loop() -> int:
         return run_coroutine(asyncio.sleep(0, result=42))

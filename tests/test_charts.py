@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 
-from evalkit import charts
-from evalkit.charts import Chart
+from evalkit.report import charts
+from evalkit.report.charts import Chart
 
 
 def all_texts(chart: Chart) -> list[str]:

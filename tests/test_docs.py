@@ -18,7 +18,7 @@ def test_generated_doc_is_current(name):
 
 
 def test_data_contract_lists_every_column():
-    from evalkit.contract import TABLES
+    from evalkit.inputs.contract import TABLES
 
     text = rendered_pages()["data-contract.md"]
     for spec in TABLES:

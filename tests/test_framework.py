@@ -10,13 +10,13 @@ import yaml
 from evalkit.cli import main
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.errors import FrameworkSpecError
-from evalkit.framework import (
+from evalkit.method.framework import (
     load_frameworks,
     load_scales,
     schema_json,
     validate_framework_file,
 )
-from evalkit.validate import validate
+from evalkit.inputs.validate import validate
 
 # Counted by hand from the YAML files.
 SHIPPED = {

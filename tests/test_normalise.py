@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from evalkit.contract import table
-from evalkit.normalise import header_key, normalise_column
+from evalkit.inputs.contract import table
+from evalkit.inputs.normalise import header_key, normalise_column
 
 P = table("partnerships")
 ORGS_SPEC = table("organisations")

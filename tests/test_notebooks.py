@@ -11,7 +11,7 @@ import nbformat
 import papermill
 import pytest
 
-from evalkit.build import OVERVIEW_NOTEBOOK, PACK_NOTEBOOK, overview_parameters, pack_parameters
+from evalkit.build.plan import OVERVIEW_NOTEBOOK, PACK_NOTEBOOK, overview_parameters, pack_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from evalkit.pack import _action_plan, load_pack
+from evalkit.report.pack import _action_plan, load_pack
 
 
 def test_action_plan_lists_each_action_once_with_the_findings_it_answers():

@@ -12,10 +12,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from evalkit import charts
+from evalkit.report import charts
 from evalkit.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from evalkit.errors import EvalkitError
-from evalkit.render import (
+from evalkit.report.render import (
     callout_html,
     figure_html,
     html_to_pdf,

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from evalkit.framework import load_frameworks
-from evalkit.scoring import score_all
+from evalkit.method.framework import load_frameworks
+from evalkit.method.scoring import score_all
 
 ROUND = "2024-25"
 

@@ -8,8 +8,8 @@ import pandas as pd
 import yaml
 
 from evalkit.config import FRAMEWORKS_DIR
-from evalkit.synth import synthesise
-from evalkit.validate import validate
+from evalkit.inputs.synth import synthesise
+from evalkit.inputs.validate import validate
 
 
 def _digests(folder):
@@ -48,7 +48,7 @@ def test_synthetic_data_is_valid_and_labelled_invented(tmp_path):
     synthesise(15, 2, tmp_path)
     meta = yaml.safe_load((tmp_path / "dataset.yaml").read_text())
     assert meta["invented"] is True and "INVENTED" in meta["notice"]
-    from evalkit.framework import load_frameworks
+    from evalkit.method.framework import load_frameworks
 
     report = validate(tmp_path, load_frameworks()).report
     assert report.valid, report.summary()

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evalkit.cli import main
-from evalkit.validate import validate
+from evalkit.inputs.validate import validate
 from small_portfolio import HEADERS, ROWS, write_csv, write_workbook
 
 
@@ -305,7 +305,7 @@ def test_cli_missing_folder_is_a_clear_error(tmp_path, capsys):
 def test_prepare_writes_typed_tables(portfolio_csv, tmp_path):
     out = tmp_path / "processed"
     assert main(["prepare", "--raw", str(portfolio_csv), "--processed", str(out)]) == 0
-    from evalkit.dataset import load_tables
+    from evalkit.inputs.dataset import load_tables
 
     tables = load_tables(out)
     parts = tables["partnerships"].set_index("partnership_id")

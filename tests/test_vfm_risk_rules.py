@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evalkit import risk, rules, vfm
-from evalkit.contract import table
+from evalkit.method import risk, rules, vfm
+from evalkit.inputs.contract import table
 
 RATE = 350.0
 
@@ -209,7 +209,7 @@ def test_register_and_vfm_rules_fire():
 
 
 def test_findings_become_actions_with_owners():
-    from evalkit.findings import findings_frame
+    from evalkit.method.findings import findings_frame
 
     findings = findings_frame(rules.run_rules(_evidence()))
     assert findings["severity"].tolist()[:2] == ["high", "high"]

@@ -7,7 +7,7 @@ answer, figure and date is invented and is not any organisation's real assessmen
     python tools/make_sample_data.py [--out data/raw]
 
 Deterministic: the same cell contents every run (survey answers come from
-``evalkit.synth`` with a fixed seed).
+``evalkit.inputs.synth`` with a fixed seed).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from evalkit.contract import table
-from evalkit.synth import checklist_rows, framework_facts, survey_rows
+from evalkit.inputs.contract import table
+from evalkit.inputs.synth import checklist_rows, framework_facts, survey_rows
 
 SEED = 2024
 NOTICE = (

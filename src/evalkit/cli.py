@@ -29,13 +29,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _frameworks(settings: Settings):  # noqa: ANN202 - returns dict[str, Framework]
-    from evalkit.framework import framework_dirs, load_frameworks
+    from evalkit.method.framework import framework_dirs, load_frameworks
 
     return load_frameworks(framework_dirs(settings))
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from evalkit.validate import validate
+    from evalkit.inputs.validate import validate
 
     settings = _settings(args)
     path = Path(args.path) if args.path else settings.raw_dir
@@ -46,7 +46,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_prepare(args: argparse.Namespace) -> int:
-    from evalkit.prepare import REPORT_FILE, prepare
+    from evalkit.inputs.prepare import REPORT_FILE, prepare
 
     settings = _settings(args)
     result = prepare(settings, _frameworks(settings))
@@ -59,7 +59,7 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from evalkit.synth import synthesise
+    from evalkit.inputs.synth import synthesise
 
     counts = synthesise(args.partnerships, args.seed, Path(args.out))
     for table, rows in counts.items():
@@ -69,7 +69,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_frameworks(args: argparse.Namespace) -> int:
-    from evalkit import framework as fw
+    from evalkit.method import framework as fw
 
     settings = _settings(args)
     if args.action == "validate":
@@ -108,7 +108,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from evalkit.scoring_run import run_scoring
+    from evalkit.method.run import run_scoring
 
     settings = _settings(args)
     summary = run_scoring(settings, _frameworks(settings), lower_on_disagreement=args.lower)
@@ -117,7 +117,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from evalkit.build import BuildOptions, run_build
+    from evalkit.build.plan import BuildOptions, run_build
 
     settings = _settings(args)
     options = BuildOptions(

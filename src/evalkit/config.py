@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-FRAMEWORKS_DIR = PACKAGE_DIR / "frameworks"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+FRAMEWORKS_DIR = PACKAGE_DIR / "method" / "frameworks"
+TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 
 
 def _find_root() -> Path:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from evalkit.atomic import atomic_write_text
-from evalkit.contract import KIND_EXPECTED, TABLES, ColumnSpec, TableSpec
-from evalkit.normalise import DATE_FORMATS, FALSE_TOKENS, TRUE_TOKENS
+from evalkit.inputs.contract import KIND_EXPECTED, TABLES, ColumnSpec, TableSpec
+from evalkit.inputs.normalise import DATE_FORMATS, FALSE_TOKENS, TRUE_TOKENS
 
 
 def _allowed(col: ColumnSpec) -> str:
@@ -108,7 +108,7 @@ def render_data_contract() -> str:
 
 def rendered_pages() -> dict[str, str]:
     """File name → generated Markdown for every generated reference page."""
-    from evalkit.framework import load_frameworks, render_frameworks_doc
+    from evalkit.method.framework import load_frameworks, render_frameworks_doc
 
     return {
         "data-contract.md": render_data_contract(),

@@ -1,8 +1,8 @@
 """Exceptions for programming errors and unusable inputs.
 
 What an evaluation *discovers* about a partnership is never raised: it is a
-:class:`evalkit.findings.Finding`. Problems in a user's data files are collected as
-:class:`evalkit.validate.Problem` records and reported together, never one at a time.
+:class:`evalkit.method.findings.Finding`. Problems in a user's data files are collected as
+:class:`evalkit.inputs.validate.Problem` records and reported together, never one at a time.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from evalkit import charts
-from evalkit.render import (
+from evalkit.report import charts
+from evalkit.report.render import (
     callout_html,
     figure_html,
     notebook_to_html,

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit import __version__, risk, rules, scoring, vfm
+from evalkit import __version__
+from evalkit.method import risk, rules, scoring, vfm
 from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
-from evalkit.dataset import load_dataset_meta, load_tables
-from evalkit.findings import findings_frame
+from evalkit.inputs.dataset import load_dataset_meta, load_tables
+from evalkit.method.findings import findings_frame
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 SCORE_FILES = (
     "dimension_scores",

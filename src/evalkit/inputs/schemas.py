@@ -3,7 +3,7 @@
 Columns arrive normalised but untyped (object dtype): values that could not be read
 are still the text the user typed. Each column gets checks named with stable codes
 (``bad-value``, ``not-allowed``, ``out-of-range``, ``unknown-reference``,
-``unknown-item``, ``not-on-scale``); :mod:`evalkit.validate` turns pandera's failure
+``unknown-item``, ``not-on-scale``); :mod:`evalkit.inputs.validate` turns pandera's failure
 cases into problems with file, sheet, row and column.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection, Mapping
 import pandas as pd
 import pandera.pandas as pa
 
-from evalkit.contract import ColumnSpec, TableSpec
-from evalkit.normalise import is_valid, map_unique, token
+from evalkit.inputs.contract import ColumnSpec, TableSpec
+from evalkit.inputs.normalise import is_valid, map_unique, token
 
 # Check names are also problem codes.
 BAD_VALUE = "bad-value"

@@ -2,7 +2,7 @@
 
 Building blocks used inside the pack notebooks:
 
-* :func:`figure_html` turns a :class:`evalkit.charts.Chart` into a ``<figure>`` with an
+* :func:`figure_html` turns a :class:`evalkit.report.charts.Chart` into a ``<figure>`` with an
   inline PNG, its alt text and a caption.
 * :func:`table_html` turns a DataFrame into a real ``<table>`` with a caption and
   scoped header cells.
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from bs4 import BeautifulSoup
     from nbformat import NotebookNode
 
-    from evalkit.charts import Chart
+    from evalkit.report.charts import Chart
 
 __all__ = [
     "NBCONVERT_ALT_PLACEHOLDER",
@@ -95,7 +95,7 @@ def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
     ``width`` and ``height``. The chart's figure is closed afterwards, even on error.
 
     Args:
-        chart: A chart from :mod:`evalkit.charts`.
+        chart: A chart from :mod:`evalkit.report.charts`.
         figure_id: Optional ``id`` for the ``<figure>`` (for links to it).
 
     Returns:
@@ -104,7 +104,7 @@ def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
     Raises:
         EvalkitError: If the chart has no alt text.
     """
-    from evalkit.charts import close
+    from evalkit.report.charts import close
 
     try:
         alt = " ".join(str(chart.alt).split())
@@ -348,7 +348,7 @@ def _load_notebook(nb: NotebookNode | str | Path) -> tuple[NotebookNode, Path | 
 @lru_cache(maxsize=1)
 def _quiet_logger() -> logging.Logger:
     """Return a logger for nbconvert that only passes errors (we report missing alt ourselves)."""
-    logger = logging.getLogger("evalkit.render.nbconvert")
+    logger = logging.getLogger("evalkit.report.render.nbconvert")
     logger.setLevel(logging.ERROR)
     return logger
 
@@ -418,7 +418,7 @@ def _check_images(soup: BeautifulSoup) -> None:
     if no_alt:
         raise EvalkitError(
             f"{len(no_alt)} image(s) have no alt text. Show charts with "
-            'evalkit.render.figure_html(chart), set the code cell\'s metadata "alt", or give '
+            'evalkit.report.render.figure_html(chart), set the code cell\'s metadata "alt", or give '
             "a markdown image a description (![what it shows](file.png))."
         )
     if external:
@@ -431,7 +431,7 @@ def _check_tables(soup: BeautifulSoup) -> None:
     if bare:
         raise EvalkitError(
             f"{len(bare)} table(s) have no caption. Show tables with "
-            "evalkit.render.table_html(df, caption=...) rather than displaying a DataFrame."
+            "evalkit.report.render.table_html(df, caption=...) rather than displaying a DataFrame."
         )
 
 

@@ -1,7 +1,7 @@
 """The data contract: every input table and column, described as data.
 
-The pandera schemas (:mod:`evalkit.schemas`), the normalisation rules
-(:mod:`evalkit.normalise`) and ``docs/data-contract.md`` are all generated from the
+The pandera schemas (:mod:`evalkit.inputs.schemas`), the normalisation rules
+(:mod:`evalkit.inputs.normalise`) and ``docs/data-contract.md`` are all generated from the
 specs below, so they cannot drift apart.
 """
 

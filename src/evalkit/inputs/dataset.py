@@ -2,7 +2,7 @@
 
 ``dataset.yaml`` beside the raw tables says what the data is and, above all, whether
 it is invented: every output built from invented data carries its ``notice``.
-Processed tables are UTF-8 CSV files written by :mod:`evalkit.prepare`; read them
+Processed tables are UTF-8 CSV files written by :mod:`evalkit.inputs.prepare`; read them
 back, with their types, through :func:`load_tables`.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from evalkit.contract import TABLES, TableSpec
+from evalkit.inputs.contract import TABLES, TableSpec
 from evalkit.errors import InputFileError
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 Design (see ``docs/evidence-packs.md``):
 
-* **Warm kernels are the workers** (:mod:`evalkit.kernels`), one per core by default.
+* **Warm kernels are the workers** (:mod:`evalkit.build.kernels`), one per core by default.
   The main process keeps that many Jupyter kernels over IPC sockets and drives them
   concurrently with nbclient's asyncio API. Per pack, a kernel runs the notebook; the
   main process writes the notebook and its HTML; the same kernel prints the PDF. The
@@ -39,11 +39,11 @@ from typing import Any
 
 from evalkit import __version__
 from evalkit.atomic import atomic_write_text
-from evalkit.config import FRAMEWORKS_DIR, NOTEBOOKS_DIR, Settings
-from evalkit.contract import TABLES
-from evalkit.dataset import load_dataset_meta
+from evalkit.config import FRAMEWORKS_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, TEMPLATES_DIR, Settings
+from evalkit.inputs.contract import TABLES
+from evalkit.inputs.dataset import load_dataset_meta
 from evalkit.errors import BuildError
-from evalkit.kernels import RESET, KernelError, Lane, release_memory, run_coroutine
+from evalkit.build.kernels import RESET, KernelError, Lane, release_memory, run_coroutine
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "evidence_pack.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "portfolio_overview.ipynb"
@@ -233,9 +233,11 @@ def _register(processed_dir: Path) -> list[_Partnership]:
 
 def code_fingerprint() -> bytes:
     """Digest of evalkit's own code and templates (a pack changes when they do)."""
-    package = Path(__file__).resolve().parent
-    files = sorted([*package.glob("*.py"), *(package / "templates").glob("*")])
-    return _digest(p.name.encode() + p.read_bytes() for p in files).encode()
+    package = PACKAGE_DIR
+    files = sorted([*package.rglob("*.py"), *TEMPLATES_DIR.glob("*")])
+    return _digest(
+        str(p.relative_to(package)).encode() + p.read_bytes() for p in files
+    ).encode()
 
 
 def _common_inputs(settings: Settings, notebook: Path, options: BuildOptions) -> list[bytes]:
@@ -299,7 +301,7 @@ async def _build_one(lane: Lane, job: dict[str, Any]) -> dict[str, Any]:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from evalkit.render import notebook_to_html, write_html
+    from evalkit.report.render import notebook_to_html, write_html
 
     out_dir = Path(job["out_dir"])
     stem = job["stem"]
@@ -369,7 +371,7 @@ async def _build_one(lane: Lane, job: dict[str, Any]) -> dict[str, Any]:
             t = time.perf_counter()
             pdf_path = out_dir / f"{stem}.pdf"
             code = (
-                "from evalkit.kernels import pdf_in_kernel as _pdf\n"
+                "from evalkit.build.kernels import pdf_in_kernel as _pdf\n"
                 f"try:\n    _pdf({str(html_path)!r}, {str(pdf_path)!r})\n"
                 "finally:\n    del _pdf"
             )
@@ -611,7 +613,7 @@ def _write_state(
     notice: str | None,
     assessment_round: str,
 ) -> None:
-    from evalkit.render import render_index, write_html
+    from evalkit.report.render import render_index, write_html
 
     now = datetime.now(UTC).isoformat(timespec="seconds")
     packs = {o.id: o.record() for o in outcomes if o.id != OVERVIEW_ID}

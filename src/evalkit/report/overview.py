@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from evalkit import __version__
-from evalkit.dataset import load_dataset_meta, load_tables
+from evalkit.inputs.dataset import load_dataset_meta, load_tables
 from evalkit.errors import InputFileError
-from evalkit.pack import SECTION_ORDER, _h, _p
-from evalkit.scoring_run import load_results
+from evalkit.report.pack import SECTION_ORDER, _h, _p
+from evalkit.method.run import load_results
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 
 #: Most partnerships in one comparison grid (a taller grid would not fit an A4 page).
@@ -60,7 +60,7 @@ class Overview:
 
     def title_html(self) -> str:
         """The single top-level heading and the invented-data banner."""
-        from evalkit.render import callout_html
+        from evalkit.report.render import callout_html
 
         title = self.meta.get("dataset", {}).get("title") or "Partnership portfolio"
         out = f"<h1>Partnership landscape: {html.escape(title)}</h1>"
@@ -70,8 +70,8 @@ class Overview:
 
     def landscape_html(self) -> str:
         """The register by tier, legal form, directorate and statutory basis."""
-        from evalkit import charts
-        from evalkit.render import figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html, table_html
 
         reg = self.register.copy()
         reg["basis"] = (
@@ -157,8 +157,8 @@ class Overview:
 
     def network_html(self) -> str:
         """Partner organisations and the partnerships they belong to."""
-        from evalkit import charts
-        from evalkit.render import figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html, table_html
 
         members = self.tables["memberships"]
         names = dict(
@@ -193,8 +193,8 @@ class Overview:
 
     def money_html(self) -> str:
         """Council money in: cash, in-kind and officer time, by partnership."""
-        from evalkit import charts
-        from evalkit.render import figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html, table_html
 
         rate = float(self.scoring_meta.get("officer_day_rate_gbp", 0))
         reg = self.register[self.register["in_scope"].fillna(False).astype(bool)].copy()
@@ -250,7 +250,7 @@ class Overview:
 
     def reviews_html(self) -> str:
         """Reviews overdue and use of the partnership toolkit."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         reg = self.register[self.register["in_scope"].fillna(False).astype(bool)]
         due = reg["next_review_due"]
@@ -296,8 +296,8 @@ class Overview:
 
     def comparison_html(self) -> str:
         """Framework scores compared across partnerships, dimension by dimension."""
-        from evalkit import charts
-        from evalkit.render import figure_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html
 
         d = self._dims()
         out = _h(2, "Framework scores compared") + _p(
@@ -337,7 +337,7 @@ class Overview:
 
     def benchmark_html(self) -> str:
         """Each partnership against the portfolio median, dimension by dimension."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         d = self._dims()
         out = _h(2, "Benchmarking")
@@ -381,7 +381,7 @@ class Overview:
 
     def findings_html(self) -> str:
         """Findings counted by partnership and by code."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         f = self.scores["findings"]
         out = _h(2, "Findings across the portfolio")
@@ -421,7 +421,7 @@ class Overview:
 
     def provenance_html(self) -> str:
         """Version, framework editions and input hashes."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         params = pd.DataFrame(
             [
@@ -457,7 +457,7 @@ def load_overview(
         raise InputFileError(f"{scores_dir}: no scores; run `evalkit score` first")
     scoring_meta = json.loads((scores_dir / "scoring.json").read_text(encoding="utf-8"))
     if frameworks is None:
-        from evalkit.framework import load_frameworks
+        from evalkit.method.framework import load_frameworks
 
         # the same framework folders scoring used (a council's own ones included)
         frameworks = load_frameworks(Path(d) for d in scoring_meta.get("framework_dirs", []))

@@ -38,13 +38,13 @@ class KernelError(Exception):
         self.name = name
 
 
-RESET = "%reset -f\nfrom evalkit.kernels import release_memory as _rm\n_rm()\ndel _rm"
+RESET = "%reset -f\nfrom evalkit.build.kernels import release_memory as _rm\n_rm()\ndel _rm"
 # Imports paid once per kernel. Then everything loaded so far is moved out of the
 # garbage collector's sight (gc.freeze): the modules' objects live as long as the
 # kernel, and every later collection (IPython's reset, WeasyPrint's allocations) no
 # longer walks them.
 WARM_UP = (
-    "import evalkit.kernels, evalkit.pack, evalkit.charts, weasyprint\n"
+    "import evalkit.build.kernels, evalkit.report.pack, evalkit.report.charts, weasyprint\n"
     "import gc\ngc.collect()\ngc.freeze()\ndel gc"
 )
 
@@ -54,7 +54,7 @@ def prepare_main() -> None:
     """Load the main process's share of the work (notebook → HTML) once."""
     import gc
 
-    from evalkit.render import prepare
+    from evalkit.report.render import prepare
 
     prepare()
     gc.collect()
@@ -166,7 +166,7 @@ def pdf_in_kernel(html_path: str, pdf_path: str) -> None:
     Runs inside a lane's kernel (see :class:`Lane`), after the notebook itself, so the
     PDF work is spread over the kernels while the main process writes the HTML.
     """
-    from evalkit.render import html_to_pdf
+    from evalkit.report.render import html_to_pdf
 
     html_to_pdf(Path(html_path).read_text(encoding="utf-8"), pdf_path)
 

@@ -20,7 +20,7 @@ import yaml
 
 from evalkit.atomic import atomic_write_text
 from evalkit.config import FRAMEWORKS_DIR
-from evalkit.contract import LEGAL_FORMS, SECTORS, TIERS, table
+from evalkit.inputs.contract import LEGAL_FORMS, SECTORS, TIERS, table
 
 ROUND = "2024-25"
 YEARS = ("2023-24", "2024-25")

@@ -87,7 +87,7 @@ HATCHES: tuple[str, ...] = ("", "///", "...", "xx", "\\\\", "++", "oo", "--")
 
 #: Text width of an A4 page with 15 mm side margins is about 7 inches.
 FIGURE_WIDTH_IN = 7.0
-#: Resolution used for every PNG (see :func:`evalkit.render.figure_html`).
+#: Resolution used for every PNG (see :func:`evalkit.report.render.figure_html`).
 FIGURE_DPI = 110
 
 #: A single-hue sequential map from cream to dark vermillion (Okabe–Ito derived).

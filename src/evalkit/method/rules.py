@@ -1,7 +1,7 @@
 """The rules that turn scores and register facts into findings — all in one place.
 
 Each rule is a small function over the portfolio's tables that returns findings
-(:class:`evalkit.findings.Finding`). ``RULES`` lists them in the order a reader meets
+(:class:`evalkit.method.findings.Finding`). ``RULES`` lists them in the order a reader meets
 them; :func:`run_rules` runs them all. Thresholds are the module constants below.
 """
 
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.findings import Finding, Severity
+from evalkit.method.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 GAP_THRESHOLD = 1.0  # scale points between the council and the others' mean
 WEAK_PCT = 34.0  # a checklist dimension below a third of its scale is weak
@@ -39,10 +39,10 @@ class Evidence:
 
     Attributes:
         partnerships: the register (in-scope rows only).
-        dimensions: dimension scores (see :mod:`evalkit.scoring`).
-        vfm_costs: indicator rows with unit costs (see :func:`evalkit.vfm.unit_costs`).
-        cost_trend: :func:`evalkit.vfm.unit_cost_trend`.
-        risks: :func:`evalkit.risk.scored_risks`.
+        dimensions: dimension scores (see :mod:`evalkit.method.scoring`).
+        vfm_costs: indicator rows with unit costs (see :func:`evalkit.method.vfm.unit_costs`).
+        cost_trend: :func:`evalkit.method.vfm.unit_cost_trend`.
+        risks: :func:`evalkit.method.risk.scored_risks`.
         frameworks: the loaded frameworks.
         as_of: the date reviews are judged against (end of the assessment round).
         min_respondents: fewer earns a low-evidence finding.

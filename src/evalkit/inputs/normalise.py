@@ -4,7 +4,7 @@ Each ``normalise_<kind>`` function takes a Series of raw cell values (strings fr
 CSV, or whatever openpyxl read from a sheet) and returns a Series of the same index
 where every value it could read is converted and every value it could not read is
 left exactly as found. Blank cells become ``None``. Deciding that an unread value is
-an error is the schema's job (:mod:`evalkit.schemas`), so all problems are reported
+an error is the schema's job (:mod:`evalkit.inputs.schemas`), so all problems are reported
 together.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from evalkit.contract import ColumnSpec
+from evalkit.inputs.contract import ColumnSpec
 
 TRUE_TOKENS = frozenset({"yes", "y", "true", "t", "x", "1", "✓", "✔"})
 FALSE_TOKENS = frozenset({"no", "n", "false", "f", "0"})

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evalkit.disclosure import suppress_small
+from evalkit.method.disclosure import suppress_small
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 KEYS = ["round", "partnership_id", "framework_id"]
 DIM_KEYS = [*KEYS, "dimension_id"]

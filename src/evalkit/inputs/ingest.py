@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit.contract import TABLES_BY_NAME
+from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.errors import InputFileError
-from evalkit.normalise import header_key
+from evalkit.inputs.normalise import header_key
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 META_COLUMNS = ("_file", "_sheet", "_row")

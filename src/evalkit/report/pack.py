@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from evalkit import __version__
-from evalkit.dataset import load_dataset_meta, load_tables
+from evalkit.inputs.dataset import load_dataset_meta, load_tables
 from evalkit.errors import InputFileError
-from evalkit.scoring_run import load_results
+from evalkit.method.run import load_results
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 PACK_TABLES = ("partnerships", "organisations", "memberships", "checklist", "swot", "indicators")
 SECTION_ORDER = (
@@ -173,7 +173,7 @@ class Pack:
 
     def title_html(self) -> str:
         """The pack's single top-level heading and its invented-data banner."""
-        from evalkit.render import callout_html
+        from evalkit.report.render import callout_html
 
         parts = [f"<h1>Evidence pack: {html.escape(self.name)}</h1>"]
         if self.notice:
@@ -182,7 +182,7 @@ class Pack:
 
     def cover_html(self) -> str:
         """Cover facts: tier, legal form, statutory basis, lead, round."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         r = self.register
         facts = pd.DataFrame(
@@ -215,7 +215,7 @@ class Pack:
 
     def summary_html(self) -> str:
         """One line per framework and the top findings."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         rows = []
         totals = self.scores["framework_scores"]
@@ -275,7 +275,7 @@ class Pack:
 
     def governance_html(self) -> str:
         """Register facts on money and governance, and the membership."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         r = self.register
         facts = pd.DataFrame(
@@ -321,8 +321,8 @@ class Pack:
 
     def framework_html(self, framework_id: str) -> str:
         """A framework's section: reading, chart and table; each organisation kept apart."""
-        from evalkit import charts
-        from evalkit.render import callout_html, figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import callout_html, figure_html, table_html
 
         fw = self.frameworks[framework_id]
         d = self.dims(framework_id)
@@ -458,7 +458,7 @@ class Pack:
 
     def sectors_html(self) -> str:
         """Views by sector, small groups suppressed (disclosure control)."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         s = self.scores["sector_scores"]
         if s.empty:
@@ -514,8 +514,8 @@ class Pack:
 
     def vfm_html(self) -> str:
         """Value for money: inputs, unit costs, leverage."""
-        from evalkit import charts
-        from evalkit.render import figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html, table_html
 
         inputs = self.scores["vfm_inputs"]
         out = _h(2, "Value for money")
@@ -617,8 +617,8 @@ class Pack:
 
     def risk_html(self) -> str:
         """Risk heatmap and the highest risks."""
-        from evalkit import charts
-        from evalkit.render import figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html, table_html
 
         risks = self.scores["risks"]
         out = _h(2, "Risk")
@@ -662,7 +662,7 @@ class Pack:
 
     def swot_html(self) -> str:
         """SWOT entries grouped by category."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         swot = self.tables["swot"]
         out = _h(2, "SWOT analysis")
@@ -684,8 +684,8 @@ class Pack:
 
     def impact_html(self) -> str:
         """Outcomes and outputs against baseline and target; equity split."""
-        from evalkit import charts
-        from evalkit.render import figure_html, table_html
+        from evalkit.report import charts
+        from evalkit.report.render import figure_html, table_html
 
         costs = self.scores["vfm_indicators"]
         out = _h(2, "Evidence of impact")
@@ -752,7 +752,7 @@ class Pack:
 
     def findings_html(self) -> str:
         """Findings and the action plan."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         f = self.findings()
         acts = self.scores["actions"]
@@ -779,7 +779,7 @@ class Pack:
 
     def quality_html(self) -> str:
         """Data quality and caveats."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         d = self.dims()
         out = _h(2, "Data quality and caveats")
@@ -809,7 +809,7 @@ class Pack:
 
     def provenance_html(self) -> str:
         """Evalkit version, framework editions, input hashes, parameters, build time."""
-        from evalkit.render import table_html
+        from evalkit.report.render import table_html
 
         params = pd.DataFrame(
             [
@@ -901,7 +901,7 @@ def load_pack(
     ]
     scoring_meta = json.loads((scores_dir / "scoring.json").read_text(encoding="utf-8"))
     if frameworks is None:
-        from evalkit.framework import load_frameworks
+        from evalkit.method.framework import load_frameworks
 
         # the same framework folders scoring used (a council's own ones included)
         frameworks = load_frameworks(Path(d) for d in scoring_meta.get("framework_dirs", []))

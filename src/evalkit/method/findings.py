@@ -2,7 +2,7 @@
 
 A finding has a stable kebab-case ``code`` (safe to filter and count on), a
 ``severity``, a plain-English ``message`` and the ``evidence`` behind it. Rules that
-produce findings live in :mod:`evalkit.rules`.
+produce findings live in :mod:`evalkit.method.rules`.
 """
 
 from __future__ import annotations

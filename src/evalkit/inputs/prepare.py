@@ -21,12 +21,12 @@ import pandas as pd
 from evalkit import __version__
 from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
-from evalkit.contract import TABLES
-from evalkit.dataset import DATASET_JSON, input_hashes, read_dataset_info
-from evalkit.validate import ValidationResult, validate
+from evalkit.inputs.contract import TABLES
+from evalkit.inputs.dataset import DATASET_JSON, input_hashes, read_dataset_info
+from evalkit.inputs.validate import ValidationResult, validate
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 REPORT_FILE = "validation-report.json"
 

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pandera.pandas as pa
 
-from evalkit import schemas
-from evalkit.contract import INCORPORATED_FORMS, TABLES, ColumnSpec, TableSpec
-from evalkit.ingest import META_COLUMNS, RawTable, Source, discover, read_table
-from evalkit.normalise import is_valid, map_unique, normalise_column, token
+from evalkit.inputs import schemas
+from evalkit.inputs.contract import INCORPORATED_FORMS, TABLES, ColumnSpec, TableSpec
+from evalkit.inputs.ingest import META_COLUMNS, RawTable, Source, discover, read_table
+from evalkit.inputs.normalise import is_valid, map_unique, normalise_column, token
 
 if TYPE_CHECKING:
-    from evalkit.framework import Framework
+    from evalkit.method.framework import Framework
 
 ERROR = "error"
 WARNING = "warning"
