@@ -41,6 +41,8 @@ class ColumnSpec:
         maximum: largest allowed value for numeric kinds.
         unique: no two rows may share a value.
         references: ``table.column`` this column must match.
+        label: the heading shown for the column in reports and downloads (when blank,
+            the name in words: ``lead_officer`` reads "Lead officer").
     """
 
     name: str
@@ -54,6 +56,12 @@ class ColumnSpec:
     maximum: float | None = None
     unique: bool = False
     references: str | None = None
+    label: str = ""
+
+    @property
+    def display_label(self) -> str:
+        """The column's heading in reports: its label, else its name in words."""
+        return self.label or column_words(self.name)
 
     @property
     def expected(self) -> str:
@@ -66,6 +74,12 @@ class ColumnSpec:
         elif self.minimum is not None:
             text += f" of at least {_num(self.minimum)}"
         return text
+
+
+def column_words(name: str) -> str:
+    """A column name in words: ``in_kind_gbp`` → "In kind (£)"."""
+    words = name.removesuffix("_gbp").replace("_", " ")
+    return words.capitalize() + (" (£)" if name.endswith("_gbp") else "")
 
 
 def _num(value: float) -> str:
@@ -219,7 +233,9 @@ PARTNERSHIPS = TableSpec(
             "community-safety",
             unique=True,
         ),
-        ColumnSpec("name", "text", True, "Full name.", "Community Safety Partnership"),
+        ColumnSpec(
+            "name", "text", True, "Full name.", "Community Safety Partnership", label="Partnership"
+        ),
         ColumnSpec(
             "lead_directorate", "text", True, "Council directorate that leads.", "Resources"
         ),
@@ -241,6 +257,7 @@ PARTNERSHIPS = TableSpec(
             False,
             "Why it is out of scope; required when in_scope is no.",
             "purely contractual",
+            label="Why out of scope",
         ),
         ColumnSpec(
             "legal_form",
@@ -272,6 +289,7 @@ PARTNERSHIPS = TableSpec(
             "The council's role in the partnership.",
             "member",
             allowed=COUNCIL_ROLES,
+            label="Council's role",
         ),
         ColumnSpec(
             "council_cash_gbp",
@@ -280,6 +298,7 @@ PARTNERSHIPS = TableSpec(
             "Council cash contribution per year (£).",
             "£120,000",
             minimum=0,
+            label="Cash (£)",
         ),
         ColumnSpec(
             "in_kind_gbp",
@@ -288,6 +307,7 @@ PARTNERSHIPS = TableSpec(
             "Council in-kind contribution per year (£), excluding officer time.",
             "15000",
             minimum=0,
+            label="In kind (£)",
         ),
         ColumnSpec(
             "officer_days_per_year",
@@ -297,6 +317,7 @@ PARTNERSHIPS = TableSpec(
             "60",
             minimum=0,
             maximum=100000,
+            label="Officer days",
         ),
         ColumnSpec(
             "total_budget_gbp",
@@ -305,6 +326,7 @@ PARTNERSHIPS = TableSpec(
             "Whole partnership budget per year from all partners (£).",
             "£1,250,000",
             minimum=0,
+            label="Whole budget (£)",
         ),
         ColumnSpec(
             "governing_document",
@@ -312,6 +334,7 @@ PARTNERSHIPS = TableSpec(
             True,
             "A governing document (terms of reference, agreement) is in place.",
             "Y",
+            label="Governing document in place",
         ),
         ColumnSpec(
             "governing_document_date",
@@ -381,7 +404,7 @@ ORGANISATIONS = TableSpec(
             "lancashire-police",
             unique=True,
         ),
-        ColumnSpec("name", "text", True, "Name.", "Lancashire Constabulary"),
+        ColumnSpec("name", "text", True, "Name.", "Lancashire Constabulary", label="Organisation"),
         ColumnSpec(
             "sector",
             "enum",
@@ -411,7 +434,7 @@ MEMBERSHIPS = TableSpec(
         ColumnSpec(
             "role", "enum", True, "Role in the partnership.", "member", allowed=MEMBER_ROLES
         ),
-        ColumnSpec("voting", "bool", True, "Has a vote on the board.", "yes"),
+        ColumnSpec("voting", "bool", True, "Has a vote on the board.", "yes", label="Votes"),
     ),
     key=("partnership_id", "organisation_id"),
 )
@@ -479,9 +502,23 @@ FINANCE = TableSpec(
         _partnership_ref(),
         _organisation_ref(description="Partner providing the input."),
         ColumnSpec("year", "text", True, "Financial year.", "2023-24"),
-        ColumnSpec("cash_gbp", "money", True, "Cash contributed (£).", "£50,000", minimum=0),
         ColumnSpec(
-            "in_kind_gbp", "money", False, "In-kind contribution valued in £.", "5000", minimum=0
+            "cash_gbp",
+            "money",
+            True,
+            "Cash contributed (£).",
+            "£50,000",
+            minimum=0,
+            label="Cash (£)",
+        ),
+        ColumnSpec(
+            "in_kind_gbp",
+            "money",
+            False,
+            "In-kind contribution valued in £.",
+            "5000",
+            minimum=0,
+            label="In kind (£)",
         ),
         ColumnSpec(
             "officer_days",
@@ -503,7 +540,14 @@ INDICATORS = TableSpec(
     (
         _partnership_ref(),
         ColumnSpec("indicator_id", "slug", True, "Short id.", "asb-incidents"),
-        ColumnSpec("name", "text", True, "What is measured.", "Anti-social behaviour incidents"),
+        ColumnSpec(
+            "name",
+            "text",
+            True,
+            "What is measured.",
+            "Anti-social behaviour incidents",
+            label="Indicator",
+        ),
         ColumnSpec(
             "kind",
             "enum",
@@ -532,6 +576,7 @@ INDICATORS = TableSpec(
             "down",
             allowed=DIRECTIONS,
             aliases=DIRECTION_ALIASES,
+            label="Better is",
         ),
     ),
     required=False,
@@ -543,8 +588,10 @@ RISKS = TableSpec(
     "Risks to the council from each partnership.",
     (
         _partnership_ref(),
-        ColumnSpec("risk_id", "text", True, "Id within the partnership.", "R1"),
-        ColumnSpec("description", "text", True, "The risk.", "Funding ends March 2025"),
+        ColumnSpec("risk_id", "text", True, "Id within the partnership.", "R1", label="Id"),
+        ColumnSpec(
+            "description", "text", True, "The risk.", "Funding ends March 2025", label="Risk"
+        ),
         ColumnSpec(
             "likelihood",
             "integer",
@@ -578,7 +625,9 @@ SWOT = TableSpec(
             allowed=SWOT_CATEGORIES,
             aliases=SWOT_ALIASES,
         ),
-        ColumnSpec("text", "text", True, "The entry.", "Long-standing trust between leaders"),
+        ColumnSpec(
+            "text", "text", True, "The entry.", "Long-standing trust between leaders", label="Entry"
+        ),
     ),
     required=False,
 )

@@ -20,25 +20,11 @@ from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
 from evalkit.method.findings import findings_frame
+from evalkit.method.results import SCORE_FILES
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
 
-SCORE_FILES = (
-    "dimension_scores",
-    "organisation_scores",
-    "item_scores",
-    "framework_scores",
-    "sector_scores",
-    "findings",
-    "actions",
-    "vfm_inputs",
-    "vfm_share",
-    "vfm_indicators",
-    "vfm_trend",
-    "equity",
-    "risks",
-)
 
 
 @dataclass
@@ -185,67 +171,3 @@ def run_scoring(
     }
     write_results(results, settings.scores_dir, meta)
     return results.summary() + f" Written to {settings.scores_dir}."
-
-
-COUNT_COLUMNS = (
-    "n_organisations",
-    "n_respondents",
-    "n_items",
-    "n_missing",
-    "n_no_evidence",
-    "n_answers",
-    "items_answered",
-    "items_expected",
-    "partners",
-    "officer_days",
-    "likelihood",
-    "impact",
-    "score_risk",
-)
-BOOL_COLUMNS = (
-    "diverged",
-    "target_met",
-    "complete",
-    "suppressed",
-    "no_evidence",
-    "low_evidence",
-)
-
-
-def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
-    """Whole numbers and yes/no columns come back from CSV as floats and objects."""
-    for column in frame.columns:
-        if column in COUNT_COLUMNS and pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].round().astype("Int64")
-        elif column in BOOL_COLUMNS:
-            frame[column] = (
-                frame[column]
-                .map({True: True, False: False, "True": True, "False": False})
-                .astype("boolean")
-            )
-    return frame
-
-
-def load_results(
-    scores_dir: Path, partnership_id: str | None = None, *, evidence: bool = True
-) -> dict[str, pd.DataFrame]:
-    """Read the written score tables back (for notebooks), optionally for one partnership.
-
-    Args:
-        scores_dir: the folder ``evalkit score`` wrote.
-        partnership_id: keep only this partnership's rows.
-        evidence: parse each finding's JSON evidence (left as text when False).
-    """
-    out: dict[str, pd.DataFrame] = {}
-    for name in SCORE_FILES:
-        path = scores_dir / f"{name}.csv"
-        try:
-            frame = pd.read_csv(path, dtype={"round": str, "period": str, "year": str})
-        except (FileNotFoundError, pd.errors.EmptyDataError):
-            frame = pd.DataFrame()
-        if partnership_id is not None and "partnership_id" in frame:
-            frame = frame[frame["partnership_id"] == partnership_id].reset_index(drop=True)
-        if evidence and "evidence" in frame:
-            frame["evidence"] = frame["evidence"].map(json.loads)
-        out[name] = _restore_types(frame)
-    return out
