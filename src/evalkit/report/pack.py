@@ -21,7 +21,7 @@ import pandas as pd
 from evalkit import __version__
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
 from evalkit.errors import InputFileError
-from evalkit.method.run import load_results
+from evalkit.method.results import load_results
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
