@@ -41,7 +41,6 @@ __all__ = [
     "HATCHES",
     "MARKERS",
     "OKABE_ITO",
-    "OKABE_ITO_NAMES",
     "RISK_CMAP",
     "Chart",
     "bar_chart",
@@ -65,18 +64,6 @@ OKABE_ITO: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
     "#000000",  # black
-)
-
-#: Plain-English names for :data:`OKABE_ITO`, in the same order.
-OKABE_ITO_NAMES: tuple[str, ...] = (
-    "blue",
-    "orange",
-    "bluish green",
-    "vermillion",
-    "reddish purple",
-    "sky blue",
-    "yellow",
-    "black",
 )
 
 #: Marker shapes paired with the colours, so groups differ by shape as well.

@@ -9,9 +9,10 @@ Building blocks used inside the pack notebooks:
 * :func:`callout_html` makes a labelled note, warning or invented-data box.
 
 After papermill has run a notebook, :func:`notebook_to_html` exports its outputs (no
-code) with nbconvert's ``basic`` template, checks and repairs them (one ``<h1>``, no
-skipped heading levels, alt text on every image, a caption on every table, nothing
-loaded from elsewhere) and wraps them in evalkit's page template with the CSS inlined.
+code, and no cell tagged :data:`NOTEBOOK_ONLY_TAG`) with nbconvert's ``basic``
+template, checks and repairs them (one ``<h1>``, no skipped heading levels, alt text
+on every image, a caption on every table, nothing loaded from elsewhere) and wraps
+them in evalkit's page template with the CSS inlined.
 :func:`html_to_pdf` prints that page to a tagged A4 PDF with WeasyPrint, using the
 same stylesheet's ``@page`` rules for the running header and page numbers.
 
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NBCONVERT_ALT_PLACEHOLDER",
+    "NOTEBOOK_ONLY_TAG",
     "callout_html",
     "figure_html",
     "html_to_pdf",
@@ -60,6 +62,9 @@ __all__ = [
 #: The alt text nbconvert invents for images that have none; treated as missing.
 NBCONVERT_ALT_PLACEHOLDER = "No description has been provided"
 
+#: Cells with this tag (notes for readers of the notebook itself) are left off the page.
+NOTEBOOK_ONLY_TAG = "notebook-only"
+
 _PNG_DPI = 110
 _CALLOUT_LABELS = {"note": "Note", "warning": "Warning", "invented": "INVENTED SAMPLE DATA"}
 _INVENTED_DEFAULT = "this is not a real council's assessment."
@@ -68,8 +73,6 @@ _MEDIA_TAGS = ("video", "audio", "source", "track", "picture")
 _EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?(?!data:|#)", re.IGNORECASE)
 _CDN_WORDS = re.compile(r"cdnjs|unpkg|jsdelivr|require(\.min)?\.js|mathjax", re.IGNORECASE)
 _HEADING = re.compile(r"^h[1-6]$")
-
-_log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -357,8 +360,12 @@ def _quiet_logger() -> logging.Logger:
 def _exporter() -> Any:
     """The HTML exporter from nbconvert, set up once (its templates compile on first use)."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {NOTEBOOK_ONLY_TAG}
     return HTMLExporter(
+        config=config,
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -381,7 +388,10 @@ def prepare() -> None:
 
 
 def _export_body(node: NotebookNode, folder: Path | None) -> str:
-    """Export a notebook's outputs and markdown (no code, no prompts) as body HTML."""
+    """Export a notebook's outputs and markdown (no code, no prompts) as body HTML.
+
+    Cells tagged :data:`NOTEBOOK_ONLY_TAG` are left out.
+    """
     resources = {"metadata": {"path": str(folder)}} if folder else None
     body, _ = _exporter().from_notebook_node(node, resources=resources)
     return body
@@ -418,8 +428,8 @@ def _check_images(soup: BeautifulSoup) -> None:
     if no_alt:
         raise EvalkitError(
             f"{len(no_alt)} image(s) have no alt text. Show charts with "
-            'evalkit.report.render.figure_html(chart), set the code cell\'s metadata "alt", or give '
-            "a markdown image a description (![what it shows](file.png))."
+            "evalkit.report.render.figure_html(chart), set the code cell's metadata "
+            '"alt", or give a markdown image a description (![what it shows](file.png)).'
         )
     if external:
         raise EvalkitError(f"image(s) not embedded, so the page is not self-contained: {external}")
@@ -493,11 +503,11 @@ def notebook_to_html(
 ) -> str:
     """Turn an executed notebook into a self-contained, accessible HTML page.
 
-    Code cells and prompts are left out; markdown and outputs are kept. The result has
-    ``<html lang>``, a ``<title>``, a skip link to ``<main id="content">``, exactly one
-    ``<h1>`` (the notebook's first ``# heading``), no skipped heading levels, inline CSS
-    and images only, and ``notice`` as a banner at the top of ``<main>`` and in the
-    footer.
+    Code cells, prompts and cells tagged :data:`NOTEBOOK_ONLY_TAG` are left out;
+    markdown and outputs are kept. The result has ``<html lang>``, a ``<title>``, a
+    skip link to ``<main id="content">``, exactly one ``<h1>`` (the notebook's first
+    ``# heading``), no skipped heading levels, inline CSS and images only, and
+    ``notice`` as a banner at the top of ``<main>`` and in the footer.
 
     Args:
         nb: An executed notebook, or the path to one.

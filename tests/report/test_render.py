@@ -12,10 +12,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from evalkit.report import charts
 from evalkit.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from evalkit.errors import EvalkitError
+from evalkit.report import charts
 from evalkit.report.render import (
+    NOTEBOOK_ONLY_TAG,
     callout_html,
     figure_html,
     html_to_pdf,
@@ -219,6 +220,16 @@ def test_missing_title_heading_is_made_from_title():
     assert re.search(r"<h2>Only a subheading</h2>", html)
 
 
+def test_notebook_only_cells_are_left_off_the_page():
+    nb = new_notebook()
+    note = new_markdown_cell("# Notes for the analyst\n\nHow to run this notebook.")
+    note.metadata["tags"] = [NOTEBOOK_ONLY_TAG]
+    nb.cells = [note, new_markdown_cell("# The page\n\nWhat the page says.")]
+    html = notebook_to_html(nb, title="T", running_header="R")
+    assert "Notes for the analyst" not in html and "How to run" not in html
+    assert re.search(r"<h1>The page</h1>", html) and "What the page says." in html
+
+
 def test_image_without_alt_is_refused():
     nb = new_notebook()
     output = new_output("display_data", data={"image/png": TINY_PNG, "text/plain": "<Figure>"})
@@ -340,12 +351,17 @@ def test_callouts_are_labelled_in_words():
 def test_render_index_lists_packs_with_links_and_failures():
     packs = [
         {"id": "P1", "name": "Harbour <Health>", "tier": 1, "status": "built",
-         "html": "P1/pack.html", "pdf": "P1/pack.pdf", "error": None},
-        {"id": "P2", "name": "Moor", "tier": 2, "status": "failed", "html": None, "pdf": None,
-         "error": "KeyError in cell 4"},
+         "links": [("HTML", "P1/pack.html"), ("PDF", "P1/pack.pdf")], "error": None},
+        {"id": "P2", "name": "Moor", "tier": 2, "status": "failed",
+         "links": [("HTML", None), ("PDF", None)], "error": "KeyError in cell 4"},
     ]  # fmt: skip
     html = render_index(
-        packs, title="Packs", notice=NOTICE, overview_href="overview.html", generated="today"
+        packs,
+        columns=["Web page", "PDF"],
+        title="Packs",
+        notice=NOTICE,
+        overview_href="overview.html",
+        generated="today",
     )
     tags = Tags(html)
     assert tags.named("html") == [{"lang": "en-GB"}]

@@ -1,0 +1,50 @@
+"""Reviews overdue, reviews never held, and use of the council's partnership toolkit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from evalkit.report.fragments import heading, para
+from evalkit.report.labels import labelled
+from evalkit.report.render import table_html
+
+if TYPE_CHECKING:
+    from evalkit.report.overview.portfolio import Overview
+
+#: The overdue table's columns; ``days`` is worked out from the review date.
+OVERDUE_COLUMNS = ("name", "lead_officer", "last_review", "next_review_due", "days")
+#: Headings that differ in the overdue table from the register's.
+OVERDUE_HEADINGS = {"next_review_due": "Due", "days": "Days overdue"}
+
+
+def reviews_html(view: Overview) -> str:
+    """How many in-scope partnerships are overdue or never reviewed, and toolkit use."""
+    reg, as_of = view.in_scope, view.as_of
+    due = reg["next_review_due"]
+    overdue = reg[due.notna() & (due < as_of)]
+    never = reg[due.isna() & reg["last_review"].isna()]
+    toolkit = _toolkit_use(reg)
+    out = heading(2, "Reviews and the partnership toolkit") + para(
+        f"At {as_of:%d/%m/%Y}, {len(overdue)} in-scope partnerships are overdue for "
+        f"review and {len(never)} have no review recorded at all. The council's "
+        f"partnership toolkit was used for {int(toolkit.get('used', 0))} of {len(reg)}."
+    )
+    overdue = overdue.assign(days=(as_of - overdue["next_review_due"]).dt.days)
+    table = labelled(overdue, "partnerships", OVERDUE_COLUMNS, OVERDUE_HEADINGS)
+    out += table_html(table, caption="Reviews overdue", empty_text="No review is overdue.")
+    return out + table_html(
+        toolkit.rename_axis("Toolkit").reset_index(name="Partnerships"),
+        caption="Use of the partnership toolkit",
+    )
+
+
+def _toolkit_use(reg: pd.DataFrame) -> pd.Series:
+    """Partnerships by whether the toolkit was used ('used', 'not used', 'not recorded')."""
+    return (
+        reg["toolkit_used"]
+        .map({True: "used", False: "not used"})
+        .fillna("not recorded")
+        .value_counts()
+    )
