@@ -1,5 +1,6 @@
 # evalkit — run `make help` for the list of targets.
 # Two commands do everything on a fresh machine:  `make packs`  and  `make test`.
+# `make test` is what CI runs (.ci/run): lint, type check, then every test.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -63,7 +64,7 @@ packs: score ## build every evidence pack and the overview into reports/
 	$(EVALKIT) build $(if $(WORKERS),--workers $(WORKERS))
 
 .PHONY: test
-test: setup browser-deps ## run the whole test suite
+test: lint typecheck browser-deps ## lint, type check, then the whole test suite (what CI runs)
 	$(PY) -m pytest
 
 .PHONY: test-fast
@@ -79,6 +80,10 @@ bench: setup ## benchmarks: validation/scoring at scale, pack build vs the naive
 lint: setup ## ruff check and format check
 	$(VENV)/bin/ruff check src tests benchmarks tools
 	$(VENV)/bin/ruff format --check src tests benchmarks tools
+
+.PHONY: typecheck
+typecheck: setup ## mypy over src/evalkit (settings in pyproject.toml)
+	$(VENV)/bin/mypy
 
 .PHONY: format
 format: setup ## format the code with ruff

@@ -1,12 +1,22 @@
-"""Shared fixtures: a small valid portfolio written as real CSV and Excel files."""
+"""Shared fixtures: a small valid portfolio as files, the frameworks, the scored sample."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from small_portfolio import HEADERS, ROWS, write_csv, write_workbook
+from evalkit.inputs.dataset import load_tables
+from evalkit.method.framework import Framework, load_frameworks
+from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
+
+
+@pytest.fixture(scope="session")
+def frameworks() -> dict[str, Framework]:
+    """The frameworks evalkit ships, by id."""
+    return load_frameworks()
 
 
 @pytest.fixture
@@ -28,16 +38,10 @@ def portfolio_xlsx(tmp_path: Path) -> Path:
     return folder
 
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_RAW = ROOT / "data" / "raw"
-
-
 @pytest.fixture(scope="session")
-def sample_scored(tmp_path_factory) -> dict:
+def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The bundled (invented) sample, prepared and scored into a temporary folder."""
-    import shutil
-
-    from evalkit.cli import main
+    from evalkit.cli import main  # the command line imports every stage; only load it here
 
     base = tmp_path_factory.mktemp("sample")
     raw = base / "raw"
@@ -45,8 +49,6 @@ def sample_scored(tmp_path_factory) -> dict:
     processed = base / "processed"
     assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
     assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
-    from evalkit.inputs.dataset import load_tables
-
     parts = load_tables(processed, ["partnerships"])["partnerships"]
     in_scope = parts[parts["in_scope"].fillna(False).astype(bool)]
     return {
@@ -61,7 +63,7 @@ def sample_scored(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def built_sample(sample_scored) -> dict:
+def built_sample(sample_scored: dict[str, Any]) -> dict[str, Any]:
     """The sample's evidence packs and overview, built once for the session (HTML and PDF)."""
     from evalkit.cli import main
 

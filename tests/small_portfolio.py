@@ -1,11 +1,23 @@
-"""A small valid portfolio written as real CSV and Excel files (used by tests)."""
+"""Shared by the tests: the repository root and a small valid portfolio.
+
+The portfolio is written as real CSV and Excel files by the fixtures in conftest.py.
+``pythonpath = ["tests"]`` in pyproject.toml lets any test folder import this module.
+"""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
+
+from evalkit.inputs.contract import table
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_RAW = ROOT / "data" / "raw"
+#: The invented-data banner the test pages and packs carry.
+NOTICE = "INVENTED SAMPLE DATA — this is not a real council's assessment."
 
 HEADERS = {
     "partnerships": [
@@ -111,3 +123,91 @@ def write_workbook(folder: Path) -> Path:
             ws.append(list(row))
     wb.save(folder / "portfolio.xlsx")
     return folder / "portfolio.xlsx"
+
+
+# Value for money, worked by hand (tests/method/test_vfm.py and test_rules.py) ------
+
+RATE = 350.0  # £ per officer day
+
+FINANCE = pd.DataFrame(
+    [
+        # 2023-24: 10,000 cash, nothing else -> 10,000
+        ("p", "council", "2023-24", 10000.0, None, None),
+        # 2024-25: 10,000 + 2,000 in kind + 10 days x 350 = 15,500 (council) + 5,000 police
+        ("p", "council", "2024-25", 10000.0, 2000.0, 10.0),
+        ("p", "police", "2024-25", 5000.0, None, None),
+    ],
+    columns=[
+        "partnership_id",
+        "organisation_id",
+        "year",
+        "cash_gbp",
+        "in_kind_gbp",
+        "officer_days",
+    ],
+)
+REGISTER = pd.DataFrame(
+    {
+        "partnership_id": ["p", "q"],
+        "council_cash_gbp": [10000.0, 7000.0],
+        "in_kind_gbp": [2000.0, None],
+        "officer_days_per_year": [10.0, 4.0],
+    }
+)
+INDICATORS = pd.DataFrame(
+    [
+        (
+            "p",
+            "visits",
+            "Visits made",
+            "output",
+            "visits",
+            "2023-24",
+            None,
+            None,
+            None,
+            100.0,
+            "up",
+        ),
+        (
+            "p",
+            "visits",
+            "Visits made",
+            "output",
+            "visits",
+            "2024-25",
+            None,
+            None,
+            None,
+            100.0,
+            "up",
+        ),
+        (
+            "p",
+            "asb",
+            "ASB incidents",
+            "outcome",
+            "incidents",
+            "2024-25",
+            None,
+            200.0,
+            150.0,
+            180.0,
+            "down",
+        ),
+        (
+            "p",
+            "asb",
+            "ASB incidents",
+            "outcome",
+            "incidents",
+            "2024-25",
+            "North",
+            100.0,
+            None,
+            110.0,
+            "down",
+        ),
+    ],
+    columns=table("indicators").column_names,
+)

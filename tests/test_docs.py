@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from evalkit.docs import rendered_pages
-
-ROOT = Path(__file__).resolve().parents[1]
+from small_portfolio import ROOT
 
 
 @pytest.mark.parametrize("name", sorted(rendered_pages()))
@@ -24,4 +21,4 @@ def test_data_contract_lists_every_column():
     for spec in TABLES:
         assert f"## `{spec.name}`" in text
         for col in spec.columns:
-            assert f"| `{col.name}` |" in text
+            assert f"| `{col.name}` | {col.display_label} |" in text

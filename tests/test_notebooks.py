@@ -12,8 +12,7 @@ import papermill
 import pytest
 
 from evalkit.build.plan import OVERVIEW_NOTEBOOK, PACK_NOTEBOOK, overview_parameters, pack_parameters
-
-ROOT = Path(__file__).resolve().parents[1]
+from small_portfolio import ROOT
 
 
 @pytest.mark.parametrize(

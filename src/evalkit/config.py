@@ -52,7 +52,6 @@ class Settings:
         min_cell_size: smallest group shown in any breakdown other than by organisation.
         min_respondents: fewer answers than this earns a low-evidence caveat.
         min_organisations: fewer organisations than this earns a low-evidence caveat.
-        review_cycle_months: how often a partnership should be reviewed when no date is set.
     """
 
     raw_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_RAW", "data/raw"))
@@ -64,7 +63,6 @@ class Settings:
     min_cell_size: int = 3
     min_respondents: int = 3
     min_organisations: int = 2
-    review_cycle_months: int = 12
 
     @property
     def scores_dir(self) -> Path:
@@ -78,11 +76,9 @@ class Settings:
         reports_dir: Path | str | None = None,
     ) -> Settings:
         """Return a copy with some paths replaced."""
-        changes: dict[str, Path] = {}
-        if raw_dir is not None:
-            changes["raw_dir"] = Path(raw_dir)
-        if processed_dir is not None:
-            changes["processed_dir"] = Path(processed_dir)
-        if reports_dir is not None:
-            changes["reports_dir"] = Path(reports_dir)
-        return replace(self, **changes)
+        return replace(
+            self,
+            raw_dir=self.raw_dir if raw_dir is None else Path(raw_dir),
+            processed_dir=self.processed_dir if processed_dir is None else Path(processed_dir),
+            reports_dir=self.reports_dir if reports_dir is None else Path(reports_dir),
+        )

@@ -12,20 +12,12 @@ class EvalkitError(Exception):
     """Base class for every error evalkit raises on purpose."""
 
 
-class ConfigError(EvalkitError):
-    """A setting or command-line option is unusable."""
-
-
 class InputFileError(EvalkitError):
     """An input file or folder cannot be read at all (missing, locked, not a table)."""
 
 
 class FrameworkSpecError(EvalkitError):
     """A framework or scale YAML file breaks the framework schema."""
-
-
-class ScoringError(EvalkitError):
-    """Scoring was asked to do something its inputs cannot support."""
 
 
 class BuildError(EvalkitError):

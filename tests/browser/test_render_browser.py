@@ -17,10 +17,9 @@ from evalkit.report.render import (
     table_html,
     write_html,
 )
+from small_portfolio import NOTICE
 
 pytestmark = pytest.mark.browser
-
-NOTICE = "INVENTED SAMPLE DATA — this is not a real council's assessment."
 
 
 def _html_output(fragment: str):

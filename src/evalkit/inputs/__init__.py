@@ -1,1 +1,1 @@
-"""inputs"""
+"""Stage 1, inputs: the data contract; reading, checking and typing the raw tables."""

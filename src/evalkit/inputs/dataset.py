@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from evalkit.inputs.contract import TABLES, TableSpec
 from evalkit.errors import InputFileError
+from evalkit.inputs.contract import TABLES, TableSpec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -151,4 +151,5 @@ def load_dataset_meta(processed_dir: Path) -> dict[str, Any]:
     path = processed_dir / DATASET_JSON
     if not path.exists():
         raise InputFileError(f"{processed_dir}: no prepared data; run `evalkit prepare` first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return meta

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.errors import InputFileError
+from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.inputs.normalise import header_key
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -134,7 +134,7 @@ def _frame_from_csv(path: Path) -> tuple[pd.DataFrame, str] | None:
         ).fillna("")
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None  # ragged or empty: the csv module path reports it row by row
-    frame.index = range(1, len(frame) + 1)  # line numbers
+    frame.index = pd.RangeIndex(1, len(frame) + 1)  # line numbers
     return frame, encoding
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -71,11 +70,3 @@ def prepare(
     }
     atomic_write_text(out / DATASET_JSON, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return result
-
-
-def processed_paths(processed_dir: Path) -> list[Path]:
-    """The files prepare writes, for cleaning and hashing."""
-    return [processed_dir / f"{t.name}.csv" for t in TABLES] + [
-        processed_dir / REPORT_FILE,
-        processed_dir / DATASET_JSON,
-    ]

@@ -43,7 +43,10 @@ def _range_check(spec: ColumnSpec) -> pa.Check:
 
     def _within_bounds(series: pd.Series) -> pd.Series:
         # Values of the wrong type are reported by the type check, not here.
-        return _valid_mask(series, lambda v: v is None or not is_valid(v, spec) or low <= v <= high)
+        return _valid_mask(
+            series,
+            lambda v: not isinstance(v, int | float) or not is_valid(v, spec) or low <= v <= high,
+        )
 
     return pa.Check(_within_bounds, name=OUT_OF_RANGE)
 

@@ -82,7 +82,7 @@ def latent_answers(
     index = np.clip(
         np.rint((raw - low) / (high - low) * (len(fw.values) - 1)), 0, len(fw.values) - 1
     ).astype(int)
-    labels = np.array(fw.labels, dtype=object)[index]
+    labels: np.ndarray = np.array(fw.labels, dtype=object)[index]
     dont_know = rng.random(base.shape) < DONT_KNOW_RATE
     labels[dont_know] = "Don't know"
     return labels
@@ -317,7 +317,7 @@ def _finance(rng: np.random.Generator, members: pd.DataFrame) -> pd.DataFrame:
 
 
 def _indicators(rng: np.random.Generator, partnership_ids: Sequence[str]) -> pd.DataFrame:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for pid in partnership_ids:
         base_out = int(rng.integers(50, 2000))
         for period, factor in zip(YEARS, (1.0, float(rng.uniform(0.8, 1.25))), strict=True):

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import pandera.pandas as pa
 
 from evalkit.inputs import schemas
-from evalkit.inputs.contract import INCORPORATED_FORMS, TABLES, ColumnSpec, TableSpec
-from evalkit.inputs.ingest import META_COLUMNS, RawTable, Source, discover, read_table
+from evalkit.inputs.contract import (
+    INCORPORATED_FORMS,
+    TABLES,
+    TABLES_BY_NAME,
+    ColumnSpec,
+    TableSpec,
+)
+from evalkit.inputs.ingest import META_COLUMNS, RawTable, discover, read_table
 from evalkit.inputs.normalise import is_valid, map_unique, normalise_column, token
 
 if TYPE_CHECKING:
@@ -156,7 +163,7 @@ class _Locator:
         row = None
         value = None
         if index is not None and index in frame.index:
-            row = int(frame.at[index, "_row"])
+            row = int(cast(int, frame.at[index, "_row"]))
             if column and column in frame.columns:
                 value = _show(frame.at[index, column])
         header = self.raw.headers.get(column, column) if column else None
@@ -255,7 +262,7 @@ def _one_problem(
             "why the partnership is out of scope (e.g. purely contractual)",
         )
     if check == schemas.UNKNOWN_ITEM:
-        framework = frame.at[index, "framework_id"] if index is not None else None
+        framework = str(frame.at[index, "framework_id"]) if index is not None else None
         item = _show(frame.at[index, "item_id"]) if index is not None else None
         return locator.problem(
             "unknown-item",
@@ -314,14 +321,16 @@ def _frameworks_context(
     return items, tokens, described
 
 
+def _valid_or_none(value: object, spec: ColumnSpec) -> object:
+    return value if is_valid(value, spec) else None
+
+
 def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for col in spec.columns:
         values = frame[col.name] if col.name in frame else pd.Series(None, index=frame.index)
         # Values that failed validation are dropped here; they are already reported.
-        values = map_unique(
-            values, lambda v, c=col: v if v is not None and is_valid(v, c) else None
-        )
+        values = map_unique(values, functools.partial(_valid_or_none, spec=col))
         if col.kind in ("money", "number"):
             out[col.name] = pd.to_numeric(values, errors="coerce").astype("float64")
         elif col.kind == "integer":
@@ -427,11 +436,8 @@ def validate(
     report.problems.sort(
         key=lambda p: (p.severity != ERROR, p.file or "", p.sheet or "", p.row or 0, p.column or "")
     )
-    typed = {name: _typed(frame, TABLES_BY_NAME_LOCAL[name]) for name, frame in normalised.items()}
+    typed = {name: _typed(frame, TABLES_BY_NAME[name]) for name, frame in normalised.items()}
     return ValidationResult(report, typed)
-
-
-TABLES_BY_NAME_LOCAL = {t.name: t for t in TABLES}
 
 
 def _check_headers(raw: RawTable, spec: TableSpec) -> list[Problem]:
@@ -476,7 +482,7 @@ def _cross_table_warnings(
         council_rows = orgs.index[orgs["is_council"].map(lambda v: v is True)].tolist()
         if len(council_rows) > 1:
             raw = raws["organisations"]
-            locator = _Locator(raw, TABLES_BY_NAME_LOCAL["organisations"])
+            locator = _Locator(raw, TABLES_BY_NAME["organisations"])
             for index in council_rows[1:]:
                 problems.append(
                     locator.problem(
@@ -505,8 +511,8 @@ def _cross_table_warnings(
     if partnerships is not None and members is not None and "partnership_id" in partnerships:
         with_members = set(members.get("partnership_id", pd.Series(dtype=object)).dropna())
         raw = raws["partnerships"]
-        locator = _Locator(raw, TABLES_BY_NAME_LOCAL["partnerships"])
-        for index, pid in partnerships["partnership_id"].items():
+        locator = _Locator(raw, TABLES_BY_NAME["partnerships"])
+        for index, pid in zip(partnerships.index, partnerships["partnership_id"], strict=True):
             if pid is not None and pid not in with_members:
                 problems.append(
                     locator.problem(
@@ -518,9 +524,3 @@ def _cross_table_warnings(
                     )
                 )
     return problems
-
-
-def source_for(raw_dir: Path, table: str) -> Source | None:
-    """Where ``table`` is read from in ``raw_dir`` (the first place found)."""
-    sources = discover(raw_dir).get(table, [])
-    return sources[0] if sources else None

@@ -33,8 +33,3 @@ def suppress_small(
     out[count_column] = out[count_column].astype("Int64")
     out.loc[small, count_column] = pd.NA
     return out
-
-
-def respondent_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns that would identify respondents (must never reach an output)."""
-    return [c for c in frame.columns if c in ("respondent_id", "response")]

@@ -1,4 +1,4 @@
-"""Risk: the likelihood × impact matrix and the highest risks.
+"""Risk: the likelihood × impact score, its rating and the 5 × 5 matrix.
 
 Scores run from 1 to 25. The rating bands are evalkit's default convention (many
 councils use similar 5 × 5 matrices, but none is published in the sources) and can
@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-DEFAULT_THRESHOLDS = ((15, "high"), (8, "medium"), (1, "low"))
+#: Lowest score of each rating, highest rating first.
+DEFAULT_THRESHOLDS: tuple[tuple[int, str], ...] = ((15, "high"), (8, "medium"), (1, "low"))
 
 
-def rate(score: pd.Series, thresholds=DEFAULT_THRESHOLDS) -> pd.Series:  # noqa: ANN001
+def rate(
+    score: pd.Series, thresholds: tuple[tuple[int, str], ...] = DEFAULT_THRESHOLDS
+) -> pd.Series:
     """Rating label for each likelihood × impact score."""
     conditions = [score >= low for low, _ in thresholds]
     return pd.Series(
@@ -41,8 +44,3 @@ def matrix(risks: pd.DataFrame) -> pd.DataFrame:
     grid.index.name = "impact"
     grid.columns.name = "likelihood"
     return grid
-
-
-def top_risks(risks: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """The ``n`` highest-scoring risks of each partnership."""
-    return scored_risks(risks).groupby("partnership_id", observed=True).head(n)

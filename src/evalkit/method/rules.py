@@ -8,9 +8,9 @@ them; :func:`run_rules` runs them all. Thresholds are the module constants below
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -71,6 +71,11 @@ def round_end(assessment_round: str) -> pd.Timestamp:
     return pd.Timestamp.today().normalize()
 
 
+def _records(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows as named tuples: ``r.partnership_id`` (each value as its column holds it)."""
+    return frame.itertuples()
+
+
 def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
@@ -101,7 +106,7 @@ def no_governing_document(ev: Evidence) -> list[Finding]:
             action="Agree a governing document (terms of reference or partnership agreement) "
             "with all partners.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
@@ -122,7 +127,7 @@ def old_governing_document(ev: Evidence) -> list[Finding]:
             {"governing_document_date": f"{r.governing_document_date:%Y-%m-%d}"},
             action="Review the governing document with partners and re-adopt or revise it.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
@@ -141,14 +146,14 @@ def no_exit_arrangements(ev: Evidence) -> list[Finding]:
             action="Agree exit arrangements, including how resources and liabilities are "
             "shared out.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
 def review_overdue(ev: Evidence) -> list[Finding]:
     """The next review date has passed, or no review has ever been recorded."""
     out = []
-    for r in ev.partnerships.itertuples():
+    for r in _records(ev.partnerships):
         due = r.next_review_due
         if pd.notna(due) and due < ev.as_of:
             days = (ev.as_of - due).days
@@ -189,7 +194,7 @@ def toolkit_not_used(ev: Evidence) -> list[Finding]:
             {"toolkit_used": False},
             action="Use the refreshed partnership toolkit at the next review.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
@@ -207,11 +212,11 @@ def accountable_body(ev: Evidence) -> list[Finding]:
             action="Confirm the assurance framework and the council's liabilities are "
             "reviewed each year.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
-def _num(value: object) -> float | None:
+def _num(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
@@ -221,7 +226,7 @@ def _num(value: object) -> float | None:
 def _per_framework(rows: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """Group flagged dimension rows by partnership and framework (one finding each)."""
     return [
-        (pid, fid, group)
+        (str(pid), str(fid), group)
         for (pid, fid), group in rows.groupby(
             ["partnership_id", "framework_id"], observed=True, sort=True
         )
@@ -282,7 +287,7 @@ def council_view_differs(ev: Evidence) -> list[Finding]:
     rows = d[d["council_gap"].abs() >= GAP_THRESHOLD]
     out = []
     for pid, fid, group in _per_framework(rows):
-        widest = group.loc[group["council_gap"].abs().idxmax()]
+        widest = group.iloc[group["council_gap"].abs().argmax()]
         kinder = "more positive" if widest["council_gap"] > 0 else "less positive"
         out.append(
             Finding(
@@ -362,17 +367,17 @@ def low_response(ev: Evidence) -> list[Finding]:
     ]
     return [
         Finding(
-            pid,
+            r.partnership_id,
             "low-response",
             Severity.LOW,
             f"Only {int(r.respondents)} respondent(s) from {int(r.organisations)} "
-            f"organisation(s) answered {_short(ev.frameworks, fid)}; treat its scores with "
-            "caution.",
+            f"organisation(s) answered {_short(ev.frameworks, r.framework_id)}; treat its "
+            "scores with caution.",
             {"respondents": int(r.respondents), "organisations": int(r.organisations)},
-            framework_id=fid,
+            framework_id=r.framework_id,
             action="Ask every partner organisation to complete the assessment.",
         )
-        for (pid, fid), r in low.iterrows()
+        for r in _records(low.reset_index())
     ]
 
 
@@ -382,19 +387,19 @@ def many_missing(ev: Evidence) -> list[Finding]:
     if d.empty:
         return []
     per_fw = d.groupby(["partnership_id", "framework_id"], observed=True)["missing_rate"].mean()
-    rows = per_fw[per_fw > MISSING_THRESHOLD]
+    rows = per_fw[per_fw > MISSING_THRESHOLD].reset_index()
     return [
         Finding(
-            pid,
+            r.partnership_id,
             "many-missing-answers",
             Severity.LOW,
-            f"{rate:.0%} of answers to {_short(ev.frameworks, fid)} were missing, don't know "
-            "or not applicable.",
-            {"missing_rate": round(float(rate), 3)},
-            framework_id=fid,
+            f"{r.missing_rate:.0%} of answers to {_short(ev.frameworks, r.framework_id)} were "
+            "missing, don't know or not applicable.",
+            {"missing_rate": round(float(r.missing_rate), 3)},
+            framework_id=r.framework_id,
             action="Find out why respondents could not answer; brief them before the next round.",
         )
-        for (pid, fid), rate in rows.items()
+        for r in _records(rows)
     ]
 
 
@@ -408,16 +413,16 @@ def evidence_missing(ev: Evidence) -> list[Finding]:
     per_fw = rows.groupby(["partnership_id", "framework_id"], observed=True)["n_no_evidence"].sum()
     return [
         Finding(
-            pid,
+            r.partnership_id,
             "evidence-missing",
             Severity.MEDIUM,
-            f"{int(n)} rating(s) in {_short(ev.frameworks, fid)} have no evidence reference, "
-            "so they cannot be checked.",
-            {"items_without_evidence": int(n)},
-            framework_id=fid,
+            f"{int(r.n_no_evidence)} rating(s) in {_short(ev.frameworks, r.framework_id)} have "
+            "no evidence reference, so they cannot be checked.",
+            {"items_without_evidence": int(r.n_no_evidence)},
+            framework_id=r.framework_id,
             action="Record the document, minute or link behind each rating.",
         )
-        for (pid, fid), n in per_fw.items()
+        for r in _records(per_fw.reset_index())
     ]
 
 
@@ -448,7 +453,7 @@ def outcome_wrong_way(ev: Evidence) -> list[Finding]:
             {"baseline": r.baseline, "actual": r.actual, "period": r.period},
             action="Ask the partnership to explain the trend and what it will change.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
@@ -466,7 +471,7 @@ def target_missed(ev: Evidence) -> list[Finding]:
             {"target": r.target, "actual": r.actual, "period": r.period},
             action="Review whether the target is realistic and what would close the gap.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
@@ -487,7 +492,7 @@ def unit_cost_rising(ev: Evidence) -> list[Finding]:
             },
             action="Examine why each output costs more and whether inputs can be reduced.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 
@@ -504,7 +509,7 @@ def high_risk(ev: Evidence) -> list[Finding]:
             {"risk_id": r.risk_id, "score": int(r.score)},
             action="Confirm the mitigation and its owner; report progress to the committee.",
         )
-        for r in rows.itertuples()
+        for r in _records(rows)
     ]
 
 

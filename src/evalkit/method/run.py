@@ -10,21 +10,20 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from evalkit import __version__
-from evalkit.method import risk, rules, scoring, vfm
 from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
+from evalkit.method import risk, rules, scoring, vfm
 from evalkit.method.findings import findings_frame
 from evalkit.method.results import SCORE_FILES
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
-
 
 
 @dataclass
@@ -82,10 +81,12 @@ def compute(
         min_organisations=settings.min_organisations,
     )
     inputs = vfm.inputs_by_year(only("finance"), in_scope, settings.officer_day_rate_gbp)
-    council = tables["organisations"]
-    council = council.loc[council["is_council"].fillna(False).astype(bool), "organisation_id"]
+    orgs = tables["organisations"]
+    council = orgs.loc[orgs["is_council"].fillna(False).astype(bool), "organisation_id"]
     share = vfm.council_share(
-        only("finance"), council.iloc[0] if len(council) else None, settings.officer_day_rate_gbp
+        only("finance"),
+        str(council.iloc[0]) if len(council) else None,
+        settings.officer_day_rate_gbp,
     )
     costs = vfm.unit_costs(only("indicators"), inputs)
     trend = vfm.unit_cost_trend(costs)
@@ -136,7 +137,7 @@ def _csv(frame: pd.DataFrame) -> str:
     return out.drop(columns=drop).to_csv(index=False, lineterminator="\n", float_format="%.6g")
 
 
-def write_results(results: PortfolioResults, scores_dir: Path, meta: dict) -> None:
+def write_results(results: PortfolioResults, scores_dir: Path, meta: dict[str, Any]) -> None:
     """Write every table atomically, plus ``scoring.json``."""
     scores_dir.mkdir(parents=True, exist_ok=True)
     for name in SCORE_FILES:

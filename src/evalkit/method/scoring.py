@@ -236,7 +236,9 @@ def score_checklist(coded: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return items, dims
 
 
-def _apply_bands(frame: pd.DataFrame, frameworks: Mapping[str, Framework], level: str, column: str):
+def _apply_bands(
+    frame: pd.DataFrame, frameworks: Mapping[str, Framework], level: str, column: str
+) -> pd.DataFrame:
     """Add ``band`` and ``rag`` where the framework publishes bands at ``level``."""
     frame["band"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame["rag"] = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -255,7 +257,7 @@ def _apply_bands(frame: pd.DataFrame, frameworks: Mapping[str, Framework], level
 
 
 def _framework_totals(
-    items: pd.DataFrame, frameworks: Mapping[str, Framework], expected_items: pd.DataFrame
+    items: pd.DataFrame, frameworks: Mapping[str, Framework], expected_items: pd.Series
 ) -> pd.DataFrame:
     rows = []
     answered = items.dropna(subset=["score"])

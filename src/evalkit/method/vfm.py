@@ -104,7 +104,8 @@ def outcome_progress(indicators: pd.DataFrame) -> pd.DataFrame:
         default="unknown",
     )
     gap = (ind["target"] - ind["actual"]) * sign
-    ind["target_met"] = np.where(ind["target"].notna() & ind["actual"].notna(), gap <= 0, pd.NA)
+    known = ind["target"].notna() & ind["actual"].notna()
+    ind["target_met"] = (gap <= 0).astype("boolean").where(known)
     distance = (ind["target"] - ind["baseline"]) * sign
     ind["progress_to_target"] = np.where(distance > 0, ind["improvement"] / distance, np.nan)
     return ind.reset_index(drop=True)

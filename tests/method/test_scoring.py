@@ -13,11 +13,6 @@ from evalkit.method.scoring import score_all
 ROUND = "2024-25"
 
 
-@pytest.fixture(scope="module")
-def frameworks():
-    return load_frameworks()
-
-
 ORGS = pd.DataFrame(
     {
         "organisation_id": ["council", "police", "nhs"],

@@ -10,13 +10,13 @@ import yaml
 from evalkit.cli import main
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.errors import FrameworkSpecError
+from evalkit.inputs.validate import validate
 from evalkit.method.framework import (
     load_frameworks,
     load_scales,
     schema_json,
     validate_framework_file,
 )
-from evalkit.inputs.validate import validate
 
 # Counted by hand from the YAML files.
 SHIPPED = {
@@ -29,11 +29,6 @@ SHIPPED = {
     "wilder-factors": ("survey", "likert5", 20, 40),
     "vichealth-pat": ("checklist", "likert5", 7, 35),
 }
-
-
-@pytest.fixture(scope="module")
-def frameworks():
-    return load_frameworks()
 
 
 def test_exactly_the_seven_frameworks_ship(frameworks):

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from evalkit.cli import main
 from evalkit.inputs.validate import validate
-from small_portfolio import HEADERS, ROWS, write_csv, write_workbook
+from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
 
 
 def rewrite(folder: Path, table: str, edit) -> None:
@@ -328,7 +328,7 @@ def test_sample_copy_with_three_mistakes(tmp_path, capsys):
     from openpyxl import load_workbook
 
     raw = tmp_path / "raw"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "raw", raw)
+    shutil.copytree(SAMPLE_RAW, raw)
     path = raw / "portfolio.xlsx"
     wb = load_workbook(path)
     ws = wb["partnerships"]
