@@ -1,75 +1,132 @@
-"""Evidence-pack sections built from the scored sample: what each table shows."""
+"""The evidence pack's data: load_pack reads one partnership from the scored folder."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pandas as pd
 import pytest
-from bs4 import BeautifulSoup
 
-from evalkit.report.pack import _action_plan, load_pack
+from evalkit.errors import InputFileError
+from evalkit.report.pack import load_pack
 
-
-def test_action_plan_lists_each_action_once_with_the_findings_it_answers():
-    actions = pd.DataFrame(
-        {
-            "partnership_id": ["p"] * 5,
-            "priority": ["high", "medium", "medium", "medium", "low"],
-            "action": ["Fix R1.", "Record evidence.", "Record evidence.", "Discuss.", "Review."],
-            "finding": [
-                "high-risk",
-                "evidence-missing",
-                "evidence-missing",
-                "partners-diverge",
-                "target-missed",
-            ],
-            "owner": ["Ann", "Ann", "Ann", "Ann", None],
-            "timescale": ["3 months", "6 months", "6 months", "6 months", "next review"],
-        }
-    )
-    plan = _action_plan(actions)
-    assert list(plan.columns) == ["Priority", "Action", "Findings answered", "Owner", "Timescale"]
-    assert plan.values.tolist() == [
-        ["High", "Fix R1.", "high-risk", "Ann", "3 months"],
-        ["Medium", "Record evidence.", "evidence-missing ×2", "Ann", "6 months"],
-        ["Medium", "Discuss.", "partners-diverge", "Ann", "6 months"],
-        ["Low", "Review.", "target-missed", "", "next review"],
-    ]
+PID = "community-safety"
 
 
 @pytest.fixture(scope="module")
-def sector_table(sample_scored):
-    pid = sample_scored["pack_id"]
-    pack = load_pack(pid, "", sample_scored["processed"])
-    scores = pd.read_csv(sample_scored["processed"] / "scores" / "sector_scores.csv")
-    scores = scores[(scores["partnership_id"] == pid) & (scores["round"] == pack.assessment_round)]
-    return BeautifulSoup(pack.sectors_html(), "html.parser"), scores
+def sample_pack(sample_scored):
+    return load_pack(PID, "", sample_scored["processed"])
 
 
-def test_sector_view_has_a_column_only_for_sectors_with_a_group_big_enough(sector_table):
-    soup, scores = sector_table
-    big_enough = sorted(set(scores.loc[~scores["suppressed"], "sector"]))
-    never = sorted(set(scores["sector"]) - set(big_enough))
-    header = [th.get_text() for th in soup.find("thead").find_all("th")]
-    assert header[:2] == ["Framework", "Id"]
-    assert sorted(header[2:]) == big_enough
-    text = soup.find("p").get_text()
-    assert f"{int(scores['suppressed'].sum())} of {len(scores)} groups are suppressed" in text
-    if never:
-        assert ", ".join(never) in text
+def test_a_blank_round_means_the_round_scoring_used(sample_pack):
+    assert sample_pack.assessment_round == "2024-25"
 
 
-def test_sector_view_values_match_the_scores_and_no_row_is_all_suppressed(sector_table):
-    soup, scores = sector_table
-    header = [th.get_text() for th in soup.find("thead").find_all("th")]
-    rows = soup.find("tbody").find_all("tr")
-    assert rows
-    for row in rows:
-        cells = [c.get_text() for c in row.find_all(["th", "td"])]
-        dimension, values = cells[1], dict(zip(header[2:], cells[2:], strict=True))
-        assert any(v != "suppressed" for v in values.values())
-        for sector, shown in values.items():
-            match = scores[(scores["dimension_id"] == dimension) & (scores["sector"] == sector)]
-            if shown == "suppressed":
-                assert match["suppressed"].any()
-            elif shown != "no answers":
-                assert shown in {f"{v:.2f}" for v in match["score"].dropna()}
+def test_the_scoring_options_and_dataset_come_as_typed_records(sample_pack):
+    assert sample_pack.scoring.as_of == "2025-03-31"
+    assert sample_pack.scoring.officer_day_rate_gbp == 350.0
+    assert sample_pack.scoring.min_cell_size == 3
+    assert sample_pack.dataset.invented is True
+    assert sample_pack.notice == (
+        "INVENTED SAMPLE DATA — Northshire County Council is fictional; no value here "
+        "is a real council's assessment"
+    )
+
+
+def test_the_pack_keeps_only_the_partnerships_own_rows(sample_pack):
+    assert sample_pack.name == "Northshire Community Safety Partnership"
+    names = sample_pack.org_names()
+    assert sorted(names) == [
+        "eastvale-bc",
+        "northshire-fire",
+        "northshire-icb",
+        "northshire-police",
+        "probation-service",
+        "the-council",
+        "westdale-dc",
+    ]
+    assert names["northshire-police"] == "Northshire Police (fictional)"
+    assert list(sample_pack.tables["swot"]["text"])[:2] == [
+        "Long-standing relationships between leaders",
+        "Statutory footing gives clarity",
+    ]
+    assert set(sample_pack.tables["swot"]["partnership_id"]) == {PID}
+    assert list(sample_pack.scores["risks"]["risk_id"]) == ["R1", "R2"]
+
+
+def test_frameworks_come_in_the_report_order(sample_pack):
+    assert sample_pack.frameworks_present() == [
+        "nuffield-pat",
+        "lga-drivers",
+        "iso44001-lifecycle",
+        "governance-checklist",
+        "jrf-members",
+        "wilder-factors",
+        "vichealth-pat",
+    ]
+
+
+def test_the_top_finding_is_the_high_risk(sample_pack):
+    assert sample_pack.top_finding() == (
+        "Risk R1 scores 16 (likelihood 4 × impact 4): Home Office grant for violence "
+        "reduction ends in March 2025."
+    )
+
+
+def test_write_summary_writes_the_summary_record(sample_pack, tmp_path):
+    path = sample_pack.write_summary(tmp_path / "out")
+    assert path == tmp_path / "out" / "summary.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["partnership_id"] == PID
+    assert record["name"] == "Northshire Community Safety Partnership"
+    assert record["assessment_round"] == "2024-25"
+    assert record["invented_data"] is True
+    assert record["findings"]["high"] == 1
+    assert record["frameworks"][0] == "nuffield-pat"
+
+
+def test_a_round_that_was_not_scored_has_no_frameworks(sample_scored):
+    pack = load_pack(PID, "2019-20", sample_scored["processed"])
+    assert pack.assessment_round == "2019-20"
+    assert pack.dims().empty
+    assert pack.frameworks_present() == []
+
+
+def test_frameworks_given_are_used_instead_of_scorings(sample_scored, frameworks):
+    only = {"nuffield-pat": frameworks["nuffield-pat"]}
+    pack = load_pack(PID, "", sample_scored["processed"], frameworks=only)
+    assert list(pack.frameworks) == ["nuffield-pat"]
+
+
+def test_an_unknown_partnership_is_an_input_error_naming_the_known_ones(sample_scored):
+    with pytest.raises(InputFileError, match="'nowhere' is not in the register") as caught:
+        load_pack("nowhere", "", sample_scored["processed"])
+    assert "community-safety" in str(caught.value)
+
+
+def test_an_unscored_folder_is_an_input_error(sample_scored, tmp_path):
+    shutil.copy(sample_scored["processed"] / "dataset.json", tmp_path / "dataset.json")
+    with pytest.raises(InputFileError, match="run `evalkit score` first"):
+        load_pack(PID, "", tmp_path)
+
+
+def test_top_finding_skips_findings_for_information(make_pack):
+    findings = pd.DataFrame(
+        {"severity": ["info", "medium"], "code": ["a", "b"], "message": ["FYI.", "Act."]}
+    )
+    assert make_pack(scores={"findings": findings}).top_finding() == "Act."
+    assert make_pack(scores={"findings": findings.head(1)}).top_finding() is None
+    assert make_pack().top_finding() is None
+
+
+def test_frameworks_of_a_councils_own_follow_the_shipped_ones_by_id(make_pack):
+    dims = pd.DataFrame(
+        {
+            "round": ["2024-25", "2024-25", "2024-25", "2023-24"],
+            "framework_id": ["zz-own", "lga-drivers", "aa-own", "nuffield-pat"],
+        }
+    )
+    pack = make_pack(scores={"dimension_scores": dims})
+    assert pack.frameworks_present() == ["lga-drivers", "aa-own", "zz-own"]
+    assert list(pack.dims("zz-own")["framework_id"]) == ["zz-own"]

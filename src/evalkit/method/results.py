@@ -67,6 +67,7 @@ SCORE_COLUMN_LABELS: dict[str, dict[str, str]] = {
         "n_no_evidence": "Rated without evidence",
         "band": "Band",
     },
+    "sector_scores": {"framework_id": "Framework", "dimension_id": "Id"},
     "vfm_inputs": {
         "officer_time_gbp": "Officer time (£)",
         "total_gbp": "Total (£)",

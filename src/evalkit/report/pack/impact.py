@@ -1,0 +1,73 @@
+"""Evidence of impact: outputs and outcomes against baseline and target, and equity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from evalkit.report import charts
+from evalkit.report.fragments import heading, para
+from evalkit.report.labels import label, labelled
+from evalkit.report.render import figure_html, table_html
+
+if TYPE_CHECKING:
+    from evalkit.report.pack.evidence import Pack
+
+INDICATOR_COLUMNS = [
+    "name",
+    "kind",
+    "period",
+    "baseline",
+    "target",
+    "actual",
+    "unit",
+    "good_direction",
+    "moved",
+    "target_met",
+]
+EQUITY_COLUMNS = ["name", "period", "group", "baseline", "actual", "moved"]
+WHOLE = "{:,.0f}"
+
+
+def html(pack: Pack) -> str:
+    """Outcomes and outputs against baseline and target; equity split."""
+    costs = pack.scores["vfm_indicators"]
+    out = heading(2, "Evidence of impact")
+    if costs.empty:
+        return out + para("No output or outcome indicators were recorded.")
+    latest = costs[costs["period"] == costs.groupby("indicator_id")["period"].transform("max")]
+    out += para(_reading(latest))
+    out += figure_html(charts.indicator_chart(latest))
+    out += table_html(
+        labelled(costs, "vfm_indicators", INDICATOR_COLUMNS),
+        caption="Outputs and outcomes against baseline and target",
+        formats=_whole("vfm_indicators", ["baseline", "target", "actual"]),
+    )
+    return out + _equity(pack.scores["equity"])
+
+
+def _reading(latest: pd.DataFrame) -> str:
+    better = int((latest["moved"] == "better").sum())
+    worse = int((latest["moved"] == "worse").sum())
+    met = int(latest["target_met"].astype(str).eq("True").sum())
+    return (
+        f"In the latest period {better} of {len(latest)} indicators moved the right way "
+        f"from their baseline and {worse} moved the wrong way; {met} met their target."
+    )
+
+
+def _equity(equity: pd.DataFrame) -> str:
+    """Indicators split by place or group ('' when none are)."""
+    if not len(equity):
+        return ""
+    return heading(3, "Equity: results by place or group") + table_html(
+        labelled(equity, "equity", EQUITY_COLUMNS),
+        caption="Indicators split by place or group",
+        formats=_whole("equity", ["baseline", "actual"]),
+    )
+
+
+def _whole(table: str, columns: list[str]) -> dict[str, str]:
+    """Whole-number formats for these columns, keyed by their headings."""
+    return {label(table, c): WHOLE for c in columns}

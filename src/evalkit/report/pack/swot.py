@@ -1,0 +1,34 @@
+"""The SWOT analysis: strengths, weaknesses, opportunities and threats, in that order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evalkit.report.fragments import heading, para
+from evalkit.report.labels import labelled
+from evalkit.report.render import table_html
+
+if TYPE_CHECKING:
+    from evalkit.report.pack.evidence import Pack
+
+CATEGORY_ORDER = {"strength": 0, "weakness": 1, "opportunity": 2, "threat": 3}
+
+
+def html(pack: Pack) -> str:
+    """SWOT entries grouped by category."""
+    swot = pack.tables["swot"]
+    out = heading(2, "SWOT analysis")
+    if swot.empty:
+        return out + para("No SWOT analysis was recorded.")
+    swot = swot.assign(order=swot["category"].map(CATEGORY_ORDER)).sort_values("order")
+    counts = swot["category"].value_counts()
+    out += para(
+        "; ".join(
+            f"{counts.get(c, 0)} {c}{'s' if counts.get(c, 0) != 1 else ''}" for c in CATEGORY_ORDER
+        )
+        + "."
+    )
+    return out + table_html(
+        labelled(swot, "swot", ["category", "text"]),
+        caption="Strengths, weaknesses, opportunities and threats",
+    )

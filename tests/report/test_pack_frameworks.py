@@ -1,0 +1,184 @@
+"""A framework's section of the pack, and the views by sector."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from evalkit.report.pack import frameworks
+
+NAN = math.nan
+
+
+def paragraphs(fragment: str) -> list[str]:
+    return [p.get_text() for p in BeautifulSoup(fragment, "html.parser").find_all("p")]
+
+
+def checklist_dims(framework_id="governance-checklist"):
+    return pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": framework_id,
+            "dimension_id": ["G1", "G2"],
+            "dimension_title": ["Legal basis", "Money"],
+            "score": [0.5, 1.5],
+            "n_items": pd.array([4, 3], dtype="Int64"),
+            "n_missing": pd.array([1, 0], dtype="Int64"),
+            "n_no_evidence": pd.array([0, 2], dtype="Int64"),
+            "band": [None, None],
+        }
+    )
+
+
+def test_a_checklist_framework_shows_its_mean_rating_by_section(make_pack, read_tables):
+    fragment = frameworks.html(
+        make_pack(scores={"dimension_scores": checklist_dims()}), "governance-checklist"
+    )
+    assert fragment.startswith("<h2>Governance and fact-finding checklist</h2>")
+    assert paragraphs(fragment) == [
+        "Strongest section: Money (1.5); weakest: Legal basis (0.5), on a 0–2 scale. "
+        "The source publishes no score bands, so none are applied."
+    ]
+    caption = "Governance and fact-finding checklist by section (scale 0–2)"
+    assert read_tables(fragment)[caption] == [
+        ["Id", "Section", "Mean rating", "Items", "Not rated", "Rated without evidence"],
+        ["G1", "Legal basis", "0.50", "4", "1", "0"],
+        ["G2", "Money", "1.50", "3", "0", "2"],
+    ]  # fmt: skip
+    assert "<figure" in fragment
+
+
+def survey_pack(make_pack, framework_id="nuffield-pat", bands=(None, None)):
+    dims = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": framework_id,
+            "dimension_id": ["P1", "P2"],
+            "dimension_title": ["Need", "Purpose"],
+            "score": [2.0, 3.0],
+            "min_org": [1.5, 2.75],
+            "max_org": [3.0, 3.5],
+            "sd": [0.75, 0.25],
+            "n_organisations": pd.array([3, 3], dtype="Int64"),
+            "n_respondents": pd.array([9, 8], dtype="Int64"),
+            "diverged": pd.array([True, False], dtype="boolean"),
+            "council_gap": [1.0, -0.25],
+            "band": list(bands),
+        }
+    )
+    orgs = pd.DataFrame({"organisation_id": ["council", "police", "fire"]})
+    org_scores = orgs.merge(dims[["dimension_id"]], how="cross").assign(
+        framework_id=framework_id, round="2024-25", score=[1.5, 2.75, 3.0, 3.5, 1.5, 2.75]
+    )
+    return make_pack(
+        scores={"dimension_scores": dims, "organisation_scores": org_scores},
+        tables={"organisations": orgs.assign(name=["Council", "Police", "Fire"])},
+    )
+
+
+def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables):
+    fragment = frameworks.html(survey_pack(make_pack), "nuffield-pat")
+    assert paragraphs(fragment) == [
+        "Strongest principle: Purpose (3.0); weakest: Need (2.0), on a 1–4 scale. "
+        "Organisations are on opposite sides of the agree line on: Need. 3 organisations "
+        "answered; each organisation's view counts once. The source publishes no score "
+        "bands, so none are applied."
+    ]
+    rows = read_tables(fragment)["Nuffield Partnership Assessment Tool by principle (scale 1–4)"]
+    assert rows == [
+        ["Id", "Principle", "Score", "Lowest organisation", "Highest organisation",
+         "Spread (SD)", "Organisations", "Respondents", "Partners disagree",
+         "Council minus others"],
+        ["P1", "Need", "2.00", "1.50", "3.00", "0.75", "3", "9", "Yes", "+1.00"],
+        ["P2", "Purpose", "3.00", "2.75", "3.50", "0.25", "3", "8", "No", "-0.25"],
+    ]  # fmt: skip
+    assert "Nuffield PAT: each organisation" in fragment
+
+
+def test_dimension_bands_get_a_column(make_pack, read_tables):
+    pack = survey_pack(make_pack, "wilder-factors", bands=("Concern", None))
+    rows = read_tables(frameworks.html(pack, "wilder-factors"))[
+        "Wilder Collaboration Factors Inventory by factor (scale 1–5)"
+    ]
+    assert rows[0][-1] == "Band"
+    assert [r[-1] for r in rows[1:]] == ["Concern", "—"]
+
+
+def test_a_total_is_given_where_the_framework_allows_one(make_pack):
+    totals = pd.DataFrame(
+        {
+            "framework_id": ["vichealth-pat"],
+            "total": [98.0],
+            "band": ["Moving in the right direction"],
+            "items_answered": pd.array([34], dtype="Int64"),
+            "items_expected": pd.array([35], dtype="Int64"),
+        }
+    )
+    scores = {"dimension_scores": checklist_dims("vichealth-pat"), "framework_scores": totals}
+    fragment = frameworks.html(make_pack(scores=scores), "vichealth-pat")
+    assert paragraphs(fragment)[-1] == (
+        "Total: 98 (34 of 35 items answered) — Moving in the right direction."
+    )
+    unbanded = {**scores, "framework_scores": totals.assign(band=[None])}
+    assert paragraphs(frameworks.html(make_pack(scores=unbanded), "vichealth-pat"))[-1] == (
+        "Total: 98 (34 of 35 items answered) — no band (incomplete)."
+    )
+
+
+def test_a_framework_without_answers_says_so_under_its_caveat(make_pack):
+    fragment = frameworks.html(make_pack(), "lga-drivers")
+    assert fragment.startswith("<h2>LGA drivers of collaboration</h2>")
+    assert "Note:" in fragment
+    assert paragraphs(fragment)[-1] == "No answers were recorded for this framework in this round."
+
+
+# -- views by sector ----------------------------------------------------------------------
+
+
+def sector_pack(make_pack, rows):
+    frame = pd.DataFrame(rows, columns=["round", "dimension_id", "sector", "score", "suppressed"])
+    return make_pack(scores={"sector_scores": frame.assign(framework_id="nuffield-pat")})
+
+
+SECTOR_ROWS = [
+    ("2024-25", "P1", "local authority", 3.25, False),
+    ("2024-25", "P1", "VCSE", NAN, True),
+    ("2024-25", "P1", "NHS", NAN, True),
+    ("2024-25", "P2", "VCSE", 2.5, False),
+    ("2024-25", "P2", "NHS", NAN, True),
+    ("2024-25", "P3", "local authority", NAN, True),
+    ("2024-25", "P3", "VCSE", NAN, True),
+    ("2023-24", "P1", "NHS", 1.0, False),
+]
+
+
+def test_sector_view_has_a_column_a_sector_shown_and_drops_all_suppressed_rows(
+    make_pack, read_tables
+):
+    fragment = frameworks.by_sector_html(sector_pack(make_pack, SECTOR_ROWS))
+    assert fragment.startswith("<h3>Views by sector</h3>")
+    assert paragraphs(fragment) == [
+        "Scores by sector of organisation. Any group with fewer than 3 respondents is "
+        "suppressed so that no individual's answers can be inferred; 5 of 7 groups are "
+        "suppressed here. These sectors never reach 3 respondents, so they are left out "
+        "of the table: NHS."
+    ]
+    caption = "Scores by sector, one column a sector (groups under 3 respondents suppressed)"
+    assert read_tables(fragment)[caption] == [
+        ["Framework", "Id", "local authority", "VCSE"],
+        ["Nuffield PAT", "P1", "3.25", "suppressed"],
+        ["Nuffield PAT", "P2", "no answers", "2.50"],
+    ]
+
+
+def test_sector_view_with_every_group_suppressed_has_no_table(make_pack):
+    fragment = frameworks.by_sector_html(sector_pack(make_pack, SECTOR_ROWS[1:3]))
+    assert "<table" not in fragment
+    assert paragraphs(fragment)[0].endswith("left out of the table: NHS, VCSE.")
+
+
+def test_no_sector_view_without_sector_scores_for_the_round(make_pack):
+    assert frameworks.by_sector_html(make_pack()) == ""
+    assert frameworks.by_sector_html(sector_pack(make_pack, SECTOR_ROWS[-1:])) == ""

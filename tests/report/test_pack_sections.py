@@ -1,0 +1,405 @@
+"""The evidence pack's sections, each from a pack built by hand (no scoring run)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from evalkit.report.pack import (
+    cover,
+    governance,
+    impact,
+    provenance,
+    quality,
+    risk,
+    summary,
+    swot,
+    value_for_money,
+)
+
+
+def paragraphs(fragment: str) -> list[str]:
+    return [p.get_text() for p in BeautifulSoup(fragment, "html.parser").find_all("p")]
+
+
+# -- cover ------------------------------------------------------------------------------
+
+
+def test_title_is_the_one_h1_with_the_name_escaped_and_the_invented_data_banner(make_pack):
+    fragment = cover.title_html(make_pack())
+    assert fragment.startswith("<h1>Evidence pack: Safer Northshire &amp; Co</h1>\n")
+    assert "INVENTED DATA — a made-up partnership for tests" in fragment
+    assert cover.title_html(make_pack(notice=None)) == (
+        "<h1>Evidence pack: Safer Northshire &amp; Co</h1>"
+    )
+
+
+def test_cover_facts_are_in_words(make_pack, read_tables):
+    rows = read_tables(cover.html(make_pack()))["Register entry (cover facts)"]
+    facts = dict(rows[1:])
+    assert rows[0] == ["Fact", "Value"]
+    assert facts["Tier"] == "Strategic"
+    assert facts["Incorporated"] == "No"
+    assert facts["Lead member"] == "not recorded"
+    assert facts["Assessment round"] == "2024-25"
+    assert facts["Judged as at"] == "31/03/2025"
+
+
+def test_cover_without_an_as_of_date_says_not_recorded(make_pack, read_tables):
+    rows = read_tables(cover.html(make_pack(as_of="")))["Register entry (cover facts)"]
+    assert dict(rows[1:])["Judged as at"] == "not recorded"
+
+
+# -- governance ---------------------------------------------------------------------------
+
+
+def governance_pack(make_pack):
+    return make_pack(
+        tables={
+            "organisations": pd.DataFrame(
+                {
+                    "organisation_id": ["council", "police"],
+                    "name": ["Northshire Council", "Northshire Police"],
+                    "sector": ["local authority", "police"],
+                }
+            ),
+            "memberships": pd.DataFrame(
+                {
+                    "organisation_id": ["police", "council"],
+                    "role": ["chair", "member"],
+                    "voting": pd.array([True, pd.NA], dtype="boolean"),
+                }
+            ),
+        }
+    )
+
+
+def test_members_are_headed_by_the_contract_labels(make_pack, read_tables):
+    rows = read_tables(governance.html(governance_pack(make_pack)))["Member organisations"]
+    assert rows == [
+        ["Organisation", "Sector", "Role", "Votes"],
+        ["Northshire Police", "police", "chair", "Yes"],
+        ["Northshire Council", "local authority", "member", "—"],
+    ]
+
+
+def test_governance_facts_and_reading(make_pack, read_tables):
+    fragment = governance.html(governance_pack(make_pack))
+    facts = dict(read_tables(fragment)["Governance and money (from the register)"][1:])
+    assert facts["Accountable body"] == "none"
+    assert facts["Council cash per year"] == "£185,000"
+    assert facts["Council officer days per year"] == "140"
+    assert facts["Total partnership budget"] == "not recorded"
+    assert facts["Governing document in place"] == "Yes"
+    assert facts["Governing document dated"] == "01/06/2019"
+    assert facts["Exit arrangements written down"] == "No"
+    assert facts["Partnership toolkit used"] == "not recorded"
+    assert paragraphs(fragment) == [
+        "Safer Northshire & Co has 2 member organisations. A governing document is in "
+        "place; the next review is due 15/03/2024."
+    ]
+
+
+# -- summary ------------------------------------------------------------------------------
+
+
+def summary_pack(make_pack):
+    dims = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": ["governance-checklist"] * 2 + ["nuffield-pat"] * 2,
+            "dimension_id": ["G1", "G2", "P1", "P2"],
+            "dimension_title": ["Legal basis", "Money", "Need", "Purpose"],
+            "score": [0.5, 1.5, 2.25, 3.0],
+            "diverged": pd.array([pd.NA, pd.NA, True, False], dtype="boolean"),
+        }
+    )
+    findings = pd.DataFrame(
+        {
+            "severity": ["high", "medium", "info"],
+            "code": ["high-risk", "weak-dimension", "note"],
+            "message": ["Risk R1 is high.", "G1 is weak.", "For the record."],
+        }
+    )
+    return make_pack(scores={"dimension_scores": dims, "findings": findings})
+
+
+def test_summary_has_a_line_per_framework(make_pack, read_tables):
+    rows = read_tables(summary.html(summary_pack(make_pack)))[
+        "Results by framework (bands only where the framework publishes them)"
+    ]
+    assert rows == [
+        ["Framework", "Result", "Weakest area", "Areas where partners disagree"],
+        ["Nuffield Partnership Assessment Tool", "Principle scores 2.2 to 3.0 on a 1–4 scale",
+         "P1 Need", "1"],
+        ["Governance and fact-finding checklist", "Section scores 0.5 to 1.5 on a 0–2 scale",
+         "G1 Legal basis", "—"],
+    ]  # fmt: skip
+
+
+def test_summary_counts_findings_and_lists_the_top_ones_without_information(make_pack, read_tables):
+    fragment = summary.html(summary_pack(make_pack))
+    assert paragraphs(fragment) == [
+        "3 findings: 1 high, 1 medium and 0 low priority. The most serious: Risk R1 is high."
+    ]
+    assert read_tables(fragment)["Top findings"] == [
+        ["Priority", "Finding"],
+        ["High", "Risk R1 is high."],
+        ["Medium", "G1 is weak."],
+    ]
+
+
+def test_summary_shows_a_total_and_its_band_where_there_is_one(make_pack, read_tables):
+    dims = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": "vichealth-pat",
+            "dimension_id": ["D1"],
+            "dimension_title": ["Determining the need"],
+            "score": [3.5],
+        }
+    )
+    totals = pd.DataFrame({"framework_id": ["vichealth-pat"], "total": [98.0], "band": ["Good"]})
+    pack = make_pack(scores={"dimension_scores": dims, "framework_scores": totals})
+    rows = read_tables(summary.html(pack))[
+        "Results by framework (bands only where the framework publishes them)"
+    ]
+    assert rows[1][1] == "Total 98 — Good"
+
+
+# -- value for money ----------------------------------------------------------------------
+
+
+def vfm_pack(make_pack, source="finance"):
+    inputs = pd.DataFrame(
+        {
+            "year": ["2023-24", "2024-25"],
+            "cash_gbp": [1000.0, 2000.0],
+            "in_kind_gbp": [0.0, 500.0],
+            "officer_days": pd.array([4, 10], dtype="Int64"),
+            "officer_time_gbp": [1400.0, 3500.0],
+            "total_gbp": [2400.0, 6000.0],
+            "partners": pd.array([2, 3], dtype="Int64"),
+            "source": source,
+        }
+    )
+    share = pd.DataFrame(
+        {
+            "year": ["2024-25"],
+            "council_gbp": [1500.0],
+            "partners_gbp": [4500.0],
+            "partner_gbp_per_council_gbp": [3.0],
+        }
+    )
+    indicators = pd.DataFrame(
+        {
+            "name": ["Victims supported", "Incidents"],
+            "period": ["2024-25", "2024-25"],
+            "measure": ["per victim", None],
+            "actual": [480.0, 5620.0],
+            "cost_per_unit": [12.5, None],
+            "cost_per_improvement": [None, None],
+        }
+    )
+    return make_pack(
+        scores={"vfm_inputs": inputs, "vfm_share": share, "vfm_indicators": indicators}
+    )
+
+
+def test_value_for_money_reading_is_about_the_latest_year(make_pack):
+    assert paragraphs(value_for_money.html(vfm_pack(make_pack))) == [
+        "In 2024-25 the partnership's inputs from all partners came to £6,000, including "
+        "officer time valued at £350 a day (10 days). Economy is the cost of inputs; "
+        "efficiency the cost per output; effectiveness the change in outcomes for that cost."
+    ]
+
+
+def test_value_for_money_says_when_only_the_register_was_used(make_pack):
+    reading = paragraphs(value_for_money.html(vfm_pack(make_pack, source="register")))[0]
+    assert reading.endswith(
+        "No finance breakdown was recorded, so only the council's figures from the "
+        "register are used."
+    )
+
+
+def test_value_for_money_tables_are_headed_by_the_contract_labels(make_pack, read_tables):
+    tables = read_tables(value_for_money.html(vfm_pack(make_pack)))
+    assert tables["Inputs (economy)"] == [
+        ["Year", "Cash (£)", "In kind (£)", "Officer days", "Officer time (£)", "Total (£)",
+         "Contributing partners"],
+        ["2023-24", "£1,000", "£0", "4", "£1,400", "£2,400", "2"],
+        ["2024-25", "£2,000", "£500", "10", "£3,500", "£6,000", "3"],
+    ]  # fmt: skip
+    assert tables["What the council puts in and what partners add"] == [
+        ["Year", "Council (£)", "Partners (£)", "Partner £ per council £"],
+        ["2024-25", "£1,500", "£4,500", "3.00"],
+    ]
+    assert tables["Unit costs (efficiency and effectiveness)"] == [
+        ["Indicator", "Period", "Measure", "Actual", "Cost (£)"],
+        ["Victims supported", "2024-25", "per victim", "480", "£12.50"],
+    ]
+
+
+def test_value_for_money_with_no_inputs(make_pack):
+    assert value_for_money.html(make_pack()) == (
+        "<h2>Value for money</h2><p>No inputs were recorded.</p>"
+    )
+
+
+# -- risk ---------------------------------------------------------------------------------
+
+
+def test_risks_are_read_and_headed_by_the_contract_labels(make_pack, read_tables):
+    risks = pd.DataFrame(
+        {
+            "risk_id": ["R1", "R2"],
+            "description": ["Grant ends", "Data stops"],
+            "likelihood": [4, 3],
+            "impact": [4, 3],
+            "score": [16, 9],
+            "rating": ["high", "medium"],
+            "owner": ["Head of service", None],
+            "mitigation": ["Bid again", "Refresh agreement"],
+        }
+    )
+    fragment = risk.html(make_pack(scores={"risks": risks}))
+    assert paragraphs(fragment) == [
+        "2 risks recorded; 1 rated high (likelihood × impact of 15 or more, evalkit's "
+        "default banding). The highest: Grant ends (score 16)."
+    ]
+    assert read_tables(fragment)["Risks, highest first"][0] == [
+        "Id", "Risk", "Likelihood", "Impact", "Score", "Rating", "Owner", "Mitigation"
+    ]  # fmt: skip
+    assert "<figure" in fragment
+
+
+def test_no_risks(make_pack):
+    assert risk.html(make_pack()) == (
+        "<h2>Risk</h2><p>No risks were recorded for this partnership.</p>"
+    )
+
+
+# -- swot ---------------------------------------------------------------------------------
+
+
+def test_swot_entries_come_strengths_first_and_are_counted(make_pack, read_tables):
+    entries = pd.DataFrame(
+        {
+            "category": ["threat", "strength", "opportunity", "weakness", "strength", "threat"],
+            "text": ["Cuts", "Trust", "Bids", "Papers", "Footing", "Policy"],
+        }
+    )
+    fragment = swot.html(make_pack(tables={"swot": entries}))
+    assert paragraphs(fragment) == ["2 strengths; 1 weakness; 1 opportunity; 2 threats."]
+    rows = read_tables(fragment)["Strengths, weaknesses, opportunities and threats"]
+    assert rows[0] == ["Category", "Entry"]
+    assert [r[0] for r in rows[1:]] == [
+        "strength", "strength", "weakness", "opportunity", "threat", "threat"
+    ]  # fmt: skip
+
+
+def test_no_swot(make_pack):
+    assert swot.html(make_pack()) == "<h2>SWOT analysis</h2><p>No SWOT analysis was recorded.</p>"
+
+
+# -- impact -------------------------------------------------------------------------------
+
+
+def impact_pack(make_pack, equity=None):
+    indicators = pd.DataFrame(
+        {
+            "indicator_id": ["asb", "asb", "victims"],
+            "name": ["Incidents", "Incidents", "Victims supported"],
+            "kind": ["outcome", "outcome", "output"],
+            "period": ["2023-24", "2024-25", "2024-25"],
+            "baseline": [5400.0, 5400.0, 300.0],
+            "target": [4800.0, 4800.0, 450.0],
+            "actual": [5100.0, 5620.0, 480.0],
+            "unit": ["incidents", "incidents", "people"],
+            "good_direction": ["down", "down", "up"],
+            "moved": ["better", "worse", "better"],
+            "target_met": pd.array([False, False, True], dtype="boolean"),
+        }
+    )
+    scores = {"vfm_indicators": indicators}
+    if equity is not None:
+        scores["equity"] = equity
+    return make_pack(scores=scores)
+
+
+def test_impact_reads_the_latest_period_of_each_indicator(make_pack, read_tables):
+    fragment = impact.html(impact_pack(make_pack))
+    assert paragraphs(fragment) == [
+        "In the latest period 1 of 2 indicators moved the right way from their baseline "
+        "and 1 moved the wrong way; 1 met their target."
+    ]
+    rows = read_tables(fragment)["Outputs and outcomes against baseline and target"]
+    assert rows[0] == [
+        "Indicator", "Kind", "Period", "Baseline", "Target", "Actual", "Unit", "Better is",
+        "Since baseline", "Target met",
+    ]  # fmt: skip
+    assert rows[2] == [
+        "Incidents", "outcome", "2024-25", "5,400", "4,800", "5,620", "incidents", "down",
+        "worse", "No",
+    ]  # fmt: skip
+    assert "Equity" not in fragment
+
+
+def test_impact_shows_the_equity_split_when_there_is_one(make_pack, read_tables):
+    equity = pd.DataFrame(
+        {
+            "name": ["Incidents"],
+            "period": ["2024-25"],
+            "group": ["Westdale"],
+            "baseline": [1200.0],
+            "actual": [1100.0],
+            "moved": ["better"],
+        }
+    )
+    fragment = impact.html(impact_pack(make_pack, equity))
+    assert "<h3>Equity: results by place or group</h3>" in fragment
+    assert read_tables(fragment)["Indicators split by place or group"] == [
+        ["Indicator", "Period", "Group", "Baseline", "Actual", "Since baseline"],
+        ["Incidents", "2024-25", "Westdale", "1,200", "1,100", "better"],
+    ]
+
+
+# -- quality ------------------------------------------------------------------------------
+
+
+def test_quality_lists_the_notice_first_and_missing_answers_per_framework(make_pack, read_tables):
+    dims = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": "governance-checklist",
+            "dimension_id": ["G1", "G2"],
+            "missing_rate": [0.5, 0.0],
+        }
+    )
+    fragment = quality.html(make_pack(scores={"dimension_scores": dims}))
+    items = [li.get_text() for li in BeautifulSoup(fragment, "html.parser").find_all("li")]
+    assert items[0] == "INVENTED DATA — a made-up partnership for tests"
+    assert len(items) == 3
+    rows = read_tables(fragment)[
+        "How far each framework's content is confirmed, and missing answers"
+    ]
+    assert rows == [
+        ["Framework", "Content confirmed", "Answers missing", "Caveat"],
+        ["Governance and fact-finding checklist", "partly", "25%", "—"],
+    ]
+
+
+# -- provenance ---------------------------------------------------------------------------
+
+
+def test_provenance_lists_the_build_parameters_and_input_files(make_pack, read_tables):
+    pack = make_pack(input_files={"b.csv": "bbb", "a.csv": "aaa"}, lower_on_disagreement=True)
+    tables = read_tables(provenance.html(pack))
+    params = dict(tables["Build parameters"][1:])
+    assert params["partnership_id"] == "csp"
+    assert params["assessment_round"] == "2024-25"
+    assert params["built at (UTC)"] == "2025-04-01T09:00:00+00:00"
+    assert params["scoring rule"] == "lowest organisation where partners disagree"
+    assert params["officer day rate"] == "£350"
+    assert tables["Input files"] == [["Input file", "SHA-256"], ["a.csv", "aaa"], ["b.csv", "bbb"]]
+    assert tables["Framework editions"][0] == ["Id", "Framework", "Edition"]
