@@ -10,6 +10,8 @@ import csv
 from pathlib import Path
 
 import pandas as pd
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
 from openpyxl import Workbook
 
 from evalkit.inputs.contract import table
@@ -123,6 +125,11 @@ def write_workbook(folder: Path) -> Path:
             ws.append(list(row))
     wb.save(folder / "portfolio.xlsx")
     return folder / "portfolio.xlsx"
+
+
+def html_output(fragment: str) -> NotebookNode:
+    """A notebook cell's display output holding an HTML fragment, as report sections make."""
+    return new_output("display_data", data={"text/html": fragment, "text/plain": "<HTML>"})
 
 
 # Value for money, worked by hand (tests/method/test_vfm.py and test_rules.py) ------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from evalkit.report import charts
 from evalkit.report.render import (
@@ -17,13 +17,9 @@ from evalkit.report.render import (
     table_html,
     write_html,
 )
-from small_portfolio import NOTICE
+from small_portfolio import NOTICE, html_output
 
 pytestmark = pytest.mark.browser
-
-
-def _html_output(fragment: str):
-    return new_output("display_data", data={"text/html": fragment, "text/plain": "<HTML>"})
 
 
 def _sample_page(tmp_path: Path) -> Path:
@@ -39,11 +35,11 @@ def _sample_page(tmp_path: Path) -> Path:
     nb = new_notebook()
     nb.cells = [
         new_markdown_cell("# Harbour Partnership\n\nWhat this pack shows.\n\n## Scores"),
-        new_code_cell("show(chart)", outputs=[_html_output(figure_html(chart, figure_id="fig-1"))]),
-        new_code_cell("show(table)", outputs=[_html_output(table)]),
+        new_code_cell("show(chart)", outputs=[html_output(figure_html(chart, figure_id="fig-1"))]),
+        new_code_cell("show(table)", outputs=[html_output(table)]),
         new_markdown_cell("## Caveats\n\nSee the [guidance](#content)."),
         new_code_cell(
-            "note()", outputs=[_html_output(callout_html("Few answers.", kind="warning"))]
+            "note()", outputs=[html_output(callout_html("Few answers.", kind="warning"))]
         ),
     ]
     page = notebook_to_html(
