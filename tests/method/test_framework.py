@@ -10,6 +10,7 @@ import yaml
 from evalkit.cli import main
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.errors import FrameworkSpecError
+from evalkit.inputs.normalise import token
 from evalkit.inputs.validate import validate
 from evalkit.method.framework import (
     load_frameworks,
@@ -68,14 +69,13 @@ def test_labels_say_what_the_instrument_is_not(frameworks):
 )
 def test_agree4_codes(frameworks, answer, value):
     scale = frameworks["nuffield-pat"].scale_def
-    assert scale.code_map()[scale.normalise_token(answer)] == value
+    assert scale.code_map()[token(answer)] == value
 
 
 @pytest.mark.parametrize("answer", ["Don’t know", "N/A", "not applicable", "dk"])
 def test_missing_tokens_are_never_zero(frameworks, answer):
     scale = frameworks["nuffield-pat"].scale_def
-    token = scale.normalise_token(answer)
-    assert token in scale.missing_tokens() and token not in scale.code_map()
+    assert token(answer) in scale.missing_tokens() and token(answer) not in scale.code_map()
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.errors import FrameworkSpecError
+from evalkit.inputs.normalise import token
 
 if TYPE_CHECKING:
     from evalkit.config import Settings
@@ -79,11 +79,6 @@ class Scale(_Model):
         """Highest value."""
         return self.levels[-1].value
 
-    @staticmethod
-    def normalise_token(text: object) -> str:
-        """Trim, lower-case, collapse spaces and straighten apostrophes."""
-        return re.sub(r"\s+", " ", str(text).replace("’", "'")).strip().lower()
-
     def code_map(self) -> dict[str, float]:
         """Every accepted spelling (label, alias, number) → value."""
         out: dict[str, float] = {}
@@ -91,12 +86,12 @@ class Scale(_Model):
             number = level.value
             spellings = [level.label, *level.aliases, f"{number:g}", str(float(number))]
             for spelling in spellings:
-                out[self.normalise_token(spelling)] = number
+                out[token(spelling)] = number
         return out
 
     def missing_tokens(self) -> set[str]:
         """Answers that mean "no answer" (never zero)."""
-        return {self.normalise_token(m) for m in self.missing}
+        return {token(m) for m in self.missing}
 
 
 class Dimension(_Model):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from evalkit.inputs.normalise import map_unique, token
 from evalkit.method.disclosure import suppress_small
 
 if TYPE_CHECKING:
@@ -36,12 +37,6 @@ if TYPE_CHECKING:
 
 KEYS = ["round", "partnership_id", "framework_id"]
 DIM_KEYS = [*KEYS, "dimension_id"]
-
-
-def normalise_tokens(values: pd.Series) -> pd.Series:
-    """Vectorised form of the scale token rule: trim, lower-case, collapse spaces."""
-    text = values.astype("string").str.replace("’", "'", regex=False).str.strip().str.lower()
-    return text.str.replace(r"\s+", " ", regex=True)
 
 
 def code_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:
@@ -83,7 +78,7 @@ def code_answers(
     out = frame[frame["framework_id"].isin(list(frameworks))].copy()
     out["framework_id"] = out["framework_id"].astype(str)
     out["item_id"] = out["item_id"].astype(str)
-    out["token"] = normalise_tokens(out[value_column]).fillna("")
+    out["token"] = map_unique(out[value_column], token)
     out = out.merge(code_table(frameworks), on=["framework_id", "token"], how="left")
     out = out.merge(item_table(frameworks), on=["framework_id", "item_id"], how="inner")
     flip = out["reverse"].astype(bool)
