@@ -29,13 +29,14 @@ from pathlib import Path
 
 import psutil
 
-from evalkit.build.plan import PACK_NOTEBOOK, BuildOptions, run_build
+from evalkit.build import BuildOptions, run_build
+from evalkit.build.plan import PACK_NOTEBOOK
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_tables
-from evalkit.method.framework import load_frameworks
 from evalkit.inputs.prepare import prepare
-from evalkit.method.run import run_scoring
 from evalkit.inputs.synth import synthesise
+from evalkit.method.framework import load_frameworks
+from evalkit.method.run import run_scoring
 
 OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent

@@ -11,7 +11,12 @@ import nbformat
 import papermill
 import pytest
 
-from evalkit.build.plan import OVERVIEW_NOTEBOOK, PACK_NOTEBOOK, overview_parameters, pack_parameters
+from evalkit.build.plan import (
+    OVERVIEW_NOTEBOOK,
+    PACK_NOTEBOOK,
+    overview_parameters,
+    pack_parameters,
+)
 from small_portfolio import ROOT
 
 

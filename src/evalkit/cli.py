@@ -117,7 +117,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from evalkit.build.plan import BuildOptions, run_build
+    from evalkit.build import BuildOptions, run_build
 
     settings = _settings(args)
     options = BuildOptions(
@@ -135,6 +135,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document the CLI)."""
+    from evalkit.build.formats import FORMATS
+
     parser = argparse.ArgumentParser(
         prog="evalkit",
         description="Map, evidence, score and report on a council's partnerships.",
@@ -185,11 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_score)
 
+    formats = ",".join(FORMATS)
     p = sub.add_parser("build", help="build evidence packs (HTML and PDF) and the overview")
     paths(p, reports=True)
     p.add_argument("--only", nargs="+", metavar="ID", help="build only these partnerships")
     p.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
-    p.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf")
+    p.add_argument("--formats", default=formats, help=f"comma-separated, any of: {formats}")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument(
         "--timeout",

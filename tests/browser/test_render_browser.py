@@ -84,12 +84,12 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(tmp_path, open_offl
 def test_index_page_passes_axe(tmp_path, open_offline, run_axe, describe_violations):
     packs = [
         {"id": "P001", "name": "Harbour Partnership", "tier": 1, "status": "built",
-         "html": "P001/pack.html", "pdf": "P001/pack.pdf", "error": None},
+         "links": [("HTML", "P001/pack.html"), ("PDF", "P001/pack.pdf")], "error": None},
         {"id": "P002", "name": "Moor Trust", "tier": 2, "status": "failed",
-         "html": None, "pdf": None, "error": "cell 4 raised KeyError"},
+         "links": [("HTML", None), ("PDF", None)], "error": "cell 4 raised KeyError"},
     ]  # fmt: skip
     page_html = render_index(
-        packs, title="Partnership evidence packs", notice=NOTICE,
+        packs, columns=["Web page", "PDF"], title="Partnership evidence packs", notice=NOTICE,
         overview_href="overview/overview.html", generated="2026-11-25 10:00",
     )  # fmt: skip
     path = write_html(page_html, tmp_path / "index.html")

@@ -7,17 +7,17 @@ import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import papermill
 import psutil
 import pytest
 
+from evalkit.build import BuildOptions, run_build
 from evalkit.build.plan import (
     OVERVIEW_NOTEBOOK,
     PACK_NOTEBOOK,
-    BuildOptions,
     overview_parameters,
     pack_parameters,
-    run_build,
 )
 from evalkit.cli import main
 from evalkit.config import Settings
@@ -114,10 +114,17 @@ def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path,
     manifest = _manifest(settings)
     assert manifest["packs"][broken]["status"] == "failed"
     error = manifest["packs"][broken]["error"]
-    # cell 0 is the parameters cell, 1 the injected parameters, 2 loads the pack
-    assert (error["cell"], error["source"]) == (2, "from IPython.display import HTML, display")
     assert Path(error["partial"]).name == "evidence-pack.failed.ipynb"
-    assert Path(error["partial"]).exists()
+    # The failing cell is the one that loads the pack, the partial notebook's only error.
+    cells = nbformat.read(error["partial"], as_version=4).cells
+    errors = [
+        i
+        for i, c in enumerate(cells)
+        if any(o.output_type == "error" for o in c.get("outputs", []))
+    ]
+    assert errors == [error["cell"]]
+    assert error["source"] == "from IPython.display import HTML, display"
+    assert cells[error["cell"]].source.splitlines()[0] == error["source"]
     assert not (settings.reports_dir / broken / "evidence-pack.html").exists()
     for pid in others:
         assert manifest["packs"][pid]["status"] == "built"
@@ -200,9 +207,9 @@ def test_a_pack_over_the_time_limit_fails_alone(built_sample, tmp_path):
         shutil.rmtree(settings.reports_dir / pid)  # so the folders show what this build left
     outcomes = _build_in_3_seconds(settings, notebook, (slow, *quick), ("pdf",))
     assert outcomes[slow].status == "failed"
-    assert outcomes[slow].error["name"] == "Timeout"
-    assert outcomes[slow].error["message"] == "timed out after 3 s"
-    assert outcomes[slow].error["cell"] == 2  # parameters, injected parameters, the sleep
+    assert outcomes[slow].error.name == "Timeout"
+    assert outcomes[slow].error.message == "timed out after 3 s"
+    assert outcomes[slow].error.cell == 2  # parameters, injected parameters, the sleep
     for pid in quick:
         assert outcomes[pid].status == "built"
         folder = settings.reports_dir / pid
@@ -220,9 +227,9 @@ def test_the_time_limit_is_for_the_whole_pack(built_sample, tmp_path):
     notebook = _slow_notebook(tmp_path / "slow.ipynb", slow, sleeps=(2, 2, 2))
     outcomes = _build_in_3_seconds(settings, notebook, (slow, quick), ("html",))
     error = outcomes[slow].error
-    assert (error["name"], error["message"]) == ("Timeout", "timed out after 3 s")
-    assert error["cell"] == 3  # the second sleep was running when the 3 s ran out
-    assert Path(error["partial"]).exists()
+    assert (error.name, error.message) == ("Timeout", "timed out after 3 s")
+    assert error.cell == 3  # the second sleep was running when the 3 s ran out
+    assert Path(error.partial).exists()
     assert outcomes[quick].status == "built"
 
 

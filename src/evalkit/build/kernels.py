@@ -3,8 +3,8 @@
 A :class:`Lane` is one kernel talking over IPC sockets in a private temporary folder
 (so parallel kernels cannot race for TCP ports). The build keeps one lane per worker:
 the kernel runs each pack's notebook (driven by nbclient from the main process) and
-then prints the pack's PDF in its own process (:func:`pdf_in_kernel`), so no second
-Python process per worker is needed.
+then makes the formats made in the kernel, such as the PDF, in its own process
+(:func:`make_in_kernel`), so no second Python process per worker is needed.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ RESET = "%reset -f\nfrom evalkit.build.kernels import release_memory as _rm\n_rm
 # kernel, and every later collection (IPython's reset, WeasyPrint's allocations) no
 # longer walks them.
 WARM_UP = (
-    "import evalkit.build.kernels, evalkit.report.pack, evalkit.report.charts, weasyprint\n"
+    "import evalkit.build.kernels, evalkit.build.formats\n"
+    "import evalkit.report.pack, evalkit.report.charts, weasyprint\n"
     "import gc\ngc.collect()\ngc.freeze()\ndel gc"
 )
 
@@ -65,9 +66,9 @@ class Lane:
     """One warm Jupyter kernel over IPC sockets, used for one pack at a time.
 
     The kernel is the worker: it runs the pack's notebook (driven by nbclient from the
-    main process) and then prints the pack's PDF in its own process, so no second Python
-    process per worker is needed. IPC sockets live in a private
-    temporary folder, so parallel kernels cannot race for TCP ports.
+    main process) and then makes the pack's in-kernel formats (the PDF) in its own
+    process, so no second Python process per worker is needed. IPC sockets live in a
+    private temporary folder, so parallel kernels cannot race for TCP ports.
     """
 
     def __init__(self) -> None:
@@ -160,15 +161,19 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def pdf_in_kernel(html_path: str, pdf_path: str) -> None:
-    """Print a pack's HTML page to its PDF.
+def make_in_kernel(module: str, name: str, notebook: str, page: str, out: str) -> None:
+    """Make one output format's file (see :mod:`evalkit.build.formats`).
 
-    Runs inside a lane's kernel (see :class:`Lane`), after the notebook itself, so the
-    PDF work is spread over the kernels while the main process writes the HTML.
+    Runs inside a lane's kernel (see :class:`Lane`), after the notebook itself, so slow
+    formats such as the PDF are spread over the kernels while the main process renders
+    the next page. ``module`` and ``name`` say where the format's ``make`` function is.
     """
-    from evalkit.report.render import html_to_pdf
+    import importlib
 
-    html_to_pdf(Path(html_path).read_text(encoding="utf-8"), pdf_path)
+    from evalkit.build.formats import Sources
+
+    make = getattr(importlib.import_module(module), name)
+    make(Sources(Path(notebook), Path(page)), Path(out))
 
 
 def run_coroutine(coroutine: Any) -> Any:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from evalkit.errors import InputFileError
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
 
+# pandas is imported where tables are read: the build's main process opens a scored
+# folder for its notice and round, and never loads pandas.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from evalkit.method.framework import Framework
 
 #: The score tables ``evalkit score`` writes, one CSV each.
@@ -251,6 +253,8 @@ BOOL_COLUMNS = (
 
 def _restore_types(frame: pd.DataFrame) -> pd.DataFrame:
     """Whole numbers and yes/no columns come back from CSV as floats and objects."""
+    import pandas as pd
+
     for column in frame.columns:
         if column in COUNT_COLUMNS and pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].round().astype("Int64")
@@ -273,6 +277,8 @@ def load_results(
         partnership_id: keep only this partnership's rows.
         evidence: parse each finding's JSON evidence (left as text when False).
     """
+    import pandas as pd
+
     out: dict[str, pd.DataFrame] = {}
     for name in SCORE_FILES:
         path = scores_dir / f"{name}.csv"

@@ -554,16 +554,19 @@ def notebook_to_html(
 def render_index(
     packs: Sequence[Mapping[str, Any]],
     *,
+    columns: Sequence[str],
     title: str,
     notice: str | None,
     overview_href: str | None,
     generated: str | None,
 ) -> str:
-    """Render ``reports/index.html``: every pack with links to its HTML and PDF.
+    """Render ``reports/index.html``: every pack with a link to each of its files.
 
     Args:
         packs: One mapping per pack with ``id``, ``name``, ``tier``, ``status``,
-            ``html`` and ``pdf`` (relative links or None) and ``error`` (text or None).
+            ``error`` (text or None) and ``links``: one ``(label, href)`` pair per
+            column, ``href`` relative or None when the pack has no such file.
+        columns: The heading of each link column (one per output format).
         title: Page title and heading.
         notice: Text for the invented-data banner, if any.
         overview_href: Link to the portfolio overview, if one was built.
@@ -572,16 +575,19 @@ def render_index(
     Returns:
         The page as a string.
     """
-    keys = ("id", "name", "tier", "status", "html", "pdf", "error")
-    rows = [{key: pack.get(key) for key in keys} for pack in packs]
-    for row in rows:
+    keys = ("id", "name", "tier", "status", "error")
+    rows: list[dict[str, Any]] = [{key: pack.get(key) for key in keys} for pack in packs]
+    for row, pack in zip(rows, packs, strict=True):
         row["name"] = row["name"] or row["id"]
         row["status"] = row["status"] or ("failed" if row["error"] else "unknown")
+        links = list(pack.get("links") or ())[: len(columns)]
+        row["links"] = links + [("", None)] * (len(columns) - len(links))
     page = _render(
         "index.html.j2",
         title=title,
         running_header=title,
         notice=notice,
+        columns=list(columns),
         packs=rows,
         overview=overview_href,
         generated=generated,

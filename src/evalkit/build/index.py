@@ -1,0 +1,65 @@
+"""``reports/index.html``: every pack in the manifest, with a link to each of its files.
+
+The index has one column per output format in the registry
+(:data:`evalkit.build.formats.FORMATS`), in registry order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from evalkit.build.formats import FORMATS
+from evalkit.build.plan import OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
+
+INDEX_FILE = "index.html"
+TITLE = "Partnership evidence packs"
+
+
+def links(folder: str, stem: str, files: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """One (link text, relative link or None) per format, for the files a record lists."""
+    return [
+        (fmt.label, f"{folder}/{name}" if (name := fmt.file_name(stem)) in files else None)
+        for fmt in FORMATS.values()
+    ]
+
+
+def index_rows(packs: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The index's rows, by partnership name: the manifest's pack records with links."""
+    rows = []
+    for pid, rec in sorted(packs.items(), key=lambda kv: kv[1].get("name") or kv[0]):
+        rows.append(
+            {
+                "id": pid,
+                "name": rec.get("name"),
+                "tier": rec.get("tier"),
+                "status": rec.get("status"),
+                "links": links(pid, PACK_STEM, rec.get("files", {})),
+                "error": (rec.get("error") or {}).get("message"),
+            }
+        )
+    return rows
+
+
+def overview_link(record: Mapping[str, Any] | None) -> str | None:
+    """A link to the overview's first file in registry order (its web page), if any."""
+    files = (record or {}).get("files", {})
+    return next((href for _, href in links(OVERVIEW_ID, OVERVIEW_STEM, files) if href), None)
+
+
+def write_index(
+    reports_dir: Path, manifest: Mapping[str, Any], *, notice: str | None, generated: str
+) -> Path:
+    """Write the index page for the manifest into the reports folder."""
+    from evalkit.report.render import render_index, write_html
+
+    page = render_index(
+        index_rows(manifest.get("packs", {})),
+        columns=[fmt.heading for fmt in FORMATS.values()],
+        title=TITLE,
+        notice=notice,
+        overview_href=overview_link(manifest.get("overview")),
+        generated=generated,
+    )
+    return write_html(page, reports_dir / INDEX_FILE)

@@ -1,0 +1,64 @@
+"""The index page: one row per pack, one link column per output format."""
+
+from __future__ import annotations
+
+from evalkit.build.index import index_rows, links, overview_link, write_index
+
+FILES = {"evidence-pack.ipynb": "a", "evidence-pack.pdf": "b"}
+
+
+def test_links_go_to_the_files_a_record_lists_one_per_format():
+    assert links("csp", "evidence-pack", FILES) == [
+        ("HTML", None),
+        ("PDF", "csp/evidence-pack.pdf"),
+    ]
+
+
+def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
+    packs = {
+        "z": {"name": "Armed Forces Hub", "tier": "minor", "status": "built", "files": FILES},
+        "a": {"name": "Zoo Trust", "status": "failed", "error": {"message": "boom"}},
+    }
+    assert index_rows(packs) == [
+        {
+            "id": "z",
+            "name": "Armed Forces Hub",
+            "tier": "minor",
+            "status": "built",
+            "links": [("HTML", None), ("PDF", "z/evidence-pack.pdf")],
+            "error": None,
+        },
+        {
+            "id": "a",
+            "name": "Zoo Trust",
+            "tier": None,
+            "status": "failed",
+            "links": [("HTML", None), ("PDF", None)],
+            "error": "boom",
+        },
+    ]
+
+
+def test_the_overview_link_is_its_first_file_in_registry_order():
+    html = {"portfolio-overview.html": "a", "portfolio-overview.pdf": "b"}
+    assert overview_link({"files": html}) == "overview/portfolio-overview.html"
+    assert overview_link({"files": {"portfolio-overview.pdf": "b"}}) == (
+        "overview/portfolio-overview.pdf"
+    )
+    assert overview_link({"files": {}}) is None
+    assert overview_link(None) is None
+
+
+def test_the_page_has_a_column_per_format_and_a_link_per_file(tmp_path):
+    manifest = {
+        "packs": {"csp": {"name": "Safety", "status": "built", "files": FILES}},
+        "overview": {"files": {"portfolio-overview.html": "c"}},
+    }
+    path = write_index(tmp_path, manifest, notice="INVENTED", generated="2025-01-02T03:04:05")
+    page = path.read_text(encoding="utf-8")
+    assert path == tmp_path / "index.html"
+    assert '<th scope="col">Web page</th>' in page and '<th scope="col">PDF</th>' in page
+    assert '<a href="csp/evidence-pack.pdf">PDF<span class="visually-hidden"> for Safety' in page
+    assert '<a href="overview/portfolio-overview.html">' in page
+    assert page.count(">none</td>") == 1  # no web page for csp
+    assert "1 pack, generated 2025-01-02T03:04:05." in page

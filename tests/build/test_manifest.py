@@ -1,0 +1,42 @@
+"""The manifest: read back, and merged so that packs outside this build keep their records."""
+
+from __future__ import annotations
+
+import json
+
+from evalkit import __version__
+from evalkit.build import PackOutcome
+from evalkit.build.manifest import read_manifest, write_manifest
+
+
+def test_no_manifest_or_an_unreadable_one_reads_as_empty(tmp_path):
+    assert read_manifest(tmp_path / "manifest.json") == {"packs": {}}
+    (tmp_path / "manifest.json").write_text("{half", encoding="utf-8")
+    assert read_manifest(tmp_path / "manifest.json") == {"packs": {}}
+
+
+def test_this_builds_packs_replace_theirs_and_the_others_stay(tmp_path):
+    path = tmp_path / "manifest.json"
+    old = {"id": "old", "name": "Old", "status": "built"}
+    overview = {"id": "overview", "status": "built"}
+    path.write_text(json.dumps({"packs": {"old": old, "a": {"id": "a"}}, "overview": overview}))
+    outcome = PackOutcome("a", "A", "built", "k", seconds=1.0, files={"evidence-pack.ipynb": "s"})
+    written = write_manifest(path, [outcome], workers=2, assessment_round="2024-25", updated="now")
+    assert written == {
+        "evalkit_version": __version__,
+        "assessment_round": "2024-25",
+        "updated": "now",
+        "workers": 2,
+        "packs": {"old": old, "a": outcome.record()},
+        "overview": overview,
+    }
+    assert read_manifest(path) == written
+
+
+def test_a_new_overview_replaces_the_old(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"packs": {}, "overview": {"id": "overview", "key": "old"}}))
+    outcome = PackOutcome("overview", "Overview", "up-to-date", "new")
+    written = write_manifest(path, [outcome], workers=1, assessment_round="r", updated="now")
+    assert written["packs"] == {}
+    assert written["overview"]["key"] == "new"
