@@ -17,12 +17,12 @@ from pathlib import Path
 
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_tables
-from evalkit.method.framework import load_frameworks
 from evalkit.inputs.prepare import prepare
-from evalkit.method.scoring import score_all
-from evalkit.method.run import compute
 from evalkit.inputs.synth import synthesise
 from evalkit.inputs.validate import validate
+from evalkit.method.framework import load_frameworks
+from evalkit.method.run import compute
+from evalkit.method.scoring import score_all
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -10,10 +10,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalkit import __version__
 from evalkit.config import Settings
 from evalkit.errors import EvalkitError
+
+if TYPE_CHECKING:
+    from evalkit.method.framework import Framework
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -28,7 +32,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _frameworks(settings: Settings):  # noqa: ANN202 - returns dict[str, Framework]
+def _frameworks(settings: Settings) -> dict[str, Framework]:
     from evalkit.method.framework import framework_dirs, load_frameworks
 
     return load_frameworks(framework_dirs(settings))

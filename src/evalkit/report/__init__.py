@@ -1,1 +1,1 @@
-"""report"""
+"""Stage 3, report: the evidence pack and overview sections, charts, HTML and PDF."""

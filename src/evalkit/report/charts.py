@@ -24,7 +24,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -150,7 +150,7 @@ def _styled(func: Callable[P, Chart]) -> Callable[P, Chart]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Chart:
-        with mpl.rc_context(_STYLE):
+        with mpl.rc_context(cast(Any, _STYLE)):
             return func(*args, **kwargs)
 
     return wrapper
@@ -313,19 +313,19 @@ def _profile_alt(
     n = len(summary)
     head = f"Dot plot of {n} {noun} scores on a {_scale(scale[0])}–{_scale(scale[1])} scale"
     head += f" for {_plural(n_groups, group_noun)}." if grouped else "."
-    low, high = summary["mean"].idxmin(), summary["mean"].idxmax()
+    low, high = str(summary["mean"].idxmin()), str(summary["mean"].idxmax())
     label = "mean" if grouped else "score"
     parts = [head]
     if n == 1:
-        parts.append(f"{low}: {label} {summary.at[low, 'mean']:.1f}.")
+        parts.append(f"{low}: {label} {float(summary['mean'].min()):.1f}.")
     else:
         parts.append(
-            f"Lowest {label}: {low}, {summary.at[low, 'mean']:.1f}; "
-            f"highest {label}: {high}, {summary.at[high, 'mean']:.1f}."
+            f"Lowest {label}: {low}, {float(summary['mean'].min()):.1f}; "
+            f"highest {label}: {high}, {float(summary['mean'].max()):.1f}."
         )
     if grouped and n_groups > 1:
-        wide = summary["range"].idxmax()
-        parts.append(f"Widest spread: {wide} (range {summary.at[wide, 'range']:.1f}).")
+        wide = str(summary["range"].idxmax())
+        parts.append(f"Widest spread: {wide} (range {float(summary['range'].max()):.1f}).")
     if agree_line is not None:
         below = int((summary["mean"] < agree_line).sum())
         parts.append(
@@ -525,7 +525,8 @@ def _bar_alt(
     if n > 1:
         hi, lo = series.idxmax(), series.idxmin()
         parts.append(
-            f"Highest: {hi} ({fmt.format(series[hi])}); lowest: {lo} ({fmt.format(series[lo])})."
+            f"Highest: {hi} ({fmt.format(series.max())}); "
+            f"lowest: {lo} ({fmt.format(series.min())})."
         )
     if n <= 12:
         values = "; ".join(f"{k} {fmt.format(v)}" for k, v in series.items())
@@ -598,7 +599,9 @@ def bar_chart(
     )
     span = scale_max - scale_min
     for y, v in zip(ys, series, strict=True):
-        ax.text(v + span * 0.01, y, value_format.format(v), va="center", fontsize=8.5, zorder=3)
+        ax.text(
+            v + span * 0.01, float(y), value_format.format(v), va="center", fontsize=8.5, zorder=3
+        )
     if bands:
         _draw_bands(ax, bands)
     ax.set_xlim(scale_min, scale_max + span * 0.08)
@@ -823,7 +826,7 @@ def _draw_indicator(ax: Axes, row: Any, result: _Assessment) -> None:
             arrowprops={"arrowstyle": "-|>", "color": actual_colour, "lw": 1.6},
             zorder=2,
         )
-    styles = {
+    styles: dict[str, dict[str, Any]] = {
         "Baseline": {"marker": "o", "color": "white"},
         "Target": {"marker": "D", "color": OKABE_ITO[0]},
         "Actual": {"marker": "s", "color": actual_colour},
@@ -876,7 +879,7 @@ def indicator_chart(indicators: pd.DataFrame) -> Chart:
     _require(indicators, columns, "indicator_chart")
     if indicators.empty:
         return _empty_chart("Outcome indicators", "No indicators were recorded.")
-    rows = list(indicators[columns].itertuples(index=False))
+    rows: list[Any] = list(indicators[columns].itertuples(index=False))
     results = [_assess(r.baseline, r.actual, r.target, r.good_direction) for r in rows]
     fig = _figure(0.7 + 1.05 * len(rows))
     axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
@@ -915,10 +918,10 @@ def _money_alt(totals: pd.Series, parts: pd.DataFrame | None, noun: str, stack_n
     text = [f"Bar chart of money for {_plural(n, noun)}, {format_gbp(grand)} in total."]
     if n > 1:
         hi, lo = totals.idxmax(), totals.idxmin()
-        share = f" ({totals[hi] / grand:.0%} of the total)" if grand > 0 else ""
+        share = f" ({totals.max() / grand:.0%} of the total)" if grand > 0 else ""
         text.append(
-            f"Largest: {hi} {format_gbp(totals[hi])}{share}; "
-            f"smallest: {lo} {format_gbp(totals[lo])}."
+            f"Largest: {hi} {format_gbp(totals.max())}{share}; "
+            f"smallest: {lo} {format_gbp(totals.min())}."
         )
     if parts is not None:
         by_kind = "; ".join(f"{k} {format_gbp(v)}" for k, v in parts.sum().items())
@@ -1001,7 +1004,7 @@ def money_chart(
                 if w >= biggest * 0.14:
                     ax.text(
                         x0 + w / 2,
-                        y,
+                        float(y),
                         format_gbp(w),
                         ha="center",
                         va="center",
@@ -1013,7 +1016,7 @@ def money_chart(
     for y, total in zip(ys, totals, strict=True):
         ax.text(
             total + biggest * 0.01,
-            y,
+            float(y),
             format_gbp(total),
             va="center",
             fontsize=8.5,
@@ -1095,7 +1098,7 @@ def score_heatmap(
         f"Grid of scores for {_plural(len(rows), str(row).replace('_', ' '))} across "
         f"{len(cols)} columns on a {_scale(scale_min)}–{_scale(scale_max)} scale, darker "
         f"is higher, each value written in its cell. Highest column on average: {high_col} "
-        f"({means[high_col]:.1f}); lowest: {low_col} ({means[low_col]:.1f})."
+        f"({means.max():.1f}); lowest: {low_col} ({means.min():.1f})."
     )
     return Chart(fig, alt, title)
 

@@ -394,7 +394,7 @@ def _export_body(node: NotebookNode, folder: Path | None) -> str:
     """
     resources = {"metadata": {"path": str(folder)}} if folder else None
     body, _ = _exporter().from_notebook_node(node, resources=resources)
-    return body
+    return str(body)
 
 
 def _strip_active_content(soup: BeautifulSoup) -> None:
@@ -536,7 +536,7 @@ def notebook_to_html(
     _check_tables(soup)
     _fix_headings(soup, title)
     # A notebook that already shows the notice at its top needs no second banner there.
-    shown = bool(notice) and " ".join(notice.split()) in " ".join(soup.get_text().split())
+    shown = bool(notice) and " ".join((notice or "").split()) in " ".join(soup.get_text().split())
     page = _render(
         "page.html.j2",
         lang=lang,
