@@ -187,7 +187,7 @@ def score_survey(
         lower = dims["diverged"]
         dims.loc[lower, "score"] = dims.loc[lower, "min_org"]
         dims.loc[lower, "rule"] = "lowest organisation (partners disagree)"
-    return items, orgs, dims.drop(columns=["n_rows"])
+    return items, orgs, dims.rename(columns={"n_rows": "n_expected"})
 
 
 def _council_gap(dims: pd.DataFrame, orgs: pd.DataFrame, council_id: str | None) -> pd.DataFrame:
