@@ -3,6 +3,11 @@
 Each rule is a small function over the portfolio's tables that returns findings
 (:class:`evalkit.method.findings.Finding`). ``RULES`` lists them in the order a reader meets
 them; :func:`run_rules` runs them all. Thresholds are the module constants below.
+
+Every threshold holds exactly at its boundary: a measured value (a share, a percentage,
+a gap in scale points) is rounded to ``PLACES`` decimal places before it is compared, so
+floating-point error never carries a value across a line. A rise of exactly 10 % is not
+"more than 10 %"; a score of exactly a third of its scale is not "under a third".
 """
 
 from __future__ import annotations
@@ -19,10 +24,17 @@ from evalkit.method.findings import Finding, Severity
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
 
-GAP_THRESHOLD = 1.0  # scale points between the council and the others' mean
-WEAK_PCT = 34.0  # a checklist dimension below a third of its scale is weak
-MISSING_THRESHOLD = 0.25  # share of answers missing
+#: Decimal places a measured value is rounded to before it meets a threshold.
+PLACES = 6
+#: Scale points between the council and the others' mean (evalkit's convention).
+GAP_THRESHOLD = 1.0
+#: A checklist dimension under a third of its scale is weak (evalkit's convention).
+WEAK_PCT = 100 / 3
+#: Share of expected answers missing above which answers are "many missing" (evalkit's).
+MISSING_THRESHOLD = 0.25
+#: Rise in cost per output, in per cent, above which it is flagged (evalkit's convention).
 UNIT_COST_RISE_PCT = 10.0
+#: A governing document older than this many years is due a refresh (evalkit's convention).
 OLD_DOCUMENT_YEARS = 3
 
 TIMESCALES = {
@@ -71,6 +83,61 @@ def round_end(assessment_round: str) -> pd.Timestamp:
     return pd.Timestamp.today().normalize()
 
 
+def settled(value: Any) -> float:
+    """A measured value rounded to ``PLACES`` decimal places, ready to meet a threshold."""
+    return round(float(value), PLACES)
+
+
+def _settled(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype(float).round(PLACES)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and the word in the right number: "1 finding", "2 findings", "0 findings"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def expected_answers(dims: pd.DataFrame) -> pd.Series:
+    """Answers expected per dimension row: every answer row recorded, blanks included.
+
+    Survey rows carry ``n_expected`` (respondent × item rows); checklist rows ``n_items``
+    (one agreed rating per item).
+    """
+    nan = pd.Series(float("nan"), index=dims.index)
+    expected = pd.to_numeric(dims.get("n_expected", nan), errors="coerce").astype(float)
+    if "n_items" in dims:
+        expected = expected.fillna(pd.to_numeric(dims["n_items"], errors="coerce"))
+    return expected
+
+
+def missing_share(dims: pd.DataFrame) -> pd.DataFrame:
+    """Per partnership and framework: missing answers ÷ expected answers.
+
+    Columns ``partnership_id``, ``framework_id``, ``n_missing``, ``n_expected`` and
+    ``missing_rate`` (NaN when nothing was expected). The rate is pooled over the
+    framework's answers, never a mean of dimension rates.
+    """
+    columns = ["partnership_id", "framework_id", "n_missing", "n_expected", "missing_rate"]
+    if dims.empty or "n_missing" not in dims:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(
+        {
+            "partnership_id": dims["partnership_id"].astype(str),
+            "framework_id": dims["framework_id"].astype(str),
+            "n_missing": pd.to_numeric(dims["n_missing"], errors="coerce").fillna(0),
+            "n_expected": expected_answers(dims).fillna(0),
+        }
+    )
+    out = (
+        frame.groupby(["partnership_id", "framework_id"], sort=True)[["n_missing", "n_expected"]]
+        .sum()
+        .astype(int)
+        .reset_index()
+    )
+    rate = out["n_missing"] / out["n_expected"].where(out["n_expected"] > 0)
+    return out.assign(missing_rate=rate)[columns]
+
+
 def _records(frame: pd.DataFrame) -> Iterator[Any]:
     """The rows as named tuples: ``r.partnership_id`` (each value as its column holds it)."""
     return frame.itertuples()
@@ -78,6 +145,12 @@ def _records(frame: pd.DataFrame) -> Iterator[Any]:
 
 def _fmt(value: float) -> str:
     return f"{value:.1f}"
+
+
+def _figure(value: Any) -> str:
+    """A measured figure: whole numbers without decimals, others to two places."""
+    v = float(value)
+    return f"{v:,.0f}" if abs(v - round(v)) < 1e-9 else f"{v:,.2f}"
 
 
 def _dim_label(row: pd.Series) -> str:
@@ -89,7 +162,35 @@ def _short(frameworks: Mapping[str, Framework], fid: str) -> str:
     return fw.short_title if fw is not None and fw.short_title else fid
 
 
-# Governance and register rules -----------------------------------------------------
+# Evidence and register rules ------------------------------------------------------
+
+
+def has_answers(dims: pd.DataFrame) -> pd.Series:
+    """Per dimension row: True when at least one answer (not missing) was recorded."""
+    if "n_missing" not in dims:
+        return dims["score"].notna() if "score" in dims else pd.Series(False, index=dims.index)
+    answered = expected_answers(dims) - pd.to_numeric(dims["n_missing"], errors="coerce")
+    return answered.fillna(0) > 0
+
+
+def no_evidence(ev: Evidence) -> list[Finding]:
+    """An in-scope partnership has no survey answer and no checklist rating in the round."""
+    d = ev.dimensions
+    answered = set(d.loc[has_answers(d), "partnership_id"].astype(str)) if len(d) else set()
+    rows = ev.partnerships[~ev.partnerships["partnership_id"].astype(str).isin(answered)]
+    return [
+        Finding(
+            r.partnership_id,
+            "no-evidence",
+            Severity.HIGH,
+            "No evidence was recorded for this partnership in this round: no survey "
+            "answers and no checklist ratings, so no framework could be scored.",
+            {"answers": 0},
+            action="Complete the checklists and run the partner survey for this partnership "
+            "before it is reported on.",
+        )
+        for r in _records(rows)
+    ]
 
 
 def no_governing_document(ev: Evidence) -> list[Finding]:
@@ -123,7 +224,8 @@ def old_governing_document(ev: Evidence) -> list[Finding]:
             "governing-document-old",
             Severity.LOW,
             f"The governing document dates from {r.governing_document_date:%d/%m/%Y}, more "
-            f"than {OLD_DOCUMENT_YEARS} years before {ev.as_of:%d/%m/%Y}.",
+            f"than {OLD_DOCUMENT_YEARS} years before {ev.as_of:%d/%m/%Y} (evalkit's "
+            "convention for a document due a refresh).",
             {"governing_document_date": f"{r.governing_document_date:%Y-%m-%d}"},
             action="Review the governing document with partners and re-adopt or revise it.",
         )
@@ -162,7 +264,7 @@ def review_overdue(ev: Evidence) -> list[Finding]:
                     r.partnership_id,
                     "review-overdue",
                     Severity.MEDIUM,
-                    f"The review due on {due:%d/%m/%Y} is {days} days overdue at "
+                    f"The review due on {due:%d/%m/%Y} is {plural(days, 'day')} overdue at "
                     f"{ev.as_of:%d/%m/%Y}.",
                     {"next_review_due": f"{due:%Y-%m-%d}", "days_overdue": days},
                     action="Schedule the overdue review and report it to the committee.",
@@ -247,24 +349,39 @@ def partners_diverge(ev: Evidence) -> list[Finding]:
     totals = d.groupby(["partnership_id", "framework_id"], observed=True).size()
     out = []
     for pid, fid, group in _per_framework(rows):
-        widest = group.sort_values("range", ascending=False).iloc[0]
+        spread = group[group["range"].notna()] if "range" in group else group.iloc[:0]
+        widest = (
+            spread.sort_values("range", ascending=False, kind="stable").iloc[0]
+            if len(spread)
+            else group.iloc[0]
+        )
         total = int(totals[(pid, fid)])
+        label = _label(ev.frameworks, fid)
+        message = (
+            f"Partners disagree on {len(group)} of {plural(total, label)} of the "
+            f"{_short(ev.frameworks, fid)}: organisations sit on both sides of the agree "
+            f"line on {_dim_list(group)}."
+        )
+        evidence: dict[str, Any] = {
+            "dimensions": group["dimension_id"].tolist(),
+            "widest": str(widest["dimension_id"]),
+        }
+        if len(spread):
+            message += (
+                f" Widest gap: {_dim_label(widest)}, from {_fmt(widest['min_org'])} to "
+                f"{_fmt(widest['max_org'])}."
+            )
+            evidence |= {
+                "min": round(float(widest["min_org"]), 2),
+                "max": round(float(widest["max_org"]), 2),
+            }
         out.append(
             Finding(
                 pid,
                 "partners-diverge",
                 Severity.MEDIUM,
-                f"Partners disagree on {len(group)} of {total} "
-                f"{_label(ev.frameworks, fid)}s of the {_short(ev.frameworks, fid)}: "
-                f"organisations sit on both sides of the agree line on {_dim_list(group)}. "
-                f"Widest gap: {_dim_label(widest)}, from {_fmt(widest['min_org'])} to "
-                f"{_fmt(widest['max_org'])}.",
-                {
-                    "dimensions": group["dimension_id"].tolist(),
-                    "widest": str(widest["dimension_id"]),
-                    "min": round(float(widest["min_org"]), 2),
-                    "max": round(float(widest["max_org"]), 2),
-                },
+                message,
+                evidence,
                 framework_id=fid,
                 dimension_id=str(widest["dimension_id"]),
                 action="Discuss these areas at the partnership board: why do partners see "
@@ -284,20 +401,20 @@ def council_view_differs(ev: Evidence) -> list[Finding]:
     d = ev.dimensions
     if "council_gap" not in d:
         return []
-    rows = d[d["council_gap"].abs() >= GAP_THRESHOLD]
+    rows = d[_settled(d["council_gap"].abs()) >= GAP_THRESHOLD]
     out = []
     for pid, fid, group in _per_framework(rows):
-        widest = group.iloc[group["council_gap"].abs().argmax()]
+        widest = group.iloc[int(group["council_gap"].abs().to_numpy().argmax())]
         kinder = "more positive" if widest["council_gap"] > 0 else "less positive"
         out.append(
             Finding(
                 pid,
                 "council-view-differs",
                 Severity.LOW,
-                f"The council's view differs from its partners' by a scale point or more on "
-                f"{len(group)} {_label(ev.frameworks, fid)}(s) of the "
-                f"{_short(ev.frameworks, fid)}. Largest: {_dim_label(widest)}, where the "
-                f"council is {kinder} ({_fmt(widest['council_score'])} against "
+                f"The council's view differs from its partners' by a scale point or more "
+                f"(evalkit's threshold) on {plural(len(group), _label(ev.frameworks, fid))} "
+                f"of the {_short(ev.frameworks, fid)}. Largest: {_dim_label(widest)}, where "
+                f"the council is {kinder} ({_fmt(widest['council_score'])} against "
                 f"{_fmt(widest['others_score'])}).",
                 {
                     "dimensions": group["dimension_id"].tolist(),
@@ -318,27 +435,29 @@ def weak_dimension(ev: Evidence) -> list[Finding]:
     d = ev.dimensions
     if d.empty:
         return []
-    red = d.get("rag", pd.Series(pd.NA, index=d.index)).eq("red").fillna(False)
-    below_line = d["score"] < d.get("agree_line", pd.Series(float("nan"), index=d.index))
-    low_pct = (d["mode"] == "checklist") & (d["score_pct"] < WEAK_PCT)
-    rows = d[red | below_line.fillna(False) | low_pct.fillna(False)]
+    d = d.assign(
+        _red=d.get("rag", pd.Series(pd.NA, index=d.index)).eq("red").fillna(False).astype(bool),
+        _below=(
+            _settled(d["score"])
+            < _settled(d.get("agree_line", pd.Series(float("nan"), index=d.index)))
+        ).fillna(False),
+        _third=((d["mode"] == "checklist") & (_settled(d["score_pct"]) < settled(WEAK_PCT)))
+        .fillna(False)
+        .astype(bool),
+    )
+    rows = d[d["_red"] | d["_below"] | d["_third"]]
     out = []
     for pid, fid, group in _per_framework(rows):
-        weakest = group.sort_values("score_pct").iloc[0]
-        why = (
-            f"in the '{weakest['band']}' band"
-            if pd.notna(weakest.get("band"))
-            else f"{_fmt(weakest['score'])} on a {weakest['scale_min']:g}–{weakest['scale_max']:g} "
-            "scale"
-        )
+        weakest = group.sort_values("score_pct", kind="stable").iloc[0]
+        n = len(group)
         out.append(
             Finding(
                 pid,
                 "weak-dimension",
                 Severity.MEDIUM,
-                f"{len(group)} {_label(ev.frameworks, fid)}(s) of the "
-                f"{_short(ev.frameworks, fid)} are weak: {_dim_list(group)}. Weakest: "
-                f"{_dim_label(weakest)}, {why}.",
+                f"{plural(n, _label(ev.frameworks, fid))} of the {_short(ev.frameworks, fid)} "
+                f"{'is' if n == 1 else 'are'} weak: {_dim_list(group)}. Weakest: "
+                f"{_dim_label(weakest)}, {_weak_why(weakest)}.",
                 {
                     "dimensions": group["dimension_id"].tolist(),
                     "weakest": str(weakest["dimension_id"]),
@@ -350,6 +469,21 @@ def weak_dimension(ev: Evidence) -> list[Finding]:
             )
         )
     return out
+
+
+def _weak_why(row: pd.Series) -> str:
+    """Why a dimension counts as weak, in words."""
+    score = (
+        f"{_fmt(row['score'])} on a {float(row['scale_min']):g}–{float(row['scale_max']):g} scale"
+    )
+    reasons = []
+    if row["_red"]:
+        reasons.append(f"in the '{row['band']}' band")
+    if row["_below"]:
+        reasons.append(f"below the agree line of {float(row['agree_line']):g}")
+    if row["_third"]:
+        reasons.append("under a third of its scale (evalkit's convention)")
+    return f"{score}, " + " and ".join(reasons)
 
 
 def low_response(ev: Evidence) -> list[Finding]:
@@ -370,9 +504,11 @@ def low_response(ev: Evidence) -> list[Finding]:
             r.partnership_id,
             "low-response",
             Severity.LOW,
-            f"Only {int(r.respondents)} respondent(s) from {int(r.organisations)} "
-            f"organisation(s) answered {_short(ev.frameworks, r.framework_id)}; treat its "
-            "scores with caution.",
+            f"Only {plural(int(r.respondents), 'respondent')} from "
+            f"{plural(int(r.organisations), 'organisation')} answered "
+            f"{_short(ev.frameworks, r.framework_id)} (evalkit asks for at least "
+            f"{plural(ev.min_respondents, 'respondent')} from "
+            f"{plural(ev.min_organisations, 'organisation')}); treat its scores with caution.",
             {"respondents": int(r.respondents), "organisations": int(r.organisations)},
             framework_id=r.framework_id,
             action="Ask every partner organisation to complete the assessment.",
@@ -383,24 +519,34 @@ def low_response(ev: Evidence) -> list[Finding]:
 
 def many_missing(ev: Evidence) -> list[Finding]:
     """Many answers were 'don't know', 'n/a' or blank."""
-    d = ev.dimensions
-    if d.empty:
-        return []
-    per_fw = d.groupby(["partnership_id", "framework_id"], observed=True)["missing_rate"].mean()
-    rows = per_fw[per_fw > MISSING_THRESHOLD].reset_index()
+    share = missing_share(ev.dimensions)
+    rows = share[_settled(share["missing_rate"]) > MISSING_THRESHOLD]
     return [
         Finding(
             r.partnership_id,
             "many-missing-answers",
             Severity.LOW,
-            f"{r.missing_rate:.0%} of answers to {_short(ev.frameworks, r.framework_id)} were "
-            "missing, don't know or not applicable.",
-            {"missing_rate": round(float(r.missing_rate), 3)},
+            f"{int(r.n_missing)} of {plural(int(r.n_expected), 'answer')} to "
+            f"{_short(ev.frameworks, r.framework_id)} ({percent_text(r.missing_rate)}) were "
+            "missing, don't know or not applicable: more than a quarter (evalkit's threshold).",
+            {
+                "missing": int(r.n_missing),
+                "expected": int(r.n_expected),
+                "missing_rate": round(float(r.missing_rate), 3),
+            },
             framework_id=r.framework_id,
             action="Find out why respondents could not answer; brief them before the next round.",
         )
         for r in _records(rows)
     ]
+
+
+def percent_text(share: float) -> str:
+    """A share as a whole percentage; to one place when "25%" would hide that it is more."""
+    pct = settled(share * 100)
+    if round(pct) == round(MISSING_THRESHOLD * 100) and pct != round(pct):
+        return f"{pct:.1f}%"
+    return f"{pct:.0f}%"
 
 
 def evidence_missing(ev: Evidence) -> list[Finding]:
@@ -416,8 +562,10 @@ def evidence_missing(ev: Evidence) -> list[Finding]:
             r.partnership_id,
             "evidence-missing",
             Severity.MEDIUM,
-            f"{int(r.n_no_evidence)} rating(s) in {_short(ev.frameworks, r.framework_id)} have "
-            "no evidence reference, so they cannot be checked.",
+            f"{plural(int(r.n_no_evidence), 'rating')} in "
+            f"{_short(ev.frameworks, r.framework_id)} "
+            f"{'has' if int(r.n_no_evidence) == 1 else 'have'} no evidence reference, so "
+            f"{'it' if int(r.n_no_evidence) == 1 else 'they'} cannot be checked.",
             {"items_without_evidence": int(r.n_no_evidence)},
             framework_id=r.framework_id,
             action="Record the document, minute or link behind each rating.",
@@ -447,9 +595,9 @@ def outcome_wrong_way(ev: Evidence) -> list[Finding]:
             r.partnership_id,
             "outcome-wrong-way",
             Severity.MEDIUM,
-            f"'{r.name}' moved the wrong way: {r.actual:,.0f} {r.unit} in {r.period} against a "
-            f"baseline of {r.baseline:,.0f} ({'lower' if r.good_direction == 'down' else 'higher'}"
-            " is better).",
+            f"'{r.name}' moved the wrong way: {_figure(r.actual)} {r.unit} in {r.period} "
+            f"against a baseline of {_figure(r.baseline)} "
+            f"({'lower' if r.good_direction == 'down' else 'higher'} is better).",
             {"baseline": r.baseline, "actual": r.actual, "period": r.period},
             action="Ask the partnership to explain the trend and what it will change.",
         )
@@ -466,8 +614,8 @@ def target_missed(ev: Evidence) -> list[Finding]:
             r.partnership_id,
             "target-missed",
             Severity.LOW,
-            f"'{r.name}' missed its {r.period} target: {r.actual:,.0f} against {r.target:,.0f} "
-            f"{r.unit}.",
+            f"'{r.name}' missed its {r.period} target: {_figure(r.actual)} against "
+            f"{_figure(r.target)} {r.unit}.",
             {"target": r.target, "actual": r.actual, "period": r.period},
             action="Review whether the target is realistic and what would close the gap.",
         )
@@ -477,14 +625,18 @@ def target_missed(ev: Evidence) -> list[Finding]:
 
 def unit_cost_rising(ev: Evidence) -> list[Finding]:
     """Cost per output rose by more than ``UNIT_COST_RISE_PCT`` between periods."""
-    rows = ev.cost_trend[ev.cost_trend["change_pct"] > UNIT_COST_RISE_PCT]
+    trend = ev.cost_trend
+    if trend.empty:
+        return []
+    rows = trend[_settled(trend["change_pct"]) > UNIT_COST_RISE_PCT]
     return [
         Finding(
             r.partnership_id,
             "unit-cost-rising",
             Severity.MEDIUM,
-            f"Cost per '{r.name}' rose {r.change_pct:.0f}% from £{r.previous_cost:,.0f} "
-            f"({r.previous_period}) to £{r.latest_cost:,.0f} ({r.latest_period}).",
+            f"Cost per '{r.name}' rose {r.change_pct:.1f}% from £{r.previous_cost:,.2f} "
+            f"({r.previous_period}) to £{r.latest_cost:,.2f} ({r.latest_period}): more than "
+            f"{UNIT_COST_RISE_PCT:g}% (evalkit's threshold).",
             {
                 "previous": round(float(r.previous_cost), 2),
                 "latest": round(float(r.latest_cost), 2),
@@ -505,7 +657,7 @@ def high_risk(ev: Evidence) -> list[Finding]:
             "high-risk",
             Severity.HIGH,
             f"Risk {r.risk_id} scores {int(r.score)} (likelihood {int(r.likelihood)} × impact "
-            f"{int(r.impact)}): {r.description}.",
+            f"{int(r.impact)}): {str(r.description).rstrip('.')}.",
             {"risk_id": r.risk_id, "score": int(r.score)},
             action="Confirm the mitigation and its owner; report progress to the committee.",
         )
@@ -514,6 +666,7 @@ def high_risk(ev: Evidence) -> list[Finding]:
 
 
 RULES: tuple[Callable[[Evidence], list[Finding]], ...] = (
+    no_evidence,
     no_governing_document,
     old_governing_document,
     no_exit_arrangements,
