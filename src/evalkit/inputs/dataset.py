@@ -1,7 +1,10 @@
 """Dataset metadata and the processed tables.
 
 ``dataset.yaml`` beside the raw tables says what the data is and, above all, whether
-it is invented: every output built from invented data carries its ``notice``.
+it is invented: every output built from invented data carries its ``notice``. It also
+states the kind of evidence each survey framework holds (``evidence_kinds``): a survey
+of ``individual`` people (the default; respondents are protected by disclosure control)
+or ``organisational`` returns (one agreed return per organisation, shown by name).
 Processed tables are UTF-8 CSV files written by :mod:`evalkit.inputs.prepare`; read them
 back, with their types, through :func:`load_tables`.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,11 @@ if TYPE_CHECKING:
 DATASET_FILE = "dataset.yaml"
 DATASET_JSON = "dataset.json"
 DEFAULT_INVENTED_NOTICE = "INVENTED DATA — not a real council's assessment"
+#: A survey of people: each respondent is protected (the default).
+INDIVIDUAL = "individual"
+#: One agreed return per organisation: its official position, shown by name.
+ORGANISATIONAL = "organisational"
+EVIDENCE_KINDS = (INDIVIDUAL, ORGANISATIONAL)
 
 
 @dataclass(frozen=True)
@@ -37,12 +45,16 @@ class DatasetInfo:
         publisher: who holds it.
         invented: True for sample or synthetic data.
         notice: the banner shown on every output built from it (always set when invented).
+        evidence_kinds: framework id → ``individual`` or ``organisational``, or round →
+            {framework id → kind} (a round's entry wins); frameworks not named are
+            ``individual``.
     """
 
     title: str = "Partnership portfolio"
     publisher: str = ""
     invented: bool = False
     notice: str | None = None
+    evidence_kinds: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -53,7 +65,8 @@ def read_dataset_info(raw_dir: Path) -> DatasetInfo:
     """Read ``dataset.yaml`` from the raw folder (defaults when absent).
 
     Raises:
-        InputFileError: the file exists but is not a YAML mapping.
+        InputFileError: the file exists but is not a YAML mapping, or its
+            ``evidence_kinds`` names a kind other than individual or organisational.
     """
     path = raw_dir / DATASET_FILE
     if not path.exists():
@@ -71,7 +84,28 @@ def read_dataset_info(raw_dir: Path) -> DatasetInfo:
         publisher=str(data.get("publisher", "")),
         invented=invented,
         notice=notice,
+        evidence_kinds=_evidence_kinds(path.name, data.get("evidence_kinds")),
     )
+
+
+def _evidence_kinds(name: str, value: Any) -> dict[str, Any]:
+    """Check ``evidence_kinds``: {framework: kind} or {round: {framework: kind}}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputFileError(f"{name}: evidence_kinds must map frameworks (or rounds) to kinds")
+    out: dict[str, Any] = {}
+    for key, kind in value.items():
+        entries = kind.items() if isinstance(kind, dict) else [(None, kind)]
+        for framework, each in entries:
+            if each not in EVIDENCE_KINDS:
+                where = f"{key}: {framework}" if framework is not None else str(key)
+                raise InputFileError(
+                    f"{name}: evidence_kinds {where} is {each!r}; expected one of "
+                    f"{', '.join(EVIDENCE_KINDS)}"
+                )
+        out[str(key)] = {str(f): k for f, k in kind.items()} if isinstance(kind, dict) else kind
+    return out
 
 
 def file_sha256(path: Path) -> str:

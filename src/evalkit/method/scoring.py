@@ -8,12 +8,18 @@ Rules (each also stated in ``docs/scoring.md``):
   is the mean of its respondents' answers; its dimension score is the mean of its item
   scores. The partnership's dimension score is the mean of the organisations' dimension
   scores, so every organisation counts once however many of its staff answered.
-* Spread is reported across organisations: minimum, maximum, range and standard
-  deviation (population form, ``ddof=0``). Organisations *diverge* on a dimension when
-  at least one scores below the scale's agree line and another above it. The council's
-  gap is its score minus the mean of the other organisations' scores.
-* With ``lower_on_disagreement`` a diverging dimension takes the lowest organisation
-  score instead of the mean (the "Lisbon" rule).
+* Disclosure control (:mod:`evalkit.method.disclosure`) decides the *published
+  groups*: for an individual survey, organisations under the respondent floor are
+  pooled into "Other partners"; for organisational returns every organisation is a
+  group. Only published groups are written (``organisation_scores``).
+* Spread is reported across the published groups: minimum, maximum, range and standard
+  deviation (population form, ``ddof=0``). Groups *diverge* on a dimension when at
+  least one scores below the scale's agree line and another above it. The council's
+  gap is its score minus the mean of the other organisations' scores, given only when
+  the council is shown by name.
+* With ``lower_on_disagreement`` a diverging dimension takes the lowest group's score
+  instead of the mean (the "Lisbon" rule).
+* A partnership figure resting on fewer respondents than the floor is blank.
 * Checklist frameworks hold one agreed rating per item; a dimension score is the mean
   of its rated items.
 * Bands apply only where the framework defines them; totals only where it allows them,
@@ -24,13 +30,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from evalkit.inputs.normalise import map_unique, token
-from evalkit.method.disclosure import suppress_small
+from evalkit.method.disclosure import (
+    DIMENSION_FIGURES,
+    ITEM_FIGURES,
+    POOLED_ID,
+    Policy,
+    blank_small_partnership_figures,
+    group_organisations,
+    sector_cells,
+)
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -113,51 +127,83 @@ def score_survey(
     coded: pd.DataFrame,
     council_id: str | None,
     lower_on_disagreement: bool = False,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Score survey answers (already coded); return (items, organisations, dimensions)."""
+    policy: Policy | None = None,
+    organisations: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Score survey answers (already coded); return (items, groups, dimensions, sectors).
+
+    Every figure returned is safe to publish under ``policy`` (see
+    :mod:`evalkit.method.disclosure`): the second table holds the *published groups*
+    (organisations shown by name, and the pooled group of small ones), not every
+    organisation; extremes, spread, divergence and the council's gap are over those
+    groups; partnership figures under the floor are blank.
+    """
+    policy = policy or Policy()
     org_item = (
         coded.groupby([*DIM_KEYS, "item_id", "organisation_id"], observed=True)
         .agg(value=("value", "mean"), answers=("value", "count"), rows=("value", "size"))
         .reset_index()
     )
+    org_dims = _organisation_dimensions(coded, org_item)
+    groups = group_organisations(org_dims, policy)
+    org_dims = org_dims.merge(groups, on=[*KEYS, "organisation_id"], how="left")
+    org_item = org_item.merge(groups, on=[*KEYS, "organisation_id"], how="left")
+    floors = _floors(groups, policy)
+
+    group_item = (
+        org_item.groupby([*DIM_KEYS, "item_id", "group_id"], observed=True)
+        .agg(value=("value", "mean"), answers=("answers", "sum"))
+        .reset_index()
+        .merge(floors, on=KEYS, how="left")
+    )
+    publishable = group_item[group_item["answers"] >= group_item["floor"]]
     items = (
         org_item.groupby([*DIM_KEYS, "item_id"], observed=True)
         .agg(
             score=("value", "mean"),
-            min_org=("value", "min"),
-            max_org=("value", "max"),
             n_organisations=("value", "count"),
             n_answers=("answers", "sum"),
             n_rows=("rows", "sum"),
         )
         .reset_index()
     )
+    extremes = (
+        publishable.groupby([*DIM_KEYS, "item_id"], observed=True)["value"]
+        .agg(min_org="min", max_org="max")
+        .reset_index()
+    )
+    items = items.merge(extremes, on=[*DIM_KEYS, "item_id"], how="left")
+    items = items[
+        [
+            *DIM_KEYS,
+            "item_id",
+            "score",
+            "min_org",
+            "max_org",
+            "n_organisations",
+            "n_answers",
+            "n_rows",
+        ]
+    ]
     items["n_missing"] = items["n_rows"] - items["n_answers"]
-    items = items.drop(columns="n_rows")
+    items = items.drop(columns="n_rows").merge(floors, on=KEYS, how="left")
+    items = blank_small_partnership_figures(items, "n_answers", items["floor"], ITEM_FIGURES)
+    items = items.drop(columns=["floor", "suppressed"])
 
-    orgs = (
-        org_item.groupby([*DIM_KEYS, "organisation_id"], observed=True)
-        .agg(score=("value", "mean"), n_items=("value", "count"))
-        .reset_index()
-    )
-    respondents = (
-        coded[~coded["missing"]]
-        .groupby([*DIM_KEYS, "organisation_id"], observed=True)["respondent_id"]
-        .nunique()
-        .rename("n_respondents")
-        .reset_index()
-    )
-    orgs = orgs.merge(respondents, on=[*DIM_KEYS, "organisation_id"], how="left")
-    orgs["n_respondents"] = orgs["n_respondents"].fillna(0).astype(int)
-
-    answered = orgs.dropna(subset=["score"])
+    published = _published_groups(org_dims)
+    answered_groups = published.dropna(subset=["score"])
     dims = (
-        answered.groupby(DIM_KEYS, observed=True)["score"]
-        .agg(mean="mean", min_org="min", max_org="max", n_organisations="count")
+        org_dims.dropna(subset=["score"])
+        .groupby(DIM_KEYS, observed=True)["score"]
+        .agg(mean="mean", n_organisations="count")
         .reset_index()
     )
-    spread = answered.groupby(DIM_KEYS, observed=True)["score"].std(ddof=0).rename("sd")
-    dims = dims.merge(spread.reset_index(), on=DIM_KEYS, how="left")
+    spread = (
+        answered_groups.groupby(DIM_KEYS, observed=True)["score"]
+        .agg(min_org="min", max_org="max", sd=lambda s: float(np.std(s, ddof=0)))
+        .reset_index()
+    )
+    dims = dims.merge(spread, on=DIM_KEYS, how="left")
     counts = (
         coded.groupby(DIM_KEYS, observed=True)
         .agg(n_rows=("value", "size"), n_missing=("missing", "sum"))
@@ -180,26 +226,114 @@ def score_survey(
     dims["diverged"] = (dims["min_org"] < dims["agree_line"]) & (
         dims["max_org"] > dims["agree_line"]
     )
-    dims = _council_gap(dims, orgs, council_id)
+    dims = _council_gap(dims, org_dims, council_id)
     dims["score"] = dims["mean"]
     dims["rule"] = "mean of organisations"
     if lower_on_disagreement:
         lower = dims["diverged"]
         dims.loc[lower, "score"] = dims.loc[lower, "min_org"]
         dims.loc[lower, "rule"] = "lowest organisation (partners disagree)"
-    return items, orgs, dims.rename(columns={"n_rows": "n_expected"})
+    pool = (
+        groups[groups["group_id"] == POOLED_ID]
+        .groupby(KEYS, observed=True)
+        .size()
+        .rename("n_pooled")
+        .reset_index()
+    )
+    dims = dims.merge(floors, on=KEYS, how="left").merge(pool, on=KEYS, how="left")
+    dims["n_pooled"] = dims["n_pooled"].fillna(0).astype(int)
+    dims = blank_small_partnership_figures(dims, "n_respondents", dims["floor"], DIMENSION_FIGURES)
+    dims = dims.drop(columns="floor")
+    published = published.merge(dims[[*DIM_KEYS, "suppressed"]], on=DIM_KEYS, how="left")
+    published = published[~published["suppressed"].fillna(False).astype(bool)]
+    sectors = (
+        sector_cells(org_dims, organisations, policy)
+        if organisations is not None
+        else pd.DataFrame()
+    )
+    dims = dims.rename(columns={"n_rows": "n_expected"})
+    return items, published.drop(columns="suppressed"), dims, sectors
 
 
-def _council_gap(dims: pd.DataFrame, orgs: pd.DataFrame, council_id: str | None) -> pd.DataFrame:
+def _organisation_dimensions(coded: pd.DataFrame, org_item: pd.DataFrame) -> pd.DataFrame:
+    """Internal: each organisation's dimension score and respondents (never written)."""
+    orgs = (
+        org_item.groupby([*DIM_KEYS, "organisation_id"], observed=True)
+        .agg(score=("value", "mean"), n_items=("value", "count"))
+        .reset_index()
+    )
+    respondents = (
+        coded[~coded["missing"]]
+        .groupby([*DIM_KEYS, "organisation_id"], observed=True)["respondent_id"]
+        .nunique()
+        .rename("n_respondents")
+        .reset_index()
+    )
+    orgs = orgs.merge(respondents, on=[*DIM_KEYS, "organisation_id"], how="left")
+    orgs["n_respondents"] = orgs["n_respondents"].fillna(0).astype(int)
+    return orgs
+
+
+def _floors(groups: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """The floor of each round × partnership × framework."""
+    keys = groups[KEYS].drop_duplicates().reset_index(drop=True)
+    keys["floor"] = [
+        policy.floor(str(r), str(f))
+        for r, f in zip(keys["round"], keys["framework_id"], strict=True)
+    ]
+    return keys
+
+
+def _published_groups(org_dims: pd.DataFrame) -> pd.DataFrame:
+    """The groups a reviewer sees: named organisations and the pooled group.
+
+    A pooled group's score is the mean of its organisations' scores (each counts once,
+    as in the partnership score).
+    """
+    answered = org_dims.dropna(subset=["score"])
+    out = (
+        answered.groupby([*DIM_KEYS, "group_id"], observed=True, dropna=False)
+        .agg(
+            score=("score", "mean"),
+            n_items=("n_items", "max"),
+            n_respondents=("n_respondents", "sum"),
+            n_organisations=("organisation_id", "nunique"),
+            group_name=("group_name", "first"),
+            evidence_kind=("evidence_kind", "first"),
+        )
+        .reset_index()
+        .rename(columns={"group_id": "organisation_id"})
+    )
+    return out[
+        [
+            *DIM_KEYS,
+            "organisation_id",
+            "group_name",
+            "score",
+            "n_items",
+            "n_respondents",
+            "n_organisations",
+            "evidence_kind",
+        ]
+    ]
+
+
+def _council_gap(
+    dims: pd.DataFrame, org_dims: pd.DataFrame, council_id: str | None
+) -> pd.DataFrame:
+    """The council's score against the others' mean, only where the council is named."""
     if council_id is None:
         dims["council_score"] = np.nan
         dims["others_score"] = np.nan
     else:
-        is_council = orgs["organisation_id"] == council_id
-        council = orgs[is_council].groupby(DIM_KEYS)["score"].mean().rename("council_score")
-        others = orgs[~is_council].groupby(DIM_KEYS)["score"].mean().rename("others_score")
+        answered = org_dims.dropna(subset=["score"])
+        is_council = answered["organisation_id"] == council_id
+        named = is_council & (answered["group_id"] == council_id)
+        council = answered[named].groupby(DIM_KEYS)["score"].mean().rename("council_score")
+        others = answered[~is_council].groupby(DIM_KEYS)["score"].mean().rename("others_score")
         dims = dims.merge(council.reset_index(), on=DIM_KEYS, how="left")
         dims = dims.merge(others.reset_index(), on=DIM_KEYS, how="left")
+        dims.loc[dims["council_score"].isna(), "others_score"] = np.nan
     dims["council_gap"] = dims["council_score"] - dims["others_score"]
     return dims
 
@@ -291,8 +425,14 @@ def score_all(
     min_cell_size: int = 3,
     min_respondents: int = 3,
     min_organisations: int = 2,
+    evidence_kinds: Mapping[str, Any] | None = None,
 ) -> Scores:
-    """Score every partnership against every framework it has answers for."""
+    """Score every partnership against every framework it has answers for.
+
+    Every survey table returned has passed the disclosure policy (``min_cell_size``
+    and ``evidence_kinds``; see :mod:`evalkit.method.disclosure`).
+    """
+    policy = Policy(min_cell_size, dict(evidence_kinds or {}))
     council = organisations.loc[organisations["is_council"].fillna(False).astype(bool)]
     council_id = str(council["organisation_id"].iloc[0]) if len(council) else None
     survey_fw = {k: v for k, v in frameworks.items() if v.mode == "survey"}
@@ -301,8 +441,11 @@ def score_all(
     coded_s = code_answers(responses, "response", survey_fw) if survey_fw else None
     coded_c = code_answers(checklist, "status", check_fw) if check_fw else None
     item_frames, dim_frames, org_frames = [], [], []
+    sectors = pd.DataFrame()
     if coded_s is not None and len(coded_s):
-        s_items, s_orgs, s_dims = score_survey(coded_s, council_id, lower_on_disagreement)
+        s_items, s_orgs, s_dims, sectors = score_survey(
+            coded_s, council_id, lower_on_disagreement, policy, organisations
+        )
         item_frames.append(s_items)
         dim_frames.append(s_dims)
         org_frames.append(s_orgs)
@@ -322,11 +465,6 @@ def score_all(
         dims["low_evidence"] = survey & few
     expected = item_table(frameworks).groupby("framework_id").size() if frameworks else pd.Series()
     totals = _framework_totals(items, frameworks, expected) if len(items) else pd.DataFrame()
-    sectors = (
-        sector_breakdown(coded_s, organisations, min_cell_size)
-        if coded_s is not None and len(coded_s)
-        else pd.DataFrame()
-    )
     return Scores(items, orgs, dims, totals, sectors)
 
 
@@ -362,21 +500,3 @@ def _decorate_dimensions(dims: pd.DataFrame, frameworks: Mapping[str, Framework]
     ]
     dims = dims.sort_values(["round", "partnership_id", "framework_id", "_order"])
     return dims.drop(columns="_order").reset_index(drop=True)
-
-
-def sector_breakdown(
-    coded: pd.DataFrame, organisations: pd.DataFrame, min_cell_size: int
-) -> pd.DataFrame:
-    """Dimension scores by sector, with groups of fewer than ``min_cell_size`` respondents hidden.
-
-    A breakdown by any group other than organisation could point at individuals, so
-    small groups are suppressed and say so.
-    """
-    sectors = organisations[["organisation_id", "sector"]].astype({"sector": "string"})
-    frame = coded[~coded["missing"]].merge(sectors, on="organisation_id", how="left")
-    grouped = (
-        frame.groupby([*DIM_KEYS, "sector"], observed=True)
-        .agg(score=("value", "mean"), n_respondents=("respondent_id", "nunique"))
-        .reset_index()
-    )
-    return suppress_small(grouped, "n_respondents", min_cell_size, ["score"])
