@@ -50,7 +50,7 @@ def test_a_checklist_framework_shows_its_mean_rating_by_section(make_pack, read_
     assert "<figure" in fragment
 
 
-def survey_pack(make_pack, framework_id="nuffield-pat", bands=(None, None)):
+def survey_pack(make_pack, framework_id="nuffield-pat", bands=(None, None), kind="organisational"):
     dims = pd.DataFrame(
         {
             "round": "2024-25",
@@ -66,6 +66,7 @@ def survey_pack(make_pack, framework_id="nuffield-pat", bands=(None, None)):
             "diverged": pd.array([True, False], dtype="boolean"),
             "council_gap": [1.0, -0.25],
             "band": list(bands),
+            "evidence_kind": kind,
         }
     )
     orgs = pd.DataFrame({"organisation_id": ["council", "police", "fire"]})
@@ -84,7 +85,9 @@ def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables
         "Strongest principle: Purpose (3.0); weakest: Need (2.0), on a 1–4 scale. "
         "Organisations are on opposite sides of the agree line on: Need. 3 organisations "
         "answered; each organisation's view counts once. The source publishes no score "
-        "bands, so none are applied."
+        "bands, so none are applied.",
+        "These answers are official organisational positions: each organisation made one "
+        "agreed return, so each organisation's view is shown by name.",
     ]
     rows = read_tables(fragment)["Nuffield Partnership Assessment Tool by principle (scale 1–4)"]
     assert rows == [
@@ -160,10 +163,11 @@ def test_sector_view_has_a_column_a_sector_shown_and_drops_all_suppressed_rows(
     fragment = frameworks.by_sector_html(sector_pack(make_pack, SECTOR_ROWS))
     assert fragment.startswith("<h3>Views by sector</h3>")
     assert paragraphs(fragment) == [
-        "Scores by sector of organisation. Any group with fewer than 3 respondents is "
-        "suppressed so that no individual's answers can be inferred; 5 of 7 groups are "
-        "suppressed here. These sectors never reach 3 respondents, so they are left out "
-        "of the table: NHS."
+        "Scores by sector of organisation, each organisation counting once. Any group of "
+        "a survey of individuals with fewer than 3 respondents, or whose score could be "
+        "worked out from other figures in this pack, is suppressed so that no "
+        "individual's answers can be inferred; 5 of 7 groups are suppressed here. These "
+        "sectors never reach 3 respondents, so they are left out of the table: NHS."
     ]
     caption = "Scores by sector, one column a sector (groups under 3 respondents suppressed)"
     assert read_tables(fragment)[caption] == [
@@ -182,3 +186,98 @@ def test_sector_view_with_every_group_suppressed_has_no_table(make_pack):
 def test_no_sector_view_without_sector_scores_for_the_round(make_pack):
     assert frameworks.by_sector_html(make_pack()) == ""
     assert frameworks.by_sector_html(sector_pack(make_pack, SECTOR_ROWS[-1:])) == ""
+
+
+# -- disclosure wording -----------------------------------------------------------------
+
+
+def pooled_pack(make_pack, suppressed=(False, True)):
+    """An individual survey: the council (4 people) named, three small partners pooled."""
+    dims = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": "nuffield-pat",
+            "dimension_id": ["P1", "P2"],
+            "dimension_title": ["Need", "Purpose"],
+            "score": [2.5, NAN] if suppressed[1] else [2.5, 3.0],
+            "n_organisations": pd.array([4, 4], dtype="Int64"),
+            "min_org": [2.0, NAN],
+            "max_org": [3.0, NAN],
+            "sd": [0.5, NAN],
+            "n_respondents": pd.array([8, 2], dtype="Int64"),
+            "diverged": pd.array([False, pd.NA], dtype="boolean"),
+            "council_gap": [1.0, NAN],
+            "evidence_kind": "individual",
+            "n_pooled": 3,
+            "suppressed": list(suppressed),
+        }
+    )
+    groups = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": "nuffield-pat",
+            "dimension_id": ["P1", "P1"],
+            "organisation_id": ["council", "other-partners"],
+            "group_name": [None, "Other partners (3 organisations)"],
+            "score": [3.0, 2.0],
+        }
+    )
+    orgs = pd.DataFrame({"organisation_id": ["council"], "name": ["Council"]})
+    return make_pack(
+        scores={"dimension_scores": dims, "organisation_scores": groups},
+        tables={"organisations": orgs},
+    )
+
+
+def test_an_individual_survey_says_what_was_pooled_and_suppressed(make_pack):
+    fragment = frameworks.html(pooled_pack(make_pack), "nuffield-pat")
+    assert paragraphs(fragment)[1] == (
+        "These answers come from a survey of individuals, so no figure here rests on fewer "
+        "than 3 respondents. Organisations with fewer than 3 respondents are not shown by "
+        "name: they are shown together as “Other partners (3 organisations)”, which a "
+        "larger organisation joins when that is needed to stop a small one being worked "
+        "out from the other figures. Lowest, highest, spread and disagreement are over the "
+        "groups shown, and the council's difference from its partners is given only where "
+        "the council is shown by name. Scores are not shown for Purpose: fewer than 3 "
+        "people answered it."
+    )
+    # the chart legend and alt text name the pooled group, never a pooled organisation
+    assert "Other partners (3 organisations)" in fragment
+    assert "for 2 groups" in fragment
+
+
+def test_an_individual_survey_with_every_organisation_named_says_so(make_pack):
+    pack = survey_pack(make_pack, kind="individual")
+    text = paragraphs(frameworks.html(pack, "nuffield-pat"))[1]
+    assert text == (
+        "These answers come from a survey of individuals, so no figure here rests on fewer "
+        "than 3 respondents. Every organisation had at least 3 respondents, so each is "
+        "shown by name."
+    )
+
+
+def test_a_framework_with_every_score_suppressed_reads_without_numbers(make_pack):
+    pack = pooled_pack(make_pack)
+    pack.scores["dimension_scores"]["score"] = NAN
+    text = paragraphs(frameworks.html(pack, "nuffield-pat"))[0]
+    assert text.startswith("No principle has a score that can be shown.")
+    assert "nan" not in text
+
+
+def test_sector_view_of_organisational_returns_suppresses_nothing(make_pack, read_tables):
+    frame = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": "nuffield-pat",
+            "dimension_id": ["P1", "P1"],
+            "sector": ["NHS", "police"],
+            "score": [2.0, 3.0],
+            "suppressed": [False, False],
+            "evidence_kind": "organisational",
+        }
+    )
+    fragment = frameworks.by_sector_html(make_pack(scores={"sector_scores": frame}))
+    assert paragraphs(fragment) == [
+        "Scores by sector of organisation, each organisation counting once. The answers "
+        "are official organisational positions, so no group is suppressed."
+    ]

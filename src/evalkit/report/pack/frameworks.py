@@ -1,7 +1,10 @@
 """A framework's section (reading, chart, table, total) and the views by sector.
 
-Each organisation's view is kept apart in survey frameworks; small groups in the
-views by sector are suppressed (disclosure control).
+Each organisation's view is kept apart in survey frameworks. What a survey shows has
+already passed disclosure control (:mod:`evalkit.method.disclosure`): for a survey of
+individuals, small organisations are pooled and figures under the floor are blank;
+for organisational returns every organisation is shown by name. This section says
+which, and exactly what was pooled or suppressed.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.disclosure import ORGANISATIONAL, POOLED_ID
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import label, labelled
@@ -56,6 +60,7 @@ def html(pack: Pack, framework_id: str) -> str:
         return out + para("No answers were recorded for this framework in this round.")
     out += para(_reading(fw, d))
     if fw.mode == "survey":
+        out += para(_disclosure(pack, fw, d))
         out += figure_html(_profile_chart(pack, framework_id, d))
         out += _dimension_table(fw, d, SURVEY_COLUMNS)
     else:
@@ -65,13 +70,16 @@ def html(pack: Pack, framework_id: str) -> str:
 
 
 def _reading(fw: Framework, d: pd.DataFrame) -> str:
-    low = d.sort_values("score").iloc[0]
-    high = d.sort_values("score").iloc[-1]
-    text = (
-        f"Strongest {fw.dimension_label}: {high['dimension_title']} ({high['score']:.1f}); "
-        f"weakest: {low['dimension_title']} ({low['score']:.1f}), on a "
-        f"{fw.scale_def.min:g}–{fw.scale_def.max:g} scale."
-    )
+    scored = d.dropna(subset=["score"]).sort_values("score", kind="stable")
+    if scored.empty:
+        text = f"No {fw.dimension_label} has a score that can be shown."
+    else:
+        low, high = scored.iloc[0], scored.iloc[-1]
+        text = (
+            f"Strongest {fw.dimension_label}: {high['dimension_title']} "
+            f"({high['score']:.1f}); weakest: {low['dimension_title']} ({low['score']:.1f}), "
+            f"on a {fw.scale_def.min:g}–{fw.scale_def.max:g} scale."
+        )
     if fw.mode == "survey":
         diverged = d[d["diverged"].fillna(False).astype(bool)]
         if len(diverged):
@@ -86,22 +94,80 @@ def _reading(fw: Framework, d: pd.DataFrame) -> str:
     return text
 
 
-def _profile_chart(pack: Pack, framework_id: str, d: pd.DataFrame) -> charts.Chart:
-    """Each organisation's score on each dimension (survey frameworks)."""
-    fw = pack.frameworks[framework_id]
+def _kind(d: pd.DataFrame) -> str:
+    """The evidence kind of a survey framework's answers (individual unless stated)."""
+    kinds = d.get("evidence_kind", pd.Series(dtype=object)).dropna()
+    return str(kinds.iloc[0]) if len(kinds) else "individual"
+
+
+def _groups(pack: Pack, framework_id: str) -> pd.DataFrame:
+    """The published groups of a survey framework in the pack's round, with names."""
     orgs = pack.scores["organisation_scores"]
+    if orgs.empty:
+        return pd.DataFrame(columns=["organisation_id", "dimension_id", "score", "group_name"])
     orgs = orgs[
         (orgs["framework_id"] == framework_id)
         & (orgs["round"].astype(str) == pack.assessment_round)
     ].copy()
-    orgs["organisation_name"] = orgs["organisation_id"].map(pack.org_names())
+    names = orgs["organisation_id"].map(pack.org_names())
+    if "group_name" in orgs:
+        pooled = orgs["organisation_id"] == POOLED_ID
+        names = names.where(~pooled, orgs["group_name"])
+    orgs["group_name"] = names.fillna(orgs["organisation_id"])
+    return orgs
+
+
+def _disclosure(pack: Pack, fw: Framework, d: pd.DataFrame) -> str:
+    """What kind of evidence this is and exactly what disclosure control did to it."""
+    if _kind(d) == ORGANISATIONAL:
+        return (
+            "These answers are official organisational positions: each organisation made "
+            "one agreed return, so each organisation's view is shown by name."
+        )
+    floor = pack.scoring.min_cell_size
+    text = (
+        "These answers come from a survey of individuals, so no figure here rests on "
+        f"fewer than {floor} respondents."
+    )
+    groups = _groups(pack, fw.id)
+    pooled = groups[groups["organisation_id"] == POOLED_ID]
+    if len(pooled):
+        text += (
+            f" Organisations with fewer than {floor} respondents are not shown by name: "
+            f"they are shown together as “{pooled['group_name'].iloc[0]}”, which a larger "
+            "organisation joins when that is needed to stop a small one being worked out "
+            "from the other figures. Lowest, highest, spread and disagreement are over the "
+            "groups shown, and the council's difference from its partners is given only "
+            "where the council is shown by name."
+        )
+    elif len(groups):
+        text += f" Every organisation had at least {floor} respondents, so each is shown by name."
+    hidden = d[d.get("suppressed", pd.Series(False, index=d.index)).fillna(False).astype(bool)]
+    if len(hidden):
+        names = ", ".join(hidden["dimension_title"].astype(str))
+        text += (
+            f" Scores are not shown for {names}: fewer than {floor} people answered "
+            f"{'it' if len(hidden) == 1 else 'them'}."
+        )
+    return text
+
+
+def _profile_chart(pack: Pack, framework_id: str, d: pd.DataFrame) -> charts.Chart:
+    """Each published group's score on each dimension (survey frameworks)."""
+    fw = pack.frameworks[framework_id]
+    orgs = _groups(pack, framework_id)
+    pooled = bool((orgs["organisation_id"] == POOLED_ID).any())
     orgs = orgs.merge(d[["dimension_id", "dimension_title"]], on="dimension_id")
+    title = f"{fw.short_title or fw.title}: each organisation's view"
+    if pooled:
+        title += " (small organisations pooled)"
     return charts.profile_chart(
-        orgs,
+        orgs.rename(columns={"group_name": "group_name" if pooled else "organisation_name"}),
+        group="group_name" if pooled else "organisation_name",
         scale_min=fw.scale_def.min,
         scale_max=fw.scale_def.max,
         agree_line=fw.scale_def.agree_line,
-        title=f"{fw.short_title or fw.title}: each organisation's view",
+        title=title,
     )
 
 
@@ -169,11 +235,22 @@ def by_sector_html(pack: Pack) -> str:
     suppressed = s["suppressed"].fillna(False).astype(bool)
     shown = list(dict.fromkeys(s.loc[~suppressed, "sector"]))
     hidden = sorted(set(s["sector"]) - set(shown))
-    reading = (
-        "Scores by sector of organisation. Any group with fewer than "
-        f"{minimum} respondents is suppressed so that no individual's answers can be "
-        f"inferred; {int(suppressed.sum())} of {len(s)} groups are suppressed here."
-    )
+    notes = s.get("note", pd.Series("", index=s.index)).fillna("").astype(str)
+    worked_out = int((suppressed & notes.str.contains("worked out")).sum())
+    reading = "Scores by sector of organisation, each organisation counting once. "
+    kinds = set(s.get("evidence_kind", pd.Series(dtype=object)).dropna().astype(str))
+    if kinds == {ORGANISATIONAL}:
+        reading += "The answers are official organisational positions, so no group is suppressed."
+    else:
+        reading += (
+            f"Any group of a survey of individuals with fewer than {minimum} respondents, "
+            "or whose score could be worked out from other figures in this pack, is "
+            "suppressed so that no individual's answers can be inferred; "
+            f"{int(suppressed.sum())} of {len(s)} groups are suppressed here"
+        )
+        reading += (
+            f" ({worked_out} of them because they could be worked out)." if worked_out else "."
+        )
     if hidden:
         reading += (
             f" These sectors never reach {minimum} respondents, so they are left out "
