@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,35 @@ BROKEN = [
         ["items[0].evidence_level"],
     ),
     ("id-not-stem", _broken(id="other-name"), ["id", "must equal the file name stem"]),
+    (
+        "evalkit-statement-marked-confirmed",
+        _broken(items=[{"id": "A.1", "dimension": "A", "text": "x", "evidence_level": "C"}]),
+        ["items[0]", "worded by evalkit", "mark it B or D"],
+    ),
+    (
+        "evalkit-statement-marked-partly",
+        _broken(
+            items=[
+                {"id": "A.1", "dimension": "A", "text": "x", "evidence_level": "P"},
+            ]
+        ),
+        ["items[0]", "'P' claims the source confirms"],
+    ),
+    (
+        "source-statement-marked-design",
+        _broken(
+            items=[
+                {
+                    "id": "A.1",
+                    "dimension": "A",
+                    "text": "x",
+                    "evidence_level": "D",
+                    "wording": "source",
+                }
+            ]
+        ),
+        ["items[0]", "wording: 'source' needs evidence_level C or P"],
+    ),
     ("yaml-syntax", "id: local-check\ntitle: [unclosed\n", ["not valid YAML", "line"]),
 ]
 
@@ -289,3 +319,124 @@ def test_answers_are_checked_against_frameworks(
     errors = validate(portfolio_csv, frameworks).report.errors
     assert [(e.code, e.row, e.column) for e in errors] == [(code, 3, column)]
     assert fragment in errors[0].message
+
+
+# What the sources confirm ---------------------------------------------------------------
+
+#: Statements that paraphrase one the source publishes, read off
+#: /work/shared/reference/frameworks.md by hand: the Audit Commission chapter 1
+#: checklist's questions (sections 1-7) and recommendation 5 (governing documents) for
+#: the governance checklist; the six confirmed P1 elements and four partly confirmed P2
+#: elements for the Nuffield PAT. Every other shipped statement is evalkit's.
+SOURCE_WORDED = {
+    "governance-checklist": {
+        "G1.1": "C", "G1.3": "C", "G2.1": "C", "G2.3": "C",
+        "G3.1": "C", "G3.2": "C", "G3.3": "C", "G3.4": "C",
+        "G4.1": "C", "G4.2": "C", "G5.2": "C", "G6.2": "C", "G6.3": "C",
+        "G7.1": "C", "G7.2": "C",
+    },
+    "nuffield-pat": {
+        "P1.1": "C", "P1.2": "C", "P1.3": "C", "P1.4": "C", "P1.5": "C", "P1.6": "C",
+        "P2.1": "P", "P2.2": "P", "P2.3": "P", "P2.4": "P",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fid", sorted(SHIPPED))
+def test_only_published_statements_are_marked_confirmed(frameworks, fid):
+    fw = frameworks[fid]
+    marked = {i.id: i.evidence_level for i in fw.items if i.evidence_level in ("C", "P")}
+    source = {i.id: i.evidence_level for i in fw.items if i.wording == "source"}
+    assert marked == source == SOURCE_WORDED.get(fid, {})
+
+
+def test_vichealth_statements_are_evalkits_and_never_confirmed(frameworks):
+    fw = frameworks["vichealth-pat"]
+    assert {(i.wording, i.evidence_level) for i in fw.items} == {("evalkit", "D")}
+    assert fw.reconstructed and len(fw.reconstructed_items) == 35
+
+
+def test_governance_additions_to_the_audit_commission_checklist_are_evalkits(frameworks):
+    items = {i.id: i for i in frameworks["governance-checklist"].items}
+    # "at least once a year" and "a risk register" are not in the checklist's questions.
+    assert "once a year" in items["G5.3"].text and "risk register" in items["G6.1"].text
+    for item_id in ("G5.3", "G6.1"):
+        assert (items[item_id].wording, items[item_id].evidence_level) == ("evalkit", "D")
+
+
+@pytest.mark.parametrize(
+    ("fid", "note"),
+    [
+        (
+            "vichealth-pat",
+            "All 35 VicHealth tool statements were written by evalkit, not taken from the "
+            "source, so every VicHealth tool score is built from reconstructed statements.",
+        ),
+        (
+            "wilder-factors",
+            "All 40 Wilder factors statements were written by evalkit, not taken from the "
+            "source, so every Wilder factors score is built from reconstructed statements.",
+        ),
+        (
+            "nuffield-pat",
+            "21 of the 31 Nuffield PAT statements were written by evalkit, not taken from the "
+            "source (principles P2, P3, P4, P5, P6); the other 10 paraphrase published ones. "
+            "Scores for those principles are built from reconstructed statements.",
+        ),
+    ],
+)
+def test_wording_note_says_in_plain_words_whose_statements_the_scores_rest_on(
+    frameworks, fid, note
+):
+    assert frameworks[fid].wording_note == note
+
+
+def test_dimension_wording(frameworks):
+    fw = frameworks["nuffield-pat"]
+    assert fw.dimension_wording("P1") == "published (paraphrased)"
+    assert fw.dimension_wording("P2") == "1 of 5 written by evalkit"
+    assert fw.dimension_wording("P3") == "written by evalkit"
+
+
+def test_published_bands_on_reconstructed_statements_are_called_indicative(frameworks):
+    assert frameworks["wilder-factors"].band_label == (
+        "Indicative band (published Wilder factors bands applied to statements written by evalkit)"
+    )
+    assert frameworks["vichealth-pat"].band_label.startswith("Indicative band (published ")
+    assert frameworks["vichealth-pat"].band_indicative
+    assert not frameworks["nuffield-pat"].band_indicative
+
+
+def _local(tmp_path: Path, **changes) -> dict:
+    folder = tmp_path / "frameworks"
+    folder.mkdir(parents=True)
+    (folder / "local-check.yaml").write_text(yaml.safe_dump(_broken(**changes)))
+    return load_frameworks([folder])
+
+
+def test_bands_on_published_statements_are_plain_bands_and_evalkits_are_labelled(tmp_path):
+    item = {"id": "A.1", "dimension": "A", "text": "x", "evidence_level": "C", "wording": "source"}
+    bands = [{"min": 0, "max": 2, "label": "All", "rag": "green"}]
+    fw = _local(tmp_path, items=[item], bands=bands, bands_source="the source")["local-check"]
+    assert (fw.reconstructed, fw.band_indicative, fw.band_label) == (False, False, "Band")
+    assert fw.wording_note == (
+        "Every Local check statement paraphrases one the source publishes, so its scores "
+        "rest on the published statements."
+    )
+    own = _local(tmp_path / "b", items=[item], bands=bands, bands_source="x", bands_owner="evalkit")
+    assert own["local-check"].band_label == (
+        "Indicative band (evalkit's own convention, not published by the source)"
+    )
+
+
+@pytest.mark.parametrize("fid", sorted(SHIPPED))
+def test_framework_file_hash(frameworks, fid):
+    data = (FRAMEWORKS_DIR / f"{fid}.yaml").read_bytes()
+    assert frameworks[fid].file_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_reference_page_labels_evalkits_conventions(frameworks):
+    text = (Path(__file__).parents[2] / "docs" / "frameworks.md").read_text()
+    assert "agree line 2.5 (evalkit's convention, not the source's)" in text
+    assert "A score between two bands is placed in the lower one (evalkit's convention" in text
+    assert "Indicative band (published Wilder factors bands applied to statements" in text

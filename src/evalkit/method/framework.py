@@ -10,6 +10,7 @@ was expected.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -34,6 +35,21 @@ CONFIRMATION_WORDS = {
     "background": "background knowledge, not confirmed against the source",
     "evalkit": "designed by evalkit from the sources, not a published instrument",
 }
+#: What each item evidence mark says about one statement.
+EVIDENCE_WORDS = {
+    "C": "confirmed: paraphrases one statement or question the cited source publishes",
+    "P": "partly confirmed: the source supports part of it, or the source is secondary or cut off",
+    "B": "background knowledge: written by evalkit from what the source is understood to "
+    "cover, not checked against it",
+    "D": "evalkit's design: written by evalkit, not taken from the source",
+}
+#: Who wrote a statement's content (``Item.wording``).
+WORDING_WORDS = {
+    "source": "a paraphrase of a statement the source publishes",
+    "evalkit": "written by evalkit (reconstructed), not a published statement",
+}
+#: Evidence marks a statement written by evalkit may carry (never C or P).
+EVALKIT_MARKS = ("B", "D")
 
 
 class _Model(BaseModel):
@@ -104,18 +120,50 @@ class Dimension(_Model):
 
 
 class Item(_Model):
-    """One statement or question."""
+    """One statement or question.
+
+    ``wording`` says whose statement it is: ``source`` when it paraphrases one statement
+    the cited source publishes, ``evalkit`` (the default) when evalkit wrote it. A
+    statement written by evalkit is never marked confirmed (C) or partly confirmed (P).
+    """
 
     id: str
     dimension: str
     text: str
     reverse: bool = False
     evidence_prompt: str | None = None
-    evidence_level: Literal["C", "P", "B", "D"]
+    evidence_level: Literal["C", "P", "B", "D"] = Field(
+        description="C confirmed, P partly confirmed, B background knowledge, D evalkit's design"
+    )
+    wording: Literal["source", "evalkit"] = Field(
+        default="evalkit",
+        description="source: paraphrases one statement the cited source publishes; "
+        "evalkit: written by evalkit (reconstructed). Only source statements may be C or P.",
+    )
+
+    @model_validator(mode="after")
+    def _marks_match_wording(self) -> Item:
+        if self.wording == "evalkit" and self.evidence_level not in EVALKIT_MARKS:
+            raise ValueError(
+                f"evidence_level: '{self.evidence_level}' claims the source confirms this "
+                "statement, but it is worded by evalkit (wording: evalkit, the default); "
+                "mark it B or D, or set wording: source if it paraphrases a published statement"
+            )
+        if self.wording == "source" and self.evidence_level in EVALKIT_MARKS:
+            raise ValueError(
+                f"wording: 'source' needs evidence_level C or P (found "
+                f"'{self.evidence_level}'); a statement the source does not confirm is evalkit's"
+            )
+        return self
+
+    @property
+    def reconstructed(self) -> bool:
+        """True when evalkit wrote the statement (it is not a published one)."""
+        return self.wording == "evalkit"
 
 
 class Band(_Model):
-    """A published score band."""
+    """A score band (published by the source unless ``bands_owner`` says evalkit)."""
 
     min: float
     max: float
@@ -160,6 +208,11 @@ class Framework(_Model):
     bands: list[Band] = Field(default_factory=list)
     bands_level: Literal["dimension", "total"] = "dimension"
     bands_source: str | None = None
+    bands_owner: Literal["source", "evalkit"] = Field(
+        default="source",
+        description="source: the bands are published by the source (bands_source cites it); "
+        "evalkit: they are evalkit's own convention and are labelled so",
+    )
 
     _scale: Scale | None = PrivateAttr(default=None)
     _path: Path | None = PrivateAttr(default=None)
@@ -210,6 +263,86 @@ class Framework(_Model):
     def source_path(self) -> Path | None:
         """The YAML file it was loaded from."""
         return self._path
+
+    @property
+    def file_sha256(self) -> str | None:
+        """SHA-256 (hex) of the YAML file it was loaded from, or None when not from a file."""
+        if self._path is None:
+            return None
+        return hashlib.sha256(self._path.read_bytes()).hexdigest()
+
+    # -- what the source confirms --------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The short title, else the title."""
+        return self.short_title or self.title
+
+    @property
+    def reconstructed_items(self) -> list[Item]:
+        """The statements evalkit wrote (not published by the source)."""
+        return [i for i in self.items if i.reconstructed]
+
+    @property
+    def reconstructed(self) -> bool:
+        """True when any score of this framework rests on statements evalkit wrote."""
+        return bool(self.reconstructed_items)
+
+    def dimension_reconstructed(self, dimension_id: str) -> tuple[int, int]:
+        """(statements written by evalkit, statements) in one dimension."""
+        items = [i for i in self.items if i.dimension == dimension_id]
+        return sum(i.reconstructed for i in items), len(items)
+
+    def dimension_wording(self, dimension_id: str) -> str:
+        """Whose statements a dimension's score rests on, in a few words."""
+        own, total = self.dimension_reconstructed(dimension_id)
+        if own == 0:
+            return "published (paraphrased)"
+        if own == total:
+            return "written by evalkit"
+        return f"{own} of {total} written by evalkit"
+
+    @property
+    def wording_note(self) -> str:
+        """One plain sentence: whether the scores rest on statements evalkit wrote."""
+        own, total = len(self.reconstructed_items), len(self.items)
+        name = self.name
+        if own == 0:
+            return (
+                f"Every {name} statement paraphrases one the source publishes, so its scores "
+                "rest on the published statements."
+            )
+        if own == total:
+            return (
+                f"All {total} {name} statements were written by evalkit, not taken from the "
+                f"source, so every {name} score is built from reconstructed statements."
+            )
+        dims = [d.id for d in self.dimensions if self.dimension_reconstructed(d.id)[0]]
+        return (
+            f"{own} of the {total} {name} statements were written by evalkit, not taken from "
+            f"the source ({self.dimension_label}s {', '.join(dims)}); the other "
+            f"{total - own} paraphrase published ones. Scores for those "
+            f"{self.dimension_label}s are built from reconstructed statements."
+        )
+
+    @property
+    def band_indicative(self) -> bool:
+        """True when the bands are not the source's own verdict on these statements."""
+        return bool(self.bands) and (self.bands_owner == "evalkit" or self.reconstructed)
+
+    @property
+    def band_label(self) -> str:
+        """The heading for this framework's band, saying how far to rely on it."""
+        if not self.bands:
+            return "No band (the source publishes none)"
+        if self.bands_owner == "evalkit":
+            return "Indicative band (evalkit's own convention, not published by the source)"
+        if self.reconstructed:
+            return (
+                f"Indicative band (published {self.name} bands applied to statements "
+                "written by evalkit)"
+            )
+        return "Band"
 
     # -- views -----------------------------------------------------------------------
 
@@ -439,6 +572,7 @@ def describe(framework: Framework) -> str:
         f"{fw.title} ({fw.id}), edition {fw.edition}",
         f"Source: {fw.source.citation}" + (f" <{fw.source.url}>" if fw.source.url else ""),
         f"Content: {CONFIRMATION_WORDS[fw.confirmation]}. {fw.confirmation_note}",
+        f"Statements: {fw.wording_note}",
     ]
     if fw.label:
         lines.append(f"Caveat: {fw.label}")
@@ -450,11 +584,13 @@ def describe(framework: Framework) -> str:
     lines.append(
         f"Scale: {scale.title} [{scale.owner}]: "
         + "; ".join(f"{lv.value:g} {lv.label}" for lv in scale.levels)
+        + _agree_words(scale)
     )
     if fw.bands:
         lines.append(
-            f"Bands ({fw.bands_level}, {fw.bands_source}): "
+            f"{fw.band_label} ({fw.bands_level}, {fw.bands_source}): "
             + "; ".join(f"{b.min:g}–{b.max:g} {b.label}" for b in fw.bands)
+            + f". {BETWEEN_BANDS}"
         )
     else:
         lines.append("Bands: none published, none applied")
@@ -467,8 +603,22 @@ def describe(framework: Framework) -> str:
         for item in fw.items:
             if item.dimension == dim.id:
                 flag = " (reverse-scored)" if item.reverse else ""
-                lines.append(f"  {item.id} {item.text}{flag} [{item.evidence_level}]")
+                mark = f"{item.evidence_level}, {item.wording}"
+                lines.append(f"  {item.id} {item.text}{flag} [{mark}]")
     return "\n".join(lines)
+
+
+#: How a score between two bands is placed (evalkit's convention, see :meth:`Framework.band_for`).
+BETWEEN_BANDS = (
+    "A score between two bands is placed in the lower one (evalkit's convention: "
+    "3.95 on 3.0–3.9 / 4.0–5.0 bands is in the lower band)"
+)
+
+
+def _agree_words(scale: Scale) -> str:
+    if scale.agree_line is None:
+        return ""
+    return f"; agree line {scale.agree_line:g} (evalkit's convention, not the source's)"
 
 
 def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
@@ -480,14 +630,26 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
         "Do not edit. -->",
         "",
         "Each framework is a YAML file in `src/evalkit/method/frameworks/`, validated on load. "
-        "Item wording is evalkit's own paraphrase. How far each framework's content is "
-        "confirmed:",
+        "Every statement is worded by evalkit (the sources are copyright or were read only "
+        "in excerpt). How far each framework's content is confirmed:",
         "",
     ]
     lines += [f"- **{key}**: {text}." for key, text in CONFIRMATION_WORDS.items()]
     lines += [
         "",
-        "Item evidence marks: C confirmed, P partly, B background, D evalkit design.",
+        "Each item says whose statement it is (`wording`):",
+        "",
+    ]
+    lines += [f"- **{key}**: {text}." for key, text in WORDING_WORDS.items()]
+    lines += ["", "and how far the source confirms it (`evidence_level`):", ""]
+    lines += [f"- **{key}** {text}." for key, text in EVIDENCE_WORDS.items()]
+    lines += [
+        "",
+        "A statement written by evalkit is never marked C or P. A score built from such "
+        "statements is labelled so in the pack, and a published band applied to it is called "
+        "*indicative*. Conventions that are evalkit's own, not any source's: the agree line "
+        "of each scale (used to flag partners on opposite sides), and where a score between "
+        f"two published bands goes. {BETWEEN_BANDS}.",
         "",
         "| id | framework | mode | scale | dimensions | items | bands | totals |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -508,6 +670,7 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
             f"- **Source**: {fw.source.citation}"
             + (f" <{fw.source.url}>" if fw.source.url else ""),
             f"- **Content**: {fw.confirmation} — {fw.confirmation_note}",
+            f"- **Statements**: {fw.wording_note}",
             "- **Who answers**: "
             + (
                 "each respondent, per organisation (`responses` table)"
@@ -517,10 +680,12 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
             + ("; an evidence reference is required" if fw.evidence_required else ""),
             f"- **Scale** (`{scale.id}`, {scale.owner}): "
             + "; ".join(f"{lv.value:g} = {lv.label}" for lv in scale.levels)
+            + _agree_words(scale)
             + (f"; missing: {', '.join(scale.missing)}" if scale.missing else ""),
             "- **Bands**: "
             + (
-                "; ".join(f"{b.min:g}–{b.max:g} {b.label} ({b.rag})" for b in fw.bands)
+                f"{fw.band_label}: "
+                + "; ".join(f"{b.min:g}–{b.max:g} {b.label} ({b.rag})" for b in fw.bands)
                 + f" — {fw.bands_source}"
                 if fw.bands
                 else "none published — none applied"
@@ -534,9 +699,19 @@ def render_frameworks_doc(frameworks: Mapping[str, Framework]) -> str:
         ]
         if fw.label:
             lines.append(f"- **Caveat**: {fw.label}")
-        lines += ["", f"| {fw.dimension_label} | title | items |", "| --- | --- | --- |"]
-        counts = {d: sum(1 for i in fw.items if i.dimension == d.id) for d in fw.dimensions}
-        for dim, count in counts.items():
+        lines += [
+            "",
+            f"| {fw.dimension_label} | title | items | statements | evidence marks |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for dim in fw.dimensions:
             group = f" ({dim.group})" if dim.group else ""
-            lines.append(f"| {dim.id} | {dim.title}{group} | {count} |")
+            items = [i for i in fw.items if i.dimension == dim.id]
+            marks = ", ".join(
+                f"{m} ×{n}" for m in "CPBD" if (n := sum(1 for i in items if i.evidence_level == m))
+            )
+            lines.append(
+                f"| {dim.id} | {dim.title}{group} | {len(items)} | "
+                f"{fw.dimension_wording(dim.id)} | {marks} |"
+            )
     return "\n".join(lines) + "\n"
