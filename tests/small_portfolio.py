@@ -218,3 +218,66 @@ INDICATORS = pd.DataFrame(
     ],
     columns=table("indicators").column_names,
 )
+
+
+# Two assessment rounds, worked by hand (tests/method/test_run.py, test_pack_rounds.py) --
+
+EARLY, LATE = "2023-24", "2024-25"
+VICHEALTH_DOMAINS = [f"V{d}" for d in range(1, 8)]
+
+
+def _vichealth(assessment_round: str, label: str, odd_domain: str, odd_label: str) -> list[list]:
+    """35 VicHealth ratings for csp: ``label`` everywhere, ``odd_label`` in one domain."""
+    return [
+        [
+            assessment_round,
+            "csp",
+            "vichealth-pat",
+            f"{d}.{i}",
+            odd_label if d == odd_domain else label,
+            "",
+            "",
+        ]
+        for d in VICHEALTH_DOMAINS
+        for i in range(1, 6)
+    ]
+
+
+#: 2023-24: V7 "Strongly disagree" (1) x 5, the rest "Disagree" (2) x 30: total 65, red
+#: ("Question the partnership", 35-84); every domain below the agree line (3).
+#: 2024-25: V1 "Strongly agree" (5) x 5, the rest "Agree" (4) x 30: total 145, green
+#: ("Genuine collaboration", 127-175); no domain below the agree line.
+TWO_ROUND_TOTALS = {EARLY: (65, "Question the partnership"), LATE: (145, "Genuine collaboration")}
+TWO_ROUND_TABLES: dict[str, tuple[list[str], list[list[object]]]] = {
+    "checklist": (
+        ["round", "partnership_id", "framework_id", "item_id", "status", "evidence_ref", "note"],
+        _vichealth(EARLY, "Disagree", "V7", "Strongly disagree")
+        + _vichealth(LATE, "Agree", "V1", "Strongly agree"),
+    ),
+    # money: 10,000 for 100 visits (100 a visit) in 2023-24; 12,000 for 80 (150 a visit,
+    # +50 %) in 2024-25
+    "finance": (
+        ["partnership_id", "organisation_id", "year", "cash_gbp", "in_kind_gbp", "officer_days"],
+        [
+            ["csp", "the-council", EARLY, "10000", "", ""],
+            ["csp", "the-council", LATE, "12000", "", ""],
+        ],
+    ),
+    "indicators": (
+        list(table("indicators").column_names),
+        [
+            ["csp", "visits", "Visits made", "output", "visits", EARLY, "", "", "", "100", "up"],
+            ["csp", "visits", "Visits made", "output", "visits", LATE, "", "", "", "80", "up"],
+        ],
+    ),
+}
+
+
+def write_two_rounds(folder: Path) -> Path:
+    """The small portfolio plus two rounds of csp's VicHealth ratings, money and visits."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, headers in HEADERS.items():
+        write_csv(folder / f"{name}.csv", headers, [list(r) for r in ROWS[name]])
+    for name, (headers, rows) in TWO_ROUND_TABLES.items():
+        write_csv(folder / f"{name}.csv", headers, rows)
+    return folder

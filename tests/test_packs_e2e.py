@@ -21,8 +21,14 @@ def built(built_sample) -> dict:
 
 
 def _top_finding(processed: Path, pid: str) -> str:
-    findings = pd.read_csv(processed / "scores" / "findings.csv")
-    mine = findings[(findings["partnership_id"] == pid) & (findings["severity"] != "info")]
+    """The pack's most serious finding: of the round the packs are built for (the latest)."""
+    latest = json.loads((processed / "scores" / "scoring.json").read_text())["assessment_round"]
+    findings = pd.read_csv(processed / "scores" / "findings.csv", dtype={"round": str})
+    mine = findings[
+        (findings["round"] == latest)
+        & (findings["partnership_id"] == pid)
+        & (findings["severity"] != "info")
+    ]
     return str(mine.iloc[0]["message"])
 
 

@@ -7,13 +7,16 @@ answer, figure and date is invented and is not any organisation's real assessmen
     python tools/make_sample_data.py [--out data/raw]
 
 Deterministic: the same cell contents every run (survey answers come from
-``evalkit.inputs.synth`` with a fixed seed).
+``evalkit.inputs.synth`` with a fixed seed). Two assessment rounds: 2024-25 for every
+in-scope partnership and an earlier 2023-24 round, with other answers, for a few.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +26,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from evalkit.inputs.contract import table
-from evalkit.inputs.synth import checklist_rows, framework_facts, survey_rows
+from evalkit.inputs.synth import (
+    ROUND,
+    FrameworkFacts,
+    checklist_rows,
+    framework_facts,
+    survey_rows,
+)
 
 SEED = 2024
 NOTICE = (
@@ -513,7 +522,21 @@ LEVEL = {
     "harbourside-regeneration": 0.7,
 }
 
-# Checklist ratings set by hand so that particular findings show.
+# The earlier round (2023-24): a few partnerships were assessed the year before too,
+# with their own respondents and a different level, so every pack, overview and test
+# meets two rounds. Integrated care improved a lot since; the City Deal declined.
+EARLIER_ROUND = "2023-24"
+EARLIER_LEVEL = {
+    "community-safety": -0.2,
+    "integrated-care-board": 0.1,
+    "city-deal-lep": 1.3,
+    "vcse-agreement": -0.3,
+    "environment-agency-flood": 0.6,
+    "safeguarding-children": 0.4,
+}
+EARLIER_SEED = (SEED, 2023)
+
+# Checklist ratings set by hand so that particular findings show (latest round).
 OVERRIDES = {
     ("vcse-agreement", "governance-checklist", "G7.1"): "Not in place",
     ("parish-councils", "governance-checklist", "G7.1"): "Not in place",
@@ -565,12 +588,19 @@ def build_tables() -> dict[str, pd.DataFrame]:
         [checklist_rows(rng, in_scope, fw, LEVEL) for fw in facts if fw.mode == "checklist"],
         ignore_index=True,
     )
+    finance = _finance(rng, scoped)
+    earlier_responses, earlier_checklist = _earlier_round(
+        facts, scoped, bias, first_respondent=len(respondents) + 1
+    )
+    responses = pd.concat([earlier_responses, responses], ignore_index=True)
+    checklist = pd.concat([earlier_checklist, checklist], ignore_index=True)
     checklist["evidence_ref"] = checklist["evidence_ref"].str.replace(
         "Evidence file", "Review evidence log ref", regex=False
     )
     for (pid, fid, item), status in OVERRIDES.items():
         mask = (
-            (checklist["partnership_id"] == pid)
+            (checklist["round"] == ROUND)
+            & (checklist["partnership_id"] == pid)
             & (checklist["framework_id"] == fid)
             & (checklist["item_id"] == item)
         )
@@ -587,13 +617,56 @@ def build_tables() -> dict[str, pd.DataFrame]:
                 "voting": "Voting",
             }
         ),
-        "finance": _finance(rng, scoped),
+        "finance": finance,
         "indicators": _indicators(),
         "risks": _risks(),
         "swot": _swot(),
         "checklist": checklist,
         "responses": responses,
     }
+
+
+def _earlier_round(
+    facts: list[FrameworkFacts],
+    scoped: pd.DataFrame,
+    bias: dict[tuple[str, str], float],
+    first_respondent: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers and ratings of ``EARLIER_ROUND`` for the partnerships in ``EARLIER_LEVEL``.
+
+    New respondents (numbered on from ``first_respondent``), the same organisation
+    bias, each partnership's earlier level; a random stream of its own, so the latest
+    round is the same with or without it.
+    """
+    rng = np.random.default_rng(EARLIER_SEED)
+    members = scoped[scoped["partnership_id"].isin(list(EARLIER_LEVEL))].reset_index(drop=True)
+    counts = np.where(members["organisation_id"] == C, 3, 2)
+    people = members.loc[
+        members.index.repeat(counts), ["partnership_id", "organisation_id"]
+    ].reset_index(drop=True)
+    people["respondent_id"] = [
+        f"R{i:04d}" for i in range(first_respondent, first_respondent + len(people))
+    ]
+    responses = pd.concat(
+        [
+            survey_rows(rng, people, fw, EARLIER_LEVEL, bias, EARLIER_ROUND)
+            for fw in facts
+            if fw.mode == "survey"
+        ],
+        ignore_index=True,
+    )
+    checklist = pd.concat(
+        [
+            checklist_rows(rng, list(EARLIER_LEVEL), fw, EARLIER_LEVEL, EARLIER_ROUND)
+            for fw in facts
+            if fw.mode == "checklist"
+        ],
+        ignore_index=True,
+    )
+    checklist["evidence_ref"] = checklist["evidence_ref"].str.replace(
+        "Evidence file", f"Evidence file {EARLIER_ROUND}", regex=False
+    )
+    return responses, checklist
 
 
 def _finance(rng: np.random.Generator, scoped: pd.DataFrame) -> pd.DataFrame:
@@ -1120,6 +1193,23 @@ def _sheet(wb: Workbook, name: str, headers: list[str], rows: list[list[object]]
                 c.number_format = "dd/mm/yyyy"
 
 
+def _same_bytes_every_run(path: Path) -> None:
+    """Rewrite a workbook without the save time openpyxl stamps in it.
+
+    The sample's input hashes then stay the same when it is regenerated unchanged.
+    """
+    fixed = (2024, 4, 18, 0, 0, 0)
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-04-18T00:00:00Z", data
+                )
+            out.writestr(zipfile.ZipInfo(name, fixed), data, compress_type=zipfile.ZIP_DEFLATED)
+
+
 def write_sample(out: Path) -> None:
     """Write portfolio.xlsx, responses.csv and dataset.yaml into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -1154,6 +1244,7 @@ def write_sample(out: Path) -> None:
         frame = tables[name].astype(object).where(tables[name].notna(), None)
         _sheet(wb, name, list(frame.columns), frame.values.tolist())
     wb.save(out / "portfolio.xlsx")
+    _same_bytes_every_run(out / "portfolio.xlsx")
     # The survey tool's export: "CSV UTF-8" as Excel saves it, with a byte-order mark.
     tables["responses"].to_csv(
         out / "responses.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n"

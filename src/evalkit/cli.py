@@ -65,7 +65,7 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
 def _cmd_synth(args: argparse.Namespace) -> int:
     from evalkit.inputs.synth import synthesise
 
-    counts = synthesise(args.partnerships, args.seed, Path(args.out))
+    counts = synthesise(args.partnerships, args.seed, Path(args.out), rounds=args.rounds)
     for table, rows in counts.items():
         print(f"{table:15} {rows:>9,} rows")
     print(f"Synthetic portfolio (invented data) written to {args.out}")
@@ -131,6 +131,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         force=args.force,
         timeout=args.timeout,
         progress=not args.no_progress,
+        round=args.round,
     )
     result = run_build(settings, options)
     print(result.summary())
@@ -169,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("synth", help="write a seeded synthetic portfolio (invented data)")
     p.add_argument("--partnerships", type=int, default=100, metavar="N")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--rounds", type=int, default=1, metavar="N", help="assessment rounds, latest last"
+    )
     p.add_argument("--out", required=True, metavar="DIR")
     p.set_defaults(func=_cmd_synth)
 
@@ -198,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
     p.add_argument("--formats", default=formats, help=f"comma-separated, any of: {formats}")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument(
+        "--round", metavar="ROUND", help="assessment round to build (default: the latest scored)"
+    )
     p.add_argument(
         "--timeout",
         type=int,

@@ -52,3 +52,75 @@ def test_synthetic_data_is_valid_and_labelled_invented(tmp_path):
 
     report = validate(tmp_path, load_frameworks()).report
     assert report.valid, report.summary()
+
+
+def test_rounds_writes_each_round_with_its_own_answers(tmp_path):
+    one = synthesise(10, 4, tmp_path / "one")
+    three = synthesise(10, 4, tmp_path / "three", rounds=3)
+    responses = pd.read_csv(tmp_path / "three" / "responses.csv", dtype=str)
+    checklist = pd.read_csv(tmp_path / "three" / "checklist.csv", dtype=str)
+    rounds = ["2022-23", "2023-24", "2024-25"]
+    assert sorted(responses["round"].unique()) == rounds
+    assert sorted(checklist["round"].unique()) == rounds
+    # the same checklist items every round: in-scope partnerships x checklist items
+    assert three["checklist"] == 3 * one["checklist"]
+    # each round has its own respondents
+    people = responses.groupby("round")["respondent_id"].apply(set)
+    assert not (people["2022-23"] & people["2023-24"]) and not (
+        people["2023-24"] & people["2024-25"]
+    )
+    # the latest round is the same with or without earlier ones
+    single = pd.read_csv(tmp_path / "one" / "responses.csv", dtype=str)
+    latest = responses[responses["round"] == "2024-25"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(latest, single)
+    # money and indicators cover every round's year
+    finance = pd.read_csv(tmp_path / "three" / "finance.csv", dtype=str)
+    assert sorted(finance["year"].unique()) == rounds
+    from evalkit.method.framework import load_frameworks
+
+    report = validate(tmp_path / "three", load_frameworks()).report
+    assert report.valid, report.summary()
+
+
+def test_rounds_drift_plausibly(tmp_path):
+    """Answers differ between rounds but stay near each other: a round's mean rating per
+    partnership moves, by less than a scale point on average."""
+    synthesise(40, 9, tmp_path, rounds=2)
+    checklist = pd.read_csv(tmp_path / "checklist.csv", dtype=str)
+    vic = checklist[checklist["framework_id"] == "vichealth-pat"]
+    values = {
+        "Strongly disagree": 1,
+        "Disagree": 2,
+        "Neither agree nor disagree": 3,
+        "Agree": 4,
+        "Strongly agree": 5,
+    }
+    mean = (
+        vic.assign(v=vic["status"].map(values))
+        .groupby(["partnership_id", "round"])["v"]
+        .mean()
+        .unstack()
+    )
+    change = mean["2024-25"] - mean["2023-24"]
+    assert (change != 0).mean() > 0.9  # nearly every partnership's answers changed
+    assert change.abs().mean() < 1.0  # ... by a plausible amount
+    assert (change > 0).any() and (change < 0).any()  # some improve, some decline
+
+
+def test_cli_synth_rounds_option(tmp_path):
+    from evalkit.cli import main
+
+    assert main(["synth", "--partnerships", "5", "--seed", "3", "--out", str(tmp_path / "a")]) == 0
+    assert set(pd.read_csv(tmp_path / "a" / "checklist.csv", dtype=str)["round"]) == {"2024-25"}
+    out = str(tmp_path / "b")
+    assert main(["synth", "--partnerships", "5", "--seed", "3", "--rounds", "2", "--out", out]) == 0
+    got = set(pd.read_csv(tmp_path / "b" / "checklist.csv", dtype=str)["round"])
+    assert got == {"2023-24", "2024-25"}
+
+
+def test_round_names_count_back_from_the_latest():
+    from evalkit.inputs.synth import round_names
+
+    assert round_names(1) == ("2024-25",)
+    assert round_names(3) == ("2022-23", "2023-24", "2024-25")
+    assert round_names(2, "1999-00") == ("1998-99", "1999-00")

@@ -1,12 +1,18 @@
 """``evalkit score``: processed tables → scores, findings and action lists.
 
 Reads ``data/processed/``, writes ``data/processed/scores/``. Only in-scope
-partnerships are scored. Findings use the latest assessment round.
+partnerships are scored. Every assessment round found in the answers is scored, and
+findings and actions are made for each round on its own: its own dimension scores, the
+money and indicators of the years up to its end, and its own as-at date (the round's
+end). Every table that differs by round carries a ``round`` column, and
+:func:`for_round` is the one place that keeps a round's rows for a pack or overview.
+The latest round stays the default.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,25 +39,97 @@ class PortfolioResults:
     tables: dict[str, pd.DataFrame]
     assessment_round: str
     as_of: pd.Timestamp
+    rounds: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """Short plain-text summary for the terminal."""
         f = self.tables["findings"]
+        if len(f) and "round" in f:
+            f = f[f["round"] == self.assessment_round]
         counts = f["severity"].value_counts().to_dict() if len(f) else {}
         parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("high", "medium", "low", "info"))
-        n = self.tables["dimension_scores"]["partnership_id"].nunique()
+        d = self.tables["dimension_scores"]
+        n = d.loc[d["round"] == self.assessment_round, "partnership_id"].nunique() if len(d) else 0
+        earlier = [r for r in self.rounds if r != self.assessment_round]
+        also = f" Earlier round(s) also scored: {', '.join(earlier)}." if earlier else ""
         return (
             f"Scored {n} partnership(s) for round {self.assessment_round} "
-            f"(as at {self.as_of:%d/%m/%Y}); findings: {parts}."
+            f"(as at {self.as_of:%d/%m/%Y}); findings: {parts}.{also}"
         )
+
+
+def assessment_rounds(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Every assessment round found in responses or checklist, oldest first."""
+    rounds = pd.concat(
+        [tables["responses"]["round"], tables["checklist"]["round"]], ignore_index=True
+    ).dropna()
+    return sorted({str(r) for r in rounds})
 
 
 def latest_round(tables: Mapping[str, pd.DataFrame]) -> str:
     """The latest assessment round found in responses or checklist ('' if none)."""
-    rounds = pd.concat(
-        [tables["responses"]["round"], tables["checklist"]["round"]], ignore_index=True
-    ).dropna()
-    return str(sorted(rounds.unique())[-1]) if len(rounds) else ""
+    rounds = assessment_rounds(tables)
+    return rounds[-1] if rounds else ""
+
+
+#: Score tables with a year or period rather than a round: a round shows the years
+#: that end no later than the round does.
+PERIOD_COLUMNS = {
+    "vfm_inputs": "year",
+    "vfm_share": "year",
+    "vfm_indicators": "period",
+    "equity": "period",
+}
+
+
+def _period_end(text: object) -> pd.Timestamp | None:
+    """When a round, year or period ends ("2023-24" → 31/03/2024); None if it has no year."""
+    if not isinstance(text, str) or not re.search(r"\d{4}", text):
+        return None
+    return rules.round_end(text)
+
+
+def in_round(periods: pd.Series, assessment_round: str) -> pd.Series:
+    """True where a year or period ends no later than ``assessment_round`` does.
+
+    A round or period without a year in it cannot be placed, so it is kept.
+    """
+    end = _period_end(assessment_round)
+    if end is None:
+        return pd.Series(True, index=periods.index)
+    ends = periods.map(_period_end)
+    return ends.isna() | (ends <= end)
+
+
+def for_round(scores: Mapping[str, pd.DataFrame], assessment_round: str) -> dict[str, pd.DataFrame]:
+    """Each score table cut to one round: the one filter every pack and overview uses.
+
+    Tables with a ``round`` column keep that round's rows; money and indicator tables
+    (:data:`PERIOD_COLUMNS`) keep the years up to the round's end; the risk register,
+    which has no round, is kept whole.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for name, frame in scores.items():
+        if "round" in frame.columns:
+            frame = frame[frame["round"].astype(str) == str(assessment_round)]
+        elif PERIOD_COLUMNS.get(name) in frame.columns:
+            frame = frame[in_round(frame[PERIOD_COLUMNS[name]], assessment_round)]
+        out[name] = frame.reset_index(drop=True)
+    return out
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One table from the rounds' tables (an empty round's table leaves no trace on types)."""
+    full = [f for f in frames if len(f)]
+    return pd.concat(full, ignore_index=True) if full else frames[0]
+
+
+def _first(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
+    """``frame`` with ``column`` = ``value`` as its first column."""
+    return pd.concat(
+        [pd.DataFrame({column: [value] * len(frame)}, index=frame.index, dtype=object), frame],
+        axis=1,
+    )
 
 
 def compute(
@@ -60,6 +138,7 @@ def compute(
     settings: Settings,
     *,
     lower_on_disagreement: bool = False,
+    evidence_kinds: Mapping[str, Any] | None = None,
 ) -> PortfolioResults:
     """Score the in-scope portfolio; pure apart from reading its arguments."""
     partnerships = tables["partnerships"]
@@ -79,6 +158,7 @@ def compute(
         min_cell_size=settings.min_cell_size,
         min_respondents=settings.min_respondents,
         min_organisations=settings.min_organisations,
+        evidence_kinds=evidence_kinds,
     )
     inputs = vfm.inputs_by_year(only("finance"), in_scope, settings.officer_day_rate_gbp)
     orgs = tables["organisations"]
@@ -89,41 +169,46 @@ def compute(
         settings.officer_day_rate_gbp,
     )
     costs = vfm.unit_costs(only("indicators"), inputs)
-    trend = vfm.unit_cost_trend(costs)
     risks = risk.scored_risks(only("risks"))
-    assessment_round = latest_round(tables)
-    as_of = rules.round_end(assessment_round)
+    rounds = assessment_rounds(tables) or [""]
     dims = scores.dimensions
-    latest_dims = dims[dims["round"] == assessment_round] if len(dims) else dims
-    evidence = rules.Evidence(
-        partnerships=in_scope,
-        dimensions=latest_dims,
-        vfm_costs=costs,
-        cost_trend=trend,
-        risks=risks,
-        frameworks=frameworks,
-        as_of=as_of,
-        min_respondents=settings.min_respondents,
-        min_organisations=settings.min_organisations,
-    )
-    findings = findings_frame(rules.run_rules(evidence))
-    actions = rules.action_list(findings, in_scope)
+    findings, actions, trends = [], [], []
+    for this_round in rounds:
+        # each round judged as at its own end, on its own scores and the years up to it
+        round_costs = costs[in_round(costs["period"], this_round)] if len(costs) else costs
+        round_trend = vfm.unit_cost_trend(round_costs)
+        evidence = rules.Evidence(
+            partnerships=in_scope,
+            dimensions=dims[dims["round"] == this_round] if len(dims) else dims,
+            vfm_costs=round_costs,
+            cost_trend=round_trend,
+            risks=risks,
+            frameworks=frameworks,
+            as_of=rules.round_end(this_round),
+            min_respondents=settings.min_respondents,
+            min_organisations=settings.min_organisations,
+        )
+        round_findings = findings_frame(rules.run_rules(evidence))
+        actions.append(_first(rules.action_list(round_findings, in_scope), "round", this_round))
+        findings.append(_first(round_findings, "round", this_round))
+        trends.append(_first(round_trend, "round", this_round))
+    assessment_round = rounds[-1]
     out = {
         "dimension_scores": dims,
         "organisation_scores": scores.organisations,
         "item_scores": scores.items,
         "framework_scores": scores.frameworks,
         "sector_scores": scores.sectors,
-        "findings": findings,
-        "actions": actions,
+        "findings": _stack(findings),
+        "actions": _stack(actions),
         "vfm_inputs": inputs,
         "vfm_share": share,
         "vfm_indicators": costs,
-        "vfm_trend": trend,
+        "vfm_trend": _stack(trends),
         "equity": vfm.equity_split(only("indicators")),
         "risks": risks,
     }
-    return PortfolioResults(out, assessment_round, as_of)
+    return PortfolioResults(out, assessment_round, rules.round_end(assessment_round), tuple(rounds))
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -155,12 +240,19 @@ def run_scoring(
 ) -> str:
     """Score the prepared portfolio and write the results; return a summary line."""
     tables = load_tables(settings.processed_dir)
-    results = compute(tables, frameworks, settings, lower_on_disagreement=lower_on_disagreement)
     dataset = load_dataset_meta(settings.processed_dir).get("dataset", {})
+    results = compute(
+        tables,
+        frameworks,
+        settings,
+        lower_on_disagreement=lower_on_disagreement,
+        evidence_kinds=dataset.get("evidence_kinds"),
+    )
     meta = {
         "evalkit_version": __version__,
         "assessment_round": results.assessment_round,
         "as_of": f"{results.as_of:%Y-%m-%d}",
+        "rounds": {r: f"{rules.round_end(r):%Y-%m-%d}" for r in results.rounds},
         "lower_on_disagreement": lower_on_disagreement,
         "officer_day_rate_gbp": settings.officer_day_rate_gbp,
         "min_cell_size": settings.min_cell_size,

@@ -1,7 +1,8 @@
 """The portfolio as the overview sees it: the register with its scores and findings.
 
 :func:`load_overview` opens a scored folder through
-:class:`evalkit.method.results.ScoredFolder`; each section module of
+:class:`evalkit.method.results.ScoredFolder` and keeps the overview's round of every
+score table, once (:func:`evalkit.method.run.for_round`); each section module of
 :mod:`evalkit.report.overview` turns the :class:`Overview` into HTML.
 """
 
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.method.results import DatasetMeta, ScoredFolder, ScoringMeta
+from evalkit.method.run import for_round
+from evalkit.report.pack.evidence import folder_for_round
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -31,7 +34,8 @@ class Overview:
     Attributes:
         assessment_round: the round whose scores are compared.
         tables: the prepared ``partnerships``, ``organisations`` and ``memberships``.
-        scores: the score tables (findings' evidence left as text).
+        scores: the score tables for this round only (the years up to its end for money
+            and indicators; findings' evidence left as text).
         frameworks: the frameworks scoring used, by id.
         dataset: what the data is, with the invented-data notice.
         scoring: how the data was scored (the review date, the officer day rate).
@@ -98,11 +102,12 @@ def load_overview(
         InputFileError: the data has not been prepared and scored.
     """
     folder = ScoredFolder.open(processed_dir)
+    this_round = folder.round_or_latest(assessment_round)
     return Overview(
-        assessment_round=folder.round_or_latest(assessment_round),
+        assessment_round=this_round,
         tables=folder.inputs(OVERVIEW_TABLES),
-        scores=folder.scores(evidence=False),
+        scores=for_round(folder.scores(evidence=False), this_round),
         frameworks=folder.frameworks() if frameworks is None else frameworks,
         dataset=folder.dataset,
-        scoring=folder.scoring,
+        scoring=folder_for_round(folder, this_round).scoring,
     )

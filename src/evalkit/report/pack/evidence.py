@@ -1,16 +1,17 @@
 """One partnership's evidence for one assessment round: what every pack section reads.
 
 :func:`load_pack` opens the prepared and scored folder through
-:class:`evalkit.method.results.ScoredFolder` and keeps this partnership's rows; the
-section modules beside this one turn a :class:`Pack` into HTML. Nothing here shows
-respondent-level data.
+:class:`evalkit.method.results.ScoredFolder` and keeps this partnership's rows of the
+pack's round, once (:func:`evalkit.method.run.for_round`), so no section can show
+another round's figure; the section modules beside this one turn a :class:`Pack` into
+HTML. Nothing here shows respondent-level data.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ import pandas as pd
 
 from evalkit.errors import InputFileError
 from evalkit.method.results import DatasetMeta, ScoredFolder, ScoringMeta
+from evalkit.method.rules import round_end
+from evalkit.method.run import for_round, in_round
 from evalkit.report.fragments import in_framework_order
 
 if TYPE_CHECKING:
@@ -39,7 +42,8 @@ class Pack:
         register: the partnership's row of the register.
         tables: the partnership's rows of the prepared input tables (its members only
             in ``organisations``).
-        scores: the partnership's rows of every score table.
+        scores: the partnership's rows of every score table, for this round only (the
+            years up to its end for money and indicators).
         frameworks: the frameworks scoring used, by id.
         built_at: when the pack was built (UTC, ISO text).
     """
@@ -150,19 +154,38 @@ def load_pack(
             f"partnership '{partnership_id}' is not in the register; known: "
             + ", ".join(sorted(parts["partnership_id"].astype(str)))
         )
+    this_round = folder.round_or_latest(assessment_round)
     return Pack(
         partnership_id=partnership_id,
-        assessment_round=folder.round_or_latest(assessment_round),
-        folder=folder,
+        assessment_round=this_round,
+        folder=folder_for_round(folder, this_round),
         register=match.iloc[0],
-        tables=_own_rows(tables, partnership_id),
-        scores=folder.scores(partnership_id),
+        tables=_own_rows(tables, partnership_id, this_round),
+        scores=for_round(folder.scores(partnership_id), this_round),
         frameworks=folder.frameworks() if frameworks is None else frameworks,
     )
 
 
-def _own_rows(tables: dict[str, pd.DataFrame], partnership_id: str) -> dict[str, pd.DataFrame]:
-    """The partnership's rows of each table; for organisations, its members."""
+def folder_for_round(folder: ScoredFolder, assessment_round: str) -> ScoredFolder:
+    """The folder as seen from one round: its round and as-at date in the scoring facts.
+
+    Scoring judges every round as at its own end (``evalkit score``); a pack or overview
+    for an earlier round states that round's date, not the latest round's.
+    """
+    scoring = folder.scoring
+    if assessment_round == scoring.assessment_round:
+        return folder
+    as_of = f"{round_end(assessment_round):%Y-%m-%d}" if assessment_round else scoring.as_of
+    return replace(folder, scoring=replace(scoring, assessment_round=assessment_round, as_of=as_of))
+
+
+def _own_rows(
+    tables: dict[str, pd.DataFrame], partnership_id: str, assessment_round: str
+) -> dict[str, pd.DataFrame]:
+    """The partnership's rows of each table, for organisations its members.
+
+    Tables with a round keep this round's rows, indicators the periods up to its end.
+    """
     own = {
         name: frame[frame["partnership_id"] == partnership_id]
         if "partnership_id" in frame
@@ -170,6 +193,13 @@ def _own_rows(tables: dict[str, pd.DataFrame], partnership_id: str) -> dict[str,
         for name, frame in tables.items()
         if name != "organisations"
     }
+    own = {
+        name: frame[frame["round"].astype(str) == assessment_round] if "round" in frame else frame
+        for name, frame in own.items()
+    }
+    if "indicators" in own and "period" in own["indicators"]:
+        ind = own["indicators"]
+        own["indicators"] = ind[in_round(ind["period"].astype(str), assessment_round)]
     orgs = tables["organisations"]
     own["organisations"] = orgs[orgs["organisation_id"].isin(own["memberships"]["organisation_id"])]
     return own
