@@ -233,9 +233,9 @@ def test_title_has_no_banner_for_real_data(view):
 def test_landscape_counts_and_register(view):
     html = landscape.landscape_html(view)
     assert _paragraphs(html)[0] == (
-        "The register holds 4 partnerships, 3 of them in scope for review; 1 are out of "
-        "scope (for example purely contractual arrangements). 1 are incorporated bodies; "
-        "the rest are unincorporated."
+        "The register holds 4 partnerships, 3 of them in scope for review; 1 is out of "
+        "scope (for example purely contractual arrangements). 1 is incorporated and 3 are "
+        "unincorporated."
     )
     assert _table(html, "Partnerships by tier") == [
         ["Tier", "Partnerships", "In scope"],
@@ -277,7 +277,7 @@ def test_landscape_counts_and_register(view):
 def test_network_counts_organisations_on_more_than_one_partnership(view):
     html = network.network_html(view)
     assert _paragraphs(html)[0] == (
-        "3 organisations take part; 1 of them sit on more than one partnership, which is "
+        "3 organisations take part; 1 of them sits on more than one partnership, which is "
         "where joining up governance could save effort."
     )
     rows = _table(html, "Organisations by number of partnerships")
@@ -316,7 +316,7 @@ def test_reviews_overdue_never_reviewed_and_toolkit(view):
     # Alpha was due 01/12/2024, 31 days before 01/01/2025; Gamma has no review at all;
     # Delta is overdue but out of scope.
     assert _paragraphs(html)[0] == (
-        "At 01/01/2025, 1 in-scope partnerships are overdue for review and 1 have no review "
+        "At 01/01/2025, 1 in-scope partnership is overdue for review and 1 has no review "
         "recorded at all. The council's partnership toolkit was used for 1 of 3."
     )
     overdue = _table(html, "Reviews overdue")
@@ -379,17 +379,68 @@ def test_benchmark_against_the_portfolio_median_and_bottom_quarter(view):
 
 def test_findings_counted_by_partnership_priority_and_code(view):
     html = findings.findings_html(view)
-    assert _paragraphs(html)[0] == ("3 findings in all. The most common is 'no-review' (2 times).")
+    assert _paragraphs(html)[0] == (
+        "3 findings in all. The most common is 'no-review', affecting 2 partnerships."
+    )
     assert _table(html, "Findings by partnership and priority") == [
         ["Partnership", "High", "Medium", "Low", "For information"],
         ["Alpha", "1", "0", "1", "0"],
         ["Beta", "1", "0", "0", "0"],
     ]
     assert _table(html, "Findings by code") == [
-        ["Finding", "Partnerships affected"],
-        ["no-review", "2"],
-        ["no-exit", "1"],
+        ["Finding", "Findings", "Partnerships affected"],
+        ["no-review", "2", "2"],
+        ["no-exit", "1", "1"],
     ]
+
+
+def test_findings_count_partnerships_not_findings_and_name_ties(view):
+    # Alpha has two high risks; Beta one review finding: each code affects 1 partnership
+    view.scores = {
+        **view.scores,
+        "findings": pd.DataFrame(
+            {
+                "partnership_id": ["a", "a", "b"],
+                "code": ["high-risk", "high-risk", "no-review"],
+                "severity": ["high", "high", "medium"],
+            }
+        ),
+    }
+    html = findings.findings_html(view)
+    assert _paragraphs(html)[0] == (
+        "3 findings in all. The most common are 'high-risk' and 'no-review', each "
+        "affecting 1 partnership."
+    )
+    assert _table(html, "Findings by code")[1:] == [
+        ["high-risk", "2", "1"],
+        ["no-review", "1", "1"],
+    ]
+
+
+def test_findings_name_partnerships_without_evidence(view):
+    view.scores = {
+        **view.scores,
+        "findings": pd.DataFrame(
+            {"partnership_id": ["c"], "code": ["no-evidence"], "severity": ["high"]}
+        ),
+    }
+    assert _paragraphs(findings.findings_html(view))[0] == (
+        "1 finding in all. The most common is 'no-evidence', affecting 1 partnership. "
+        "1 in-scope partnership has no evidence recorded in this round (no survey answers "
+        "and no checklist ratings)."
+    )
+
+
+def test_landscape_says_when_incorporation_is_not_recorded(view):
+    view.tables = {
+        **view.tables,
+        "partnerships": view.register.assign(
+            incorporated=pd.array([True, None, False, None], dtype="boolean")
+        ),
+    }
+    assert _paragraphs(landscape.landscape_html(view))[0].endswith(
+        "1 is incorporated and 1 is unincorporated; for 2 it is not recorded."
+    )
 
 
 def test_findings_when_there_are_none(view):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 from bs4 import BeautifulSoup
 
 from evalkit.report.pack import (
@@ -96,8 +98,43 @@ def test_governance_facts_and_reading(make_pack, read_tables):
     assert facts["Partnership toolkit used"] == "not recorded"
     assert paragraphs(fragment) == [
         "Safer Northshire & Co has 2 member organisations. A governing document is in "
-        "place; the next review is due 15/03/2024."
+        "place; the next review was due on 15/03/2024 and is overdue."  # as at 31/03/2025
     ]
+
+
+IN_PLACE = "A governing document is in place"
+
+
+@pytest.mark.parametrize(
+    ("document", "due", "reading"),
+    [
+        (True, "2025-06-30", f"{IN_PLACE}; the next review is due on 30/06/2025."),
+        (False, "2025-03-31", "There is no governing document; the next review is due on "
+         "31/03/2025."),
+        (None, None, "No governing document is recorded; no review date is recorded."),
+        (np.True_, "2025-03-30", f"{IN_PLACE}; the next review was due on 30/03/2025 and is "
+         "overdue."),
+    ],
+)  # fmt: skip
+def test_governance_reading_agrees_with_the_register(make_pack, document, due, reading):
+    register = {"governing_document": document, "next_review_due": due and pd.Timestamp(due)}
+    fragment = governance.html(make_pack(register=register))
+    assert paragraphs(fragment) == [f"Safer Northshire & Co has 0 member organisations. {reading}"]
+
+
+def test_governance_with_one_member_is_singular(make_pack):
+    pack = governance_pack(make_pack)
+    pack.tables["memberships"] = pack.tables["memberships"].iloc[:1]
+    assert paragraphs(governance.html(pack))[0].startswith(
+        "Safer Northshire & Co has 1 member organisation. "
+    )
+
+
+def test_cover_says_not_recorded_when_incorporation_is_blank(make_pack, read_tables):
+    for value, shown in [(None, "not recorded"), (np.True_, "Yes"), (False, "No")]:
+        pack = make_pack(register={"incorporated": value})
+        rows = read_tables(cover.html(pack))["Register entry (cover facts)"]
+        assert dict(rows[1:])["Incorporated"] == shown
 
 
 # -- summary ------------------------------------------------------------------------------
@@ -140,7 +177,8 @@ def test_summary_has_a_line_per_framework(make_pack, read_tables):
 def test_summary_counts_findings_and_lists_the_top_ones_without_information(make_pack, read_tables):
     fragment = summary.html(summary_pack(make_pack))
     assert paragraphs(fragment) == [
-        "3 findings: 1 high, 1 medium and 0 low priority. The most serious: Risk R1 is high."
+        "3 findings: 1 high, 1 medium and 0 low priority, and 1 for information. "
+        "The most serious (high priority): Risk R1 is high."
     ]
     assert read_tables(fragment)["Top findings"] == [
         ["Priority", "Finding"],
@@ -165,6 +203,53 @@ def test_summary_shows_a_total_and_its_band_where_there_is_one(make_pack, read_t
         "Results by framework (bands only where the framework publishes them)"
     ]
     assert rows[1][1] == "Total 98 — Good"
+
+
+def test_summary_of_a_partnership_without_evidence_says_so(make_pack, read_tables):
+    findings = pd.DataFrame(
+        {
+            "severity": ["high"],
+            "code": ["no-evidence"],
+            "message": ["No evidence was recorded for this partnership in this round."],
+        }
+    )
+    fragment = summary.html(make_pack(scores={"findings": findings}))
+    assert paragraphs(fragment)[0] == (
+        "No evidence was recorded for this partnership in 2024-25: no survey answers and no "
+        "checklist ratings, so no framework could be scored. 1 finding: 1 high, 0 medium and "
+        "0 low priority. The most serious (high priority): No evidence was recorded for this "
+        "partnership in this round."
+    )
+    rows = read_tables(fragment)[
+        "Results by framework (bands only where the framework publishes them)"
+    ]
+    assert rows[1] == ["No framework could be scored: no evidence was recorded in this round."]
+
+
+def test_summary_total_comes_from_the_packs_round(make_pack, read_tables):
+    dims = pd.DataFrame(
+        {
+            "round": "2024-25",
+            "framework_id": "vichealth-pat",
+            "dimension_id": ["D1"],
+            "dimension_title": ["Determining the need"],
+            "score": [3.5],
+        }
+    )
+    totals = pd.DataFrame(
+        {
+            "round": ["2023-24", "2024-25"],
+            "framework_id": ["vichealth-pat"] * 2,
+            "total": [70.0, 98.0],
+            "band": ["Moderate", pd.NA],
+            "complete": [True, False],
+        }
+    )
+    pack = make_pack(scores={"dimension_scores": dims, "framework_scores": totals})
+    rows = read_tables(summary.html(pack))[
+        "Results by framework (bands only where the framework publishes them)"
+    ]
+    assert rows[1][1] == "Total 98 (no band: not every item was answered)"
 
 
 # -- value for money ----------------------------------------------------------------------
@@ -265,7 +350,7 @@ def test_risks_are_read_and_headed_by_the_contract_labels(make_pack, read_tables
     fragment = risk.html(make_pack(scores={"risks": risks}))
     assert paragraphs(fragment) == [
         "2 risks recorded; 1 rated high (likelihood × impact of 15 or more, evalkit's "
-        "default banding). The highest: Grant ends (score 16)."
+        "default banding). The highest scoring: Grant ends (score 16)."
     ]
     assert read_tables(fragment)["Risks, highest first"][0] == [
         "Id", "Risk", "Likelihood", "Impact", "Score", "Rating", "Owner", "Mitigation"
@@ -296,6 +381,18 @@ def test_swot_entries_come_strengths_first_and_are_counted(make_pack, read_table
     assert [r[0] for r in rows[1:]] == [
         "strength", "strength", "weakness", "opportunity", "threat", "threat"
     ]  # fmt: skip
+
+
+def test_swot_plurals_are_words_not_letters(make_pack):
+    entries = pd.DataFrame(
+        {
+            "category": ["weakness", "weakness", "opportunity", "opportunity", "opportunity"],
+            "text": ["a", "b", "c", "d", "e"],
+        }
+    )
+    assert paragraphs(swot.html(make_pack(tables={"swot": entries}))) == [
+        "0 strengths; 2 weaknesses; 3 opportunities; 0 threats."
+    ]
 
 
 def test_no_swot(make_pack):
@@ -330,8 +427,8 @@ def impact_pack(make_pack, equity=None):
 def test_impact_reads_the_latest_period_of_each_indicator(make_pack, read_tables):
     fragment = impact.html(impact_pack(make_pack))
     assert paragraphs(fragment) == [
-        "In the latest period 1 of 2 indicators moved the right way from their baseline "
-        "and 1 moved the wrong way; 1 met their target."
+        "In each indicator's latest period: 1 of 2 moved the right way from its baseline "
+        "and 1 the wrong way; 1 of 2 with a target met it."
     ]
     rows = read_tables(fragment)["Outputs and outcomes against baseline and target"]
     assert rows[0] == [
@@ -368,11 +465,16 @@ def test_impact_shows_the_equity_split_when_there_is_one(make_pack, read_tables)
 
 
 def test_quality_lists_the_notice_first_and_missing_answers_per_framework(make_pack, read_tables):
+    # G1: 1 of 2 ratings missing (50 %), G2: 0 of 10. The mean of the two rates would be
+    # 25 %; missing answers over expected answers is 1 / 12 = 8 %.
     dims = pd.DataFrame(
         {
             "round": "2024-25",
+            "partnership_id": "csp",
             "framework_id": "governance-checklist",
             "dimension_id": ["G1", "G2"],
+            "n_missing": [1, 0],
+            "n_items": [2, 10],
             "missing_rate": [0.5, 0.0],
         }
     )
@@ -385,7 +487,7 @@ def test_quality_lists_the_notice_first_and_missing_answers_per_framework(make_p
     ]
     assert rows == [
         ["Framework", "Content confirmed", "Answers missing", "Caveat"],
-        ["Governance and fact-finding checklist", "partly", "25%", "—"],
+        ["Governance and fact-finding checklist", "partly", "8% (1 of 12)", "—"],
     ]
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report.fragments import SEVERITY_WORDS, heading, para
 from evalkit.report.render import table_html
 
@@ -19,19 +20,50 @@ def findings_html(view: Overview) -> str:
     out = heading(2, "Findings across the portfolio")
     if f.empty:
         return out + para("No findings.")
-    by_code = (
-        f["code"].value_counts().rename_axis("Finding").reset_index(name="Partnerships affected")
-    )
-    top = by_code.iloc[0]
-    out += para(
-        f"{len(f)} findings in all. The most common is '{top['Finding']}' "
-        f"({int(top['Partnerships affected'])} times)."
-    )
+    by_code = findings_by_code(f)
+    out += para(_reading(f, by_code))
     return (
         out
         + table_html(_by_partnership(f, view.names), caption="Findings by partnership and priority")
         + table_html(by_code, caption="Findings by code")
     )
+
+
+def findings_by_code(findings: pd.DataFrame) -> pd.DataFrame:
+    """Per code: how many findings and how many partnerships they concern (most first)."""
+    return (
+        findings.groupby("code")
+        .agg(findings=("code", "size"), partnerships=("partnership_id", "nunique"))
+        .reset_index()
+        .sort_values(["partnerships", "findings", "code"], ascending=[False, False, True])
+        .rename(
+            columns={
+                "code": "Finding",
+                "findings": "Findings",
+                "partnerships": "Partnerships affected",
+            }
+        )
+        .reset_index(drop=True)
+    )
+
+
+def _reading(findings: pd.DataFrame, by_code: pd.DataFrame) -> str:
+    """How many findings, the commonest code(s), and partnerships with no evidence at all."""
+    most = int(by_code["Partnerships affected"].max())
+    top = [f"'{c}'" for c in by_code.loc[by_code["Partnerships affected"] == most, "Finding"]]
+    names = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
+    text = (
+        f"{plural(len(findings), 'finding')} in all. The most common "
+        f"{'is' if len(top) == 1 else 'are'} {names}, {'' if len(top) == 1 else 'each '}"
+        f"affecting {plural(most, 'partnership')}."
+    )
+    bare = int(findings.loc[findings["code"] == "no-evidence", "partnership_id"].nunique())
+    if bare:
+        text += (
+            f" {plural(bare, 'in-scope partnership')} {'has' if bare == 1 else 'have'} no "
+            "evidence recorded in this round (no survey answers and no checklist ratings)."
+        )
+    return text
 
 
 def _by_partnership(findings: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:

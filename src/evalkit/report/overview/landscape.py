@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
@@ -58,12 +59,20 @@ def _in_scope_count(in_scope: pd.Series) -> int:
 
 def _summary(reg: pd.DataFrame) -> str:
     in_scope = _in_scope_count(reg["in_scope"])
-    return (
-        f"The register holds {len(reg)} partnerships, {in_scope} of them in scope for "
-        f"review; {len(reg) - in_scope} are out of scope (for example purely contractual "
-        f"arrangements). {int(reg['incorporated'].astype(bool).sum())} are incorporated "
-        "bodies; the rest are unincorporated."
+    out = len(reg) - in_scope
+    incorporated = reg["incorporated"]
+    yes = int(incorporated.eq(True).fillna(False).astype(bool).sum())
+    no = int(incorporated.eq(False).fillna(False).astype(bool).sum())
+    unknown = len(reg) - yes - no
+    text = (
+        f"The register holds {plural(len(reg), 'partnership')}, {in_scope} of them in scope "
+        f"for review; {out} {'is' if out == 1 else 'are'} out of scope (for example purely "
+        f"contractual arrangements). {yes} {'is' if yes == 1 else 'are'} incorporated and "
+        f"{no} {'is' if no == 1 else 'are'} unincorporated"
     )
+    if unknown:
+        text += f"; for {unknown} it is not recorded"
+    return text + "."
 
 
 def _legal_form_chart(reg: pd.DataFrame) -> charts.Chart:

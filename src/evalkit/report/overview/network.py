@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.render import figure_html, table_html
@@ -20,8 +21,9 @@ def network_html(view: Overview) -> str:
     per_org = _per_organisation(view, links)
     shared = int((per_org["Partnerships"] > 1).sum())
     out = heading(2, "Who works with whom") + para(
-        f"{len(per_org)} organisations take part; {shared} of them sit on more than one "
-        "partnership, which is where joining up governance could save effort."
+        f"{plural(len(per_org), 'organisation')} take{'s' if len(per_org) == 1 else ''} part; "
+        f"{shared} of them {'sits' if shared == 1 else 'sit'} on more than one partnership, "
+        "which is where joining up governance could save effort."
     )
     out += figure_html(charts.network_chart(links, title="Partnerships and their members"))
     return out + table_html(per_org, caption="Organisations by number of partnerships")

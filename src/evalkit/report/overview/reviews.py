@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
 from evalkit.report.render import table_html
@@ -27,8 +28,9 @@ def reviews_html(view: Overview) -> str:
     never = reg[due.isna() & reg["last_review"].isna()]
     toolkit = _toolkit_use(reg)
     out = heading(2, "Reviews and the partnership toolkit") + para(
-        f"At {as_of:%d/%m/%Y}, {len(overdue)} in-scope partnerships are overdue for "
-        f"review and {len(never)} have no review recorded at all. The council's "
+        f"At {as_of:%d/%m/%Y}, {plural(len(overdue), 'in-scope partnership')} "
+        f"{'is' if len(overdue) == 1 else 'are'} overdue for review and {len(never)} "
+        f"{'has' if len(never) == 1 else 'have'} no review recorded at all. The council's "
         f"partnership toolkit was used for {int(toolkit.get('used', 0))} of {len(reg)}."
     )
     overdue = overdue.assign(days=(as_of - overdue["next_review_due"]).dt.days)

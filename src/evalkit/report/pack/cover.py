@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.report.fragments import date_text, heading, para, text_or
+from evalkit.report.fragments import date_text, heading, para, text_or, yes_no_text
 from evalkit.report.render import callout_html, table_html
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def _facts(pack: Pack) -> pd.DataFrame:
             ("Partnership", pack.name),
             ("Tier", text_or(r["tier"]).capitalize()),
             ("Legal form", text_or(r["legal_form"])),
-            ("Incorporated", "Yes" if bool(r.get("incorporated")) else "No"),
+            ("Incorporated", yes_no_text(r.get("incorporated"))),
             ("Statutory basis", text_or(r["statutory_basis"])),
             ("Council's role", text_or(r["council_role"])),
             ("Lead directorate", text_or(r["lead_directorate"])),

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report.fragments import (
     date_text,
     gbp_text,
     heading,
+    is_missing,
     para,
     text_or,
     whole_text,
@@ -25,13 +27,11 @@ if TYPE_CHECKING:
 
 def html(pack: Pack) -> str:
     """Register facts on money and governance, and the membership."""
-    r = pack.register
     members = _members(pack)
-    # Known bug kept for now: a numpy True is not `True`, so this can read "is not".
-    gov = "is" if r["governing_document"] is True else "is not"
     reading = (
-        f"{pack.name} has {len(members)} member organisations. A governing document "
-        f"{gov} in place; the next review is due {date_text(r.get('next_review_due'))}."
+        f"{pack.name} has {plural(len(members), 'member organisation')}. "
+        f"{governing_document_text(pack.register.get('governing_document'))}; "
+        f"{next_review_text(pack.register.get('next_review_due'), pack.scoring.as_of)}."
     )
     return (
         heading(2, "Register facts and governance")
@@ -39,6 +39,23 @@ def html(pack: Pack) -> str:
         + table_html(_facts(pack), caption="Governance and money (from the register)")
         + table_html(members, caption="Member organisations")
     )
+
+
+def governing_document_text(value: object) -> str:
+    """Whether a governing document is in place, as the register records it."""
+    if is_missing(value):
+        return "No governing document is recorded"
+    return "A governing document is in place" if bool(value) else "There is no governing document"
+
+
+def next_review_text(due: object, as_of: str | None) -> str:
+    """When the next review is due, in words ("no review date is recorded" when blank)."""
+    if is_missing(due):
+        return "no review date is recorded"
+    when = pd.Timestamp(str(due))
+    if as_of and when < pd.Timestamp(as_of):
+        return f"the next review was due on {date_text(when)} and is overdue"
+    return f"the next review is due on {date_text(when)}"
 
 
 def _facts(pack: Pack) -> pd.DataFrame:

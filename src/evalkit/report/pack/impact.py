@@ -50,10 +50,12 @@ def html(pack: Pack) -> str:
 def _reading(latest: pd.DataFrame) -> str:
     better = int((latest["moved"] == "better").sum())
     worse = int((latest["moved"] == "worse").sum())
-    met = int(latest["target_met"].astype(str).eq("True").sum())
+    met = latest["target_met"].astype(str)
+    with_target = int(met.isin(["True", "False"]).sum())
     return (
-        f"In the latest period {better} of {len(latest)} indicators moved the right way "
-        f"from their baseline and {worse} moved the wrong way; {met} met their target."
+        f"In each indicator's latest period: {better} of {len(latest)} moved the right way "
+        f"from its baseline and {worse} the wrong way; {int(met.eq('True').sum())} of "
+        f"{with_target} with a target met it."
     )
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import missing_share, percent_text
 from evalkit.report.fragments import bullets, heading
 from evalkit.report.pack import frameworks
 from evalkit.report.render import table_html
@@ -36,12 +37,20 @@ def html(pack: Pack) -> str:
 
 def _confirmation(pack: Pack) -> pd.DataFrame:
     """Per framework: how far its content is confirmed, the share of answers missing."""
-    d = pack.dims()
+    share = missing_share(pack.dims())
     rows = []
     for fid in pack.frameworks_present():
         fw = pack.frameworks[fid]
-        missing = d[d["framework_id"] == fid]["missing_rate"].mean()
-        rows.append((fw.title, fw.confirmation, f"{missing:.0%}", fw.label or "—"))
+        rows.append((fw.title, fw.confirmation, _missing_text(share, fid), fw.label or "—"))
     return pd.DataFrame(
         rows, columns=["Framework", "Content confirmed", "Answers missing", "Caveat"]
     )
+
+
+def _missing_text(share: pd.DataFrame, framework_id: str) -> str:
+    """Missing answers ÷ expected answers, e.g. "17% (2 of 12)"."""
+    rows = share[share["framework_id"] == framework_id]
+    if rows.empty or rows["missing_rate"].isna().all():
+        return "—"
+    rate, missing, expected = rows[["missing_rate", "n_missing", "n_expected"]].iloc[0]
+    return f"{percent_text(float(rate))} ({int(missing)} of {int(expected)})"

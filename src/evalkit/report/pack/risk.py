@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
@@ -30,12 +31,13 @@ def html(pack: Pack) -> str:
     out = heading(2, "Risk")
     if risks.empty:
         return out + para("No risks were recorded for this partnership.")
+    risks = risks.sort_values("score", ascending=False, kind="stable")
     high = int((risks["rating"] == "high").sum())
     top = risks.iloc[0]
     out += para(
-        f"{len(risks)} risks recorded; {high} rated high (likelihood × impact of 15 or "
-        f"more, evalkit's default banding). The highest: {top['description']} "
-        f"(score {int(top['score'])})."
+        f"{plural(len(risks), 'risk')} recorded; {high} rated high (likelihood × impact of "
+        f"15 or more, evalkit's default banding). The highest scoring: "
+        f"{str(top['description']).rstrip('.')} (score {int(top['score'])})."
     )
     out += figure_html(charts.risk_heatmap(risks))
     return out + table_html(labelled(risks, "risks", RISK_COLUMNS), caption="Risks, highest first")

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.findings import Severity
+from evalkit.method.rules import plural
 from evalkit.report.fragments import SEVERITY_WORDS, heading, para
 from evalkit.report.labels import labelled
 from evalkit.report.render import table_html
@@ -24,6 +26,7 @@ def html(pack: Pack) -> str:
     out += table_html(
         _results_by_framework(pack),
         caption="Results by framework (bands only where the framework publishes them)",
+        empty_text="No framework could be scored: no evidence was recorded in this round.",
     )
     if len(f):
         shown = f[f["severity"] != "info"].head(TOP_FINDINGS)
@@ -36,15 +39,39 @@ def html(pack: Pack) -> str:
 
 def _reading(pack: Pack) -> str:
     f = pack.findings()
+    text = ""
+    if not pack.frameworks_present():
+        text = (
+            f"No evidence was recorded for this partnership in {pack.assessment_round}: "
+            "no survey answers and no checklist ratings, so no framework could be scored. "
+        )
     counts = f["severity"].value_counts().to_dict() if len(f) else {}
-    text = (
-        f"{len(f)} findings: {counts.get('high', 0)} high, {counts.get('medium', 0)} "
-        f"medium and {counts.get('low', 0)} low priority."
+    text += (
+        f"{plural(len(f), 'finding')}: {counts.get('high', 0)} high, "
+        f"{counts.get('medium', 0)} medium and {counts.get('low', 0)} low priority"
     )
-    top = pack.top_finding()
-    if top:
-        text += f" The most serious: {top}"
+    if counts.get("info", 0):
+        text += f", and {counts['info']} for information"
+    text += "."
+    top = most_serious(f)
+    if top is not None:
+        text += (
+            f" The most serious ({SEVERITY_WORDS[str(top['severity'])].lower()} priority): "
+            f"{top['message']}"
+        )
     return text
+
+
+def most_serious(findings: pd.DataFrame) -> pd.Series | None:
+    """The first finding of the highest severity present (information-only left out)."""
+    if findings.empty:
+        return None
+    acted = findings[findings["severity"] != Severity.INFO.value]
+    if acted.empty:
+        return None
+    rank = acted["severity"].map({s.value: s.rank for s in Severity})
+    first: pd.Series = acted.loc[rank.sort_values(kind="stable").index[0]]
+    return first
 
 
 def _results_by_framework(pack: Pack) -> pd.DataFrame:
@@ -72,9 +99,16 @@ def _headline(pack: Pack, framework_id: str, d: pd.DataFrame) -> str:
     fw = pack.frameworks[framework_id]
     totals = pack.scores["framework_scores"]
     total = totals[totals["framework_id"] == framework_id] if len(totals) else totals
+    if len(total) and "round" in total:
+        total = total[total["round"].astype(str) == pack.assessment_round]
     if len(total) and pd.notna(total.iloc[0].get("total")):
         t = total.iloc[0]
-        band = f" — {t['band']}" if pd.notna(t.get("band")) else " (no band: incomplete)"
+        if pd.notna(t.get("band")):
+            band = f" — {t['band']}"
+        elif not bool(t.get("complete", True)):
+            band = " (no band: not every item was answered)"
+        else:
+            band = ""
         return f"Total {t['total']:.0f}{band}"
     return (
         f"{fw.dimension_label.capitalize()} scores {d['score'].min():.1f} to "

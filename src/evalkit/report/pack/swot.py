@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evalkit.method.rules import plural
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
 from evalkit.report.render import table_html
@@ -12,6 +13,13 @@ if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
 
 CATEGORY_ORDER = {"strength": 0, "weakness": 1, "opportunity": 2, "threat": 3}
+#: Each category's plural.
+PLURALS = {
+    "strength": "strengths",
+    "weakness": "weaknesses",
+    "opportunity": "opportunities",
+    "threat": "threats",
+}
 
 
 def html(pack: Pack) -> str:
@@ -23,10 +31,7 @@ def html(pack: Pack) -> str:
     swot = swot.assign(order=swot["category"].map(CATEGORY_ORDER)).sort_values("order")
     counts = swot["category"].value_counts()
     out += para(
-        "; ".join(
-            f"{counts.get(c, 0)} {c}{'s' if counts.get(c, 0) != 1 else ''}" for c in CATEGORY_ORDER
-        )
-        + "."
+        "; ".join(plural(int(counts.get(c, 0)), c, PLURALS[c]) for c in CATEGORY_ORDER) + "."
     )
     return out + table_html(
         labelled(swot, "swot", ["category", "text"]),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import gbp_text, heading, para
 from evalkit.report.labels import label, labelled
@@ -41,13 +42,19 @@ def html(pack: Pack) -> str:
 
 
 def _reading(pack: Pack, inputs: pd.DataFrame) -> str:
-    latest = inputs.iloc[-1]
+    latest = inputs.sort_values("year", kind="stable").iloc[-1]
+    days = float(latest["officer_days"]) if pd.notna(latest["officer_days"]) else 0.0
+    whose = (
+        "the council's inputs (from the register)"
+        if latest.get("source") == "register"
+        else "the partnership's inputs from all partners"
+    )
     text = (
-        f"In {latest['year']} the partnership's inputs from all partners came to "
-        f"{gbp_text(latest['total_gbp'])}, including officer time valued at "
-        f"£{pack.scoring.officer_day_rate_gbp:,.0f} a day "
-        f"({latest['officer_days']:,.0f} days). Economy is the cost of inputs; efficiency "
-        "the cost per output; effectiveness the change in outcomes for that cost."
+        f"In {latest['year']} {whose} came to {gbp_text(latest['total_gbp'])}, including "
+        f"officer time valued at £{pack.scoring.officer_day_rate_gbp:,.0f} a day "
+        f"({plural(round(days), 'day') if days == round(days) else f'{days:,.1f} days'}). "
+        "Economy is the cost of inputs; efficiency the cost per output; effectiveness the "
+        "change in outcomes for that cost."
     )
     if (inputs["source"] == "register").any():
         text += (
