@@ -448,18 +448,6 @@ def test_findings_when_there_are_none(view):
     assert _paragraphs(findings.findings_html(view)) == ["No findings."]
 
 
-def test_provenance_lists_parameters_and_input_files_in_name_order(view):
-    html = provenance.provenance_html(view)
-    params = _table(html, "Build parameters")
-    assert params[1] == ["assessment_round", "2024-25"]
-    assert params[3] == ["built at (UTC)", "2025-01-02T03:04:05+00:00"]
-    assert _table(html, "Input files") == [
-        ["Input file", "SHA-256"],
-        ["a.csv", "aaa"],
-        ["b.csv", "bbb"],
-    ]
-
-
 def test_the_overview_notebook_reads_as_a_document_but_its_notes_stay_off_the_page():
     import nbformat
 

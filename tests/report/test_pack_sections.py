@@ -11,7 +11,6 @@ from evalkit.report.pack import (
     cover,
     governance,
     impact,
-    provenance,
     quality,
     risk,
     summary,
@@ -489,19 +488,3 @@ def test_quality_lists_the_notice_first_and_missing_answers_per_framework(make_p
         ["Framework", "Content confirmed", "Answers missing", "Caveat"],
         ["Governance and fact-finding checklist", "partly", "8% (1 of 12)", "—"],
     ]
-
-
-# -- provenance ---------------------------------------------------------------------------
-
-
-def test_provenance_lists_the_build_parameters_and_input_files(make_pack, read_tables):
-    pack = make_pack(input_files={"b.csv": "bbb", "a.csv": "aaa"}, lower_on_disagreement=True)
-    tables = read_tables(provenance.html(pack))
-    params = dict(tables["Build parameters"][1:])
-    assert params["partnership_id"] == "csp"
-    assert params["assessment_round"] == "2024-25"
-    assert params["built at (UTC)"] == "2025-04-01T09:00:00+00:00"
-    assert params["scoring rule"] == "lowest organisation where partners disagree"
-    assert params["officer day rate"] == "£350"
-    assert tables["Input files"] == [["Input file", "SHA-256"], ["a.csv", "aaa"], ["b.csv", "bbb"]]
-    assert tables["Framework editions"][0] == ["Id", "Framework", "Edition"]

@@ -6,6 +6,10 @@ process writes the notebook and renders its page; then each wanted format is mad
 in the main process or in the kernel as the format says
 (:mod:`evalkit.build.formats`).
 
+The written notebook and page are the same bytes whenever the inputs are: cells that
+papermill adds get ids derived from the notebook's name and their place
+(:func:`stable_cell_ids`), and no execution times are recorded.
+
 The job has ``timeout`` seconds in all. When they run out a watchdog kills the
 kernel: nbclient then stops at the cell that was running (its partial notebook is
 kept), or the format being made gives up; either way the job is reported as timed out
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -78,6 +83,18 @@ def other_failure(exc: BaseException) -> Failure:
     return Failure(name, str(exc) or name)
 
 
+def stable_cell_ids(nb: Any, source_ids: set[str], name: str) -> None:
+    """Give every cell the notebook did not have (papermill's injected parameters) a fixed id.
+
+    nbformat makes random ids for new cells, so two builds of the same pack would differ;
+    a new cell's id is instead derived from the notebook's name and the cell's place.
+    Cells from the notebook keep their own ids.
+    """
+    for index, cell in enumerate(nb.cells):
+        if cell.get("id") not in source_ids:
+            cell["id"] = hashlib.sha256(f"{name}:{index}".encode()).hexdigest()[:8]
+
+
 def _remove_outputs(job: BuildJob) -> None:
     """Remove the notebook and every format's file left by an earlier build of the job."""
     names = [".ipynb", *(fmt.suffix for fmt in FORMATS.values())]
@@ -98,6 +115,7 @@ async def _execute(lane: Lane, job: BuildJob, nb: Any, expired: asyncio.Event) -
         on_cell_start=lambda cell, cell_index: running.update(index=cell_index),
         timeout=job.timeout,
         kernel_name="python3",
+        record_timing=False,
         resources={"metadata": {"path": str(job.notebook.parent)}},
     )
     client.kc = lane.kc
@@ -116,7 +134,7 @@ async def _execute(lane: Lane, job: BuildJob, nb: Any, expired: asyncio.Event) -
 
 def _write_page(job: BuildJob, nb: Any) -> Path:
     """Render the notebook's page and write it beside the outputs, hidden (a scratch file)."""
-    from evalkit.report.render import notebook_to_html
+    from evalkit.report.render import notebook_to_html, source_date
 
     page = notebook_to_html(
         nb,
@@ -124,6 +142,7 @@ def _write_page(job: BuildJob, nb: Any) -> Path:
         running_header=job.header,
         notice=job.notice,
         masthead_label=job.masthead,
+        date=source_date(),
     )
     path = job.out_dir / f".{job.stem}.page.html"
     path.write_text(page, encoding="utf-8")
@@ -185,7 +204,10 @@ async def build_one(lane: Lane, job: BuildJob) -> JobOutcome:
     guard = asyncio.create_task(watchdog())
     try:
         job.out_dir.mkdir(parents=True, exist_ok=True)
-        nb = parameterize_notebook(load_notebook_node(str(job.notebook)), job.params)
+        source = load_notebook_node(str(job.notebook))
+        source_ids = {str(cell.get("id")) for cell in source.cells}
+        nb = parameterize_notebook(source, job.params)
+        stable_cell_ids(nb, source_ids, job.notebook.name)
         with clock.stage("execute"):
             failure = await _execute(lane, job, nb, expired)
         if failure:

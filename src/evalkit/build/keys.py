@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from evalkit import __version__
-from evalkit.config import FRAMEWORKS_DIR, PACKAGE_DIR, TEMPLATES_DIR, Settings
+from evalkit.config import FRAMEWORKS_DIR, Settings
 from evalkit.inputs.contract import TABLES
 from evalkit.method.results import SCORING_JSON
+from evalkit.report.pack.provenance import source_sha256
 
 #: Columns that only say where a row came from; moving a row does not change its pack.
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
@@ -38,9 +39,11 @@ def file_sha(path: Path) -> str:
 
 
 def code_fingerprint() -> bytes:
-    """Digest of evalkit's own code and templates (a pack changes when they do)."""
-    files = sorted([*PACKAGE_DIR.rglob("*.py"), *TEMPLATES_DIR.glob("*")])
-    return digest(str(p.relative_to(PACKAGE_DIR)).encode() + p.read_bytes() for p in files).encode()
+    """Digest of evalkit's own code and templates (a pack changes when they do).
+
+    The same SHA-256 each pack prints in its provenance as the code source's hash.
+    """
+    return source_sha256().encode()
 
 
 def _table_row_hashes(path: Path) -> dict[str, bytes]:

@@ -16,6 +16,11 @@ them in evalkit's page template with the CSS inlined.
 :func:`html_to_pdf` prints that page to a tagged A4 PDF with WeasyPrint, using the
 same stylesheet's ``@page`` rules for the running header and page numbers.
 
+Pages and PDFs are reproducible: the same notebook gives the same bytes. Nothing on a
+page says when it was made unless ``SOURCE_DATE_EPOCH`` is set (:func:`source_date`),
+and the PDF's identifier is derived from the page, its dates from the page's
+``dcterms`` meta tags (absent unless ``SOURCE_DATE_EPOCH`` is set).
+
 nbconvert, WeasyPrint, Jinja2 and pandas are imported inside the functions that need
 them, so importing this module in a notebook costs next to nothing.
 """
@@ -24,12 +29,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import html
 import logging
 import math
+import os
 import re
 import struct
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -54,7 +62,9 @@ __all__ = [
     "figure_html",
     "html_to_pdf",
     "notebook_to_html",
+    "pdf_identifier",
     "render_index",
+    "source_date",
     "table_html",
     "write_html",
 ]
@@ -75,7 +85,32 @@ _CDN_WORDS = re.compile(r"cdnjs|unpkg|jsdelivr|require(\.min)?\.js|mathjax", re.
 _HEADING = re.compile(r"^h[1-6]$")
 
 
+#: The reproducible-builds variable that fixes a build's date (seconds since 1970, UTC).
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+
+
 # --------------------------------------------------------------------------- small pieces
+
+
+def source_date() -> str | None:
+    """The build date fixed by ``SOURCE_DATE_EPOCH`` (ISO date and time, UTC), else None.
+
+    Packs never print the time they were built (two builds of the same inputs must be
+    the same bytes); a reproducible build may pin a date with this variable.
+
+    Raises:
+        EvalkitError: the variable is set but is not a whole number of seconds.
+    """
+    value = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise EvalkitError(
+            f"{SOURCE_DATE_EPOCH} must be whole seconds since 1970-01-01 UTC (found {value!r})"
+        ) from exc
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _escape(value: object) -> str:
@@ -500,6 +535,7 @@ def notebook_to_html(
     lang: str = "en-GB",
     notice: str | None = None,
     masthead_label: str = "Evidence pack",
+    date: str | None = None,
 ) -> str:
     """Turn an executed notebook into a self-contained, accessible HTML page.
 
@@ -518,6 +554,9 @@ def notebook_to_html(
         notice: Text for the invented-data banner, if any; not repeated at the top when
             the notebook already shows it, always in the footer and on every PDF page.
         masthead_label: Words before the running header in the masthead.
+        date: The page's fixed date (ISO text, e.g. from :func:`source_date`), written to
+            its ``dcterms.created`` and ``dcterms.modified`` meta tags (the PDF's dates);
+            none when not given, so that the page does not change from build to build.
 
     Returns:
         The page as a string.
@@ -546,6 +585,7 @@ def notebook_to_html(
         body=Markup(str(soup)),
         top_banner=not shown,
         masthead_label=masthead_label,
+        date=date,
     )
     _assert_self_contained(page)
     return page
@@ -626,6 +666,11 @@ def _quiet_weasyprint() -> Iterator[None]:
             logger.setLevel(level)
 
 
+def pdf_identifier(html_text: str) -> bytes:
+    """The PDF's file identifier: derived from the page, so it is the same on every build."""
+    return hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
 def html_to_pdf(
     html_text: str, out_path: str | Path, *, base_url: str | Path | None = None
 ) -> Path:
@@ -634,7 +679,10 @@ def html_to_pdf(
     The PDF's title and language come from the page's ``<title>`` and ``<html lang>``;
     page size, margins, running header and page numbers from the ``@page`` rules in
     evalkit's stylesheet. Only ``data:`` and ``file:`` URLs are fetched, so rendering
-    never touches the network.
+    never touches the network. The PDF is reproducible: its identifier is derived from
+    the page, and its creation and modification dates come only from the page's
+    ``dcterms.created``/``dcterms.modified`` meta tags, so the same page gives the same
+    bytes.
 
     Args:
         html_text: A page from :func:`notebook_to_html` (or any HTML).
@@ -651,5 +699,5 @@ def html_to_pdf(
     out = Path(out_path)
     with _quiet_weasyprint(), atomic_path(out) as tmp:
         page = HTML(string=html_text, base_url=base_url, url_fetcher=fetcher)
-        page.write_pdf(tmp, pdf_tags=True)
+        page.write_pdf(tmp, pdf_tags=True, pdf_identifier=pdf_identifier(html_text))
     return out

@@ -1,34 +1,136 @@
-"""Provenance: what the pack was built from, so it can be reproduced and checked."""
+"""Provenance: what the pack was built from, so it can be reproduced and checked.
+
+A pack names the hashes of its input files, the code that made it (the git commit
+where evalkit runs from a git checkout, always the version and a SHA-256 of the
+package's source), and the edition and file SHA-256 of each framework it shows (only
+those). It prints no build time: its date is the date its data is as at, and the
+build date only when ``SOURCE_DATE_EPOCH`` fixes one, so that building the same inputs
+twice gives the same bytes.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evalkit import __version__
+from evalkit.config import PACKAGE_DIR, TEMPLATES_DIR
 from evalkit.report.fragments import gbp_text, heading, para
-from evalkit.report.render import table_html
+from evalkit.report.render import SOURCE_DATE_EPOCH, source_date, table_html
 
 if TYPE_CHECKING:
+    from evalkit.method.framework import Framework
     from evalkit.report.pack.evidence import Pack
+
+#: Shown for the commit when evalkit does not run from a git checkout.
+NO_COMMIT = "none (not run from a git checkout)"
+#: Added to the commit when the package's files differ from it.
+CHANGED = " with uncommitted changes (the source SHA-256 identifies them)"
+
+
+def source_files() -> list[str]:
+    """The package's source files (Python modules and page templates), relative, sorted."""
+    files = [*PACKAGE_DIR.rglob("*.py"), *TEMPLATES_DIR.glob("*")]
+    return sorted(str(p.relative_to(PACKAGE_DIR)) for p in files if p.is_file())
+
+
+def source_sha256() -> str:
+    """SHA-256 (hex) over the package's source: each file's relative path and bytes, in order."""
+    h = hashlib.sha256()
+    for name in source_files():
+        h.update(hashlib.sha256(name.encode() + (PACKAGE_DIR / name).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _git(*args: str) -> str | None:
+    """A git command's output in the package's folder, or None when git cannot answer."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(PACKAGE_DIR), *args],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_commit() -> str | None:
+    """The commit evalkit's code was checked out at, with a note if it has changed since.
+
+    None when git is absent or the package is not tracked by a git repository (an
+    installed copy inside someone else's repository does not count).
+    """
+    if _git("ls-files", "--error-unmatch", "__init__.py") is None:
+        return None
+    commit = _git("rev-parse", "HEAD")
+    if not commit:
+        return None
+    changed = _git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    return commit + (CHANGED if changed else "")
+
+
+def code_rows() -> list[tuple[str, str]]:
+    """The code version: evalkit's version, its git commit and its source's SHA-256."""
+    return [
+        ("evalkit version", __version__),
+        ("code commit (git)", git_commit() or NO_COMMIT),
+        ("code source SHA-256", source_sha256()),
+    ]
+
+
+def date_rows(as_of: str) -> list[tuple[str, str]]:
+    """The dates a pack states: its data's as-at date, and a fixed build date if any."""
+    rows = [("data as at", as_of or "not recorded")]
+    fixed = source_date()
+    if fixed:
+        rows.append((f"build date ({SOURCE_DATE_EPOCH})", fixed))
+    return rows
+
+
+def framework_table(frameworks: Mapping[str, Framework], used: Iterable[str]) -> pd.DataFrame:
+    """Edition and file SHA-256 of each framework used (only those), in the order given."""
+    rows = []
+    for fid in used:
+        fw = frameworks[fid]
+        path = fw.source_path
+        rows.append(
+            (
+                fw.id,
+                fw.title,
+                fw.edition,
+                path.name if path else "—",
+                fw.file_sha256 or "—",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Id", "Framework", "Edition", "File", "File SHA-256"])
+
+
+def input_table(input_files: Mapping[str, str]) -> pd.DataFrame:
+    """Each input file and its SHA-256, by name."""
+    return pd.DataFrame(sorted(input_files.items()), columns=["Input file", "SHA-256"])
 
 
 def html(pack: Pack) -> str:
-    """Evalkit version, framework editions, input hashes, parameters, build time."""
-    editions = pd.DataFrame(
-        [(fw.id, fw.title, fw.edition) for fw in pack.frameworks.values()],
-        columns=["Id", "Framework", "Edition"],
-    )
-    files = pd.DataFrame(
-        sorted(pack.dataset.input_files.items()), columns=["Input file", "SHA-256"]
-    )
+    """Code version, dates, parameters, the frameworks used and the input files' hashes."""
     return (
         heading(2, "Provenance")
-        + para("What this pack was built from, so that it can be reproduced and checked.")
-        + table_html(_parameters(pack), caption="Build parameters")
-        + table_html(editions, caption="Framework editions")
-        + table_html(files, caption="Input files")
+        + para(
+            "What this pack was built from, so that it can be reproduced and checked: "
+            "building the same inputs with the same code gives the same files."
+        )
+        + table_html(_parameters(pack), caption="Build parameters and code version")
+        + table_html(
+            framework_table(pack.frameworks, pack.frameworks_present()),
+            caption="Frameworks used in this pack: edition and file SHA-256",
+        )
+        + table_html(input_table(pack.dataset.input_files), caption="Input files")
     )
 
 
@@ -42,8 +144,8 @@ def _parameters(pack: Pack) -> pd.DataFrame:
         [
             ("partnership_id", pack.partnership_id),
             ("assessment_round", pack.assessment_round),
-            ("evalkit version", __version__),
-            ("built at (UTC)", pack.built_at),
+            *date_rows(pack.scoring.as_of),
+            *code_rows(),
             ("scoring rule", rule),
             ("officer day rate", gbp_text(pack.scoring.officer_day_rate_gbp)),
         ],
