@@ -106,7 +106,7 @@ def expected_answers(dims: pd.DataFrame) -> pd.Series:
     nan = pd.Series(float("nan"), index=dims.index)
     expected = pd.to_numeric(dims.get("n_expected", nan), errors="coerce").astype(float)
     if "n_items" in dims:
-        expected = expected.fillna(pd.to_numeric(dims["n_items"], errors="coerce"))
+        expected = expected.fillna(pd.to_numeric(dims["n_items"], errors="coerce").astype(float))
     return expected
 
 

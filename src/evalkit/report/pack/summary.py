@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.method.findings import Severity
-from evalkit.method.rules import plural
+from evalkit.method.rules import has_answers, plural
 from evalkit.report.fragments import SEVERITY_WORDS, heading, para
 from evalkit.report.labels import labelled
 from evalkit.report.render import table_html
@@ -40,7 +40,8 @@ def html(pack: Pack) -> str:
 def _reading(pack: Pack) -> str:
     f = pack.findings()
     text = ""
-    if not pack.frameworks_present():
+    dims = pack.dims()
+    if dims.empty or not has_answers(dims).any():
         text = (
             f"No evidence was recorded for this partnership in {pack.assessment_round}: "
             "no survey answers and no checklist ratings, so no framework could be scored. "
