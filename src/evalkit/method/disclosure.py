@@ -218,10 +218,10 @@ def sector_cells(org_dims: pd.DataFrame, sectors: pd.DataFrame, policy: Policy) 
             continue
         floor = policy.min_cell_size
         small = block.index[block["n_respondents"] < floor]
-        cells.loc[small, ["suppressed", "note"]] = [True, SUPPRESSED_NOTE.format(n=floor)]
+        _hide(cells, list(small), SUPPRESSED_NOTE.format(n=floor))
         mixed = block.index[(block["pooled_n"] > 0) & (block["pooled_n"] < floor)]
         mixed = mixed.difference(small)
-        cells.loc[mixed, ["suppressed", "note"]] = [True, DIFFERENCING_NOTE]
+        _hide(cells, list(mixed), DIFFERENCING_NOTE)
         # What the pool leaves once the shown cells' pooled parts are taken away must be
         # empty or at least the floor; otherwise hide the smallest shown pooled part too.
         pool_total = float(block["pooled_n"].sum())
@@ -233,13 +233,19 @@ def sector_cells(org_dims: pd.DataFrame, sectors: pd.DataFrame, policy: Policy) 
             candidates = shown[shown["pooled_n"] > 0].sort_values("pooled_n", kind="stable")
             if candidates.empty:
                 break
-            cells.loc[candidates.index[0], ["suppressed", "note"]] = [True, DIFFERENCING_NOTE]
+            _hide(cells, [candidates.index[0]], DIFFERENCING_NOTE)
     hidden = cells["suppressed"].to_numpy()
     cells["score"] = cells["score"].astype("float64")
     cells.loc[hidden, "score"] = np.nan
     cells["n_respondents"] = cells["n_respondents"].astype("Int64")
     cells.loc[hidden, "n_respondents"] = pd.NA
     return cells.drop(columns=["pooled_n"])
+
+
+def _hide(cells: pd.DataFrame, index: list[Any], note: str) -> None:
+    """Mark sector cells suppressed, with the reason."""
+    cells.loc[index, "suppressed"] = True
+    cells.loc[index, "note"] = note
 
 
 def suppress_small(
