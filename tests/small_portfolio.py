@@ -243,6 +243,21 @@ def _vichealth(assessment_round: str, label: str, odd_domain: str, odd_label: st
     ]
 
 
+def _nuffield_agree(assessment_round: str) -> list[list]:
+    """Three council and three police respondents answer every Nuffield item "Agree" (3)."""
+    from evalkit.inputs.synth import framework_facts
+
+    (nuffield,) = [f for f in framework_facts() if f.id == "nuffield-pat"]
+    people = [(f"R{i}", "the-council") for i in (1, 2, 3)] + [
+        (f"R{i}", "police") for i in (4, 5, 6)
+    ]
+    return [
+        [assessment_round, "csp", rid, org, "nuffield-pat", item, "Agree"]
+        for rid, org in people
+        for item in nuffield.items
+    ]
+
+
 #: 2023-24: V7 "Strongly disagree" (1) x 5, the rest "Disagree" (2) x 30: total 65, red
 #: ("Question the partnership", 35-84); every domain below the agree line (3).
 #: 2024-25: V1 "Strongly agree" (5) x 5, the rest "Agree" (4) x 30: total 145, green
@@ -253,6 +268,19 @@ TWO_ROUND_TABLES: dict[str, tuple[list[str], list[list[object]]]] = {
         ["round", "partnership_id", "framework_id", "item_id", "status", "evidence_ref", "note"],
         _vichealth(EARLY, "Disagree", "V7", "Strongly disagree")
         + _vichealth(LATE, "Agree", "V1", "Strongly agree"),
+    ),
+    # survey answers in 2024-25 only, so 2023-24 is a round of checklists alone
+    "responses": (
+        [
+            "round",
+            "partnership_id",
+            "respondent_id",
+            "organisation_id",
+            "framework_id",
+            "item_id",
+            "response",
+        ],
+        _nuffield_agree(LATE),
     ),
     # money: 10,000 for 100 visits (100 a visit) in 2023-24; 12,000 for 80 (150 a visit,
     # +50 %) in 2024-25
@@ -274,7 +302,7 @@ TWO_ROUND_TABLES: dict[str, tuple[list[str], list[list[object]]]] = {
 
 
 def write_two_rounds(folder: Path) -> Path:
-    """The small portfolio plus two rounds of csp's VicHealth ratings, money and visits."""
+    """The small portfolio with csp's two rounds (VicHealth, Nuffield, money, visits)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, headers in HEADERS.items():
         write_csv(folder / f"{name}.csv", headers, [list(r) for r in ROWS[name]])

@@ -3,7 +3,8 @@
 The scored folder has two rounds of csp's VicHealth ratings, worked by hand in
 tests/small_portfolio.py: 2023-24 totals 65 ("Question the partnership"), every domain
 2.0 except V7 at 1.0; 2024-25 totals 145 ("Genuine collaboration"), every domain 4.0
-except V1 at 5.0. Money: 10,000 for 100 visits in 2023-24, 12,000 for 80 in 2024-25.
+except V1 at 5.0. Nuffield answers in 2024-25 only (every item 3). Money: 10,000 for 100
+visits in 2023-24, 12,000 for 80 in 2024-25.
 """
 
 from __future__ import annotations
@@ -123,6 +124,18 @@ def test_findings_are_the_rounds_own(two_rounds, read_tables):
     assert list(early.scores["actions"]["finding"]) == ["weak-dimension"]
 
 
+def test_a_framework_answered_in_one_round_only_shows_in_that_rounds_pack(two_rounds):
+    """Nuffield answers exist in 2024-25 only (six "Agree" = 3 on every item)."""
+    early = load_pack("csp", EARLY, two_rounds)
+    late = load_pack("csp", LATE, two_rounds)
+    assert early.frameworks_present() == ["vichealth-pat"]
+    assert sorted(late.frameworks_present()) == ["nuffield-pat", "vichealth-pat"]
+    assert early.scores["organisation_scores"].empty and early.scores["item_scores"].shape[0] == 35
+    nuffield = late.dims("nuffield-pat")
+    assert set(nuffield["score"]) == {3.0}
+    assert "Nuffield" not in _text(summary.html(early))
+
+
 def test_earlier_pack_is_judged_at_its_own_round_end(two_rounds):
     assert load_pack("csp", EARLY, two_rounds).scoring.as_of == "2024-03-31"
     assert load_pack("csp", LATE, two_rounds).scoring.as_of == "2025-03-31"
@@ -145,7 +158,8 @@ def test_overview_holds_its_round_only(two_rounds, assessment_round):
         if "round" in frame:
             assert set(frame["round"].astype(str)) <= {assessment_round}, name
     totals = view.scores["framework_scores"]
-    (row,) = totals[totals["partnership_id"] == "csp"].itertuples()
+    vic = totals[(totals["partnership_id"] == "csp") & (totals["framework_id"] == VIC)]
+    (row,) = vic.itertuples()
     assert (row.total, row.band) == TWO_ROUND_TOTALS[assessment_round]
     assert f"{view.as_of:%Y-%m-%d}" == {EARLY: "2024-03-31", LATE: "2025-03-31"}[assessment_round]
     text = _text(overview_findings.findings_html(view))
@@ -196,3 +210,20 @@ def test_sample_packs_show_their_own_rounds_total(sample_scored):
                 assert f"Total {own} —" in _text(summary.html(pack))
             checked += 1
     assert checked >= 4
+
+
+@pytest.mark.slow
+def test_build_for_the_earlier_round_shows_that_round_only(two_rounds, tmp_path):
+    """`evalkit build --round 2023-24`: the notebook pack and overview of that round."""
+    reports = tmp_path / "reports"
+    args = ["build", "--processed", str(two_rounds), "--reports", str(reports)]
+    assert main([*args, "--round", EARLY, "--formats", "html", "--no-progress"]) == 0
+    page = _text((reports / "csp" / "evidence-pack.html").read_text(encoding="utf-8"))
+    total, band = TWO_ROUND_TOTALS[EARLY]
+    assert f"Total {total} — {band}" in page
+    assert "Total 145" not in page and TWO_ROUND_TOTALS[LATE][1] not in page
+    assert "review-overdue" not in page and "weak-dimension" in page
+    summary_json = (reports / "csp" / "summary.json").read_text(encoding="utf-8")
+    assert f'"assessment_round": "{EARLY}"' in summary_json
+    overview = _text((reports / "overview" / "portfolio-overview.html").read_text(encoding="utf-8"))
+    assert EARLY in overview and "review-overdue" not in overview

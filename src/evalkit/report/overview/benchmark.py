@@ -47,6 +47,7 @@ def benchmark_html(view: Overview) -> str:
 def _against_portfolio(d: pd.DataFrame) -> pd.DataFrame:
     """Counts per partnership, the most dimensions in the bottom quarter first."""
     same_dimension = d.groupby(["framework_id", "dimension_id"])["score_pct"]
+    d = d if "diverged" in d else d.assign(diverged=False)  # a round of checklists only
     d = d.assign(
         median=same_dimension.transform("median"),
         q1=same_dimension.transform(lambda s: s.quantile(0.25)),
