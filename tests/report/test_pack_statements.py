@@ -230,8 +230,22 @@ def check_quality(pack: Any, facts: Facts) -> None:
         assert abs(float(match.group(1)) - 100 * missing / expected) <= 0.5
 
 
+def check_missing_answers_finding(pack: Any, facts: Facts) -> None:
+    """ "k of n answers to X (p%)": counted from the answer rows, and only above a quarter."""
+    answers = facts.answers(pack.partnership_id)
+    f = facts.own_findings(pack.partnership_id)
+    rows = f[f["code"] == "many-missing-answers"]
+    flagged = dict(zip(rows["framework_id"], rows["message"], strict=True))
+    for fid, group in answers.groupby("framework_id"):
+        missing, expected = int(group["missing"].sum()), len(group)
+        assert (str(fid) in flagged) == (4 * missing > expected), (fid, missing, expected)
+        if str(fid) in flagged:
+            assert flagged[str(fid)].startswith(f"{missing} of {expected} answers to ")
+
+
 PACK_CHECKS = (
     check_cover,
+    check_missing_answers_finding,
     check_governance,
     check_summary,
     check_risk,
