@@ -13,7 +13,15 @@ NAN = math.nan
 
 
 def paragraphs(fragment: str) -> list[str]:
-    return [p.get_text() for p in BeautifulSoup(fragment, "html.parser").find_all("p")]
+    """The section's own paragraphs; notes in callouts are left out."""
+    found = BeautifulSoup(fragment, "html.parser").find_all("p")
+    return [p.get_text() for p in found if p.find_parent(class_="callout") is None]
+
+
+def callouts(fragment: str) -> list[str]:
+    """The text of each callout (note, warning) in a fragment."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    return [div.get_text() for div in soup.find_all(class_="callout")]
 
 
 def checklist_dims(framework_id="governance-checklist"):
@@ -105,7 +113,9 @@ def test_dimension_bands_get_a_column(make_pack, read_tables):
     rows = read_tables(frameworks.html(pack, "wilder-factors"))[
         "Wilder Collaboration Factors Inventory by factor (scale 1–5)"
     ]
-    assert rows[0][-1] == "Band"
+    assert rows[0][-1] == (
+        "Indicative band (published Wilder factors bands applied to statements written by evalkit)"
+    )
     assert [r[-1] for r in rows[1:]] == ["Concern", "—"]
 
 
@@ -122,12 +132,25 @@ def test_a_total_is_given_where_the_framework_allows_one(make_pack):
     scores = {"dimension_scores": checklist_dims("vichealth-pat"), "framework_scores": totals}
     fragment = frameworks.html(make_pack(scores=scores), "vichealth-pat")
     assert paragraphs(fragment)[-1] == (
-        "Total: 98 (34 of 35 items answered) — Moving in the right direction."
+        "Total: 98 (34 of 35 items answered) — Moving in the right direction (indicative "
+        "band: published VicHealth tool bands applied to statements written by evalkit)."
     )
     unbanded = {**scores, "framework_scores": totals.assign(band=[None])}
     assert paragraphs(frameworks.html(make_pack(scores=unbanded), "vichealth-pat"))[-1] == (
         "Total: 98 (34 of 35 items answered) — no band (incomplete)."
     )
+
+
+def test_scores_from_statements_evalkit_wrote_say_so_beside_them(make_pack):
+    fragment = frameworks.html(
+        make_pack(scores={"dimension_scores": checklist_dims("vichealth-pat")}), "vichealth-pat"
+    )
+    # VicHealth's 35 statements are all evalkit's (frameworks.md: only the domains and
+    # the total bands are confirmed).
+    assert (
+        "Note: All 35 VicHealth tool statements were written by evalkit, not taken from the "
+        "source, so every VicHealth tool score is built from reconstructed statements."
+    ) in callouts(fragment)
 
 
 def test_a_framework_without_answers_says_so_under_its_caveat(make_pack):

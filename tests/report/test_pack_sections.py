@@ -165,11 +165,11 @@ def test_summary_has_a_line_per_framework(make_pack, read_tables):
         "Results by framework (bands only where the framework publishes them)"
     ]
     assert rows == [
-        ["Framework", "Result", "Weakest area", "Areas where partners disagree"],
+        ["Framework", "Result", "Statements", "Weakest area", "Areas where partners disagree"],
         ["Nuffield Partnership Assessment Tool", "Principle scores 2.2 to 3.0 on a 1–4 scale",
-         "P1 Need", "1"],
+         "21 of 31 written by evalkit", "P1 Need", "1"],
         ["Governance and fact-finding checklist", "Section scores 0.5 to 1.5 on a 0–2 scale",
-         "G1 Legal basis", "—"],
+         "8 of 23 written by evalkit", "G1 Legal basis", "—"],
     ]  # fmt: skip
 
 
@@ -201,7 +201,9 @@ def test_summary_shows_a_total_and_its_band_where_there_is_one(make_pack, read_t
     rows = read_tables(summary.html(pack))[
         "Results by framework (bands only where the framework publishes them)"
     ]
-    assert rows[1][1] == "Total 98 — Good"
+    # VicHealth's bands are published, its statements evalkit's: the band is indicative.
+    assert rows[1][1] == "Total 98 — Good (indicative band)"
+    assert rows[1][2] == "all 35 written by evalkit"
 
 
 def test_summary_of_a_partnership_without_evidence_says_so(make_pack, read_tables):

@@ -331,18 +331,32 @@ class Framework(_Model):
         return bool(self.bands) and (self.bands_owner == "evalkit" or self.reconstructed)
 
     @property
+    def band_note(self) -> str:
+        """Why the band is only indicative, in a few words ('' when it is not)."""
+        if not self.bands:
+            return ""
+        if self.bands_owner == "evalkit":
+            return "evalkit's own convention, not published by the source"
+        if self.reconstructed:
+            return f"published {self.name} bands applied to statements written by evalkit"
+        return ""
+
+    @property
     def band_label(self) -> str:
         """The heading for this framework's band, saying how far to rely on it."""
         if not self.bands:
             return "No band (the source publishes none)"
-        if self.bands_owner == "evalkit":
-            return "Indicative band (evalkit's own convention, not published by the source)"
-        if self.reconstructed:
-            return (
-                f"Indicative band (published {self.name} bands applied to statements "
-                "written by evalkit)"
-            )
-        return "Band"
+        return f"Indicative band ({self.band_note})" if self.band_note else "Band"
+
+    @property
+    def statements_words(self) -> str:
+        """Whose statements the framework's scores rest on, in a few words."""
+        own, total = len(self.reconstructed_items), len(self.items)
+        if own == 0:
+            return "published (paraphrased)"
+        if own == total:
+            return f"all {total} written by evalkit"
+        return f"{own} of {total} written by evalkit"
 
     # -- views -----------------------------------------------------------------------
 

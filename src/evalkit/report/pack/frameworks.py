@@ -58,6 +58,8 @@ def html(pack: Pack, framework_id: str) -> str:
         out += callout_html(fw.label, kind="note")
     if d.empty:
         return out + para("No answers were recorded for this framework in this round.")
+    if fw.reconstructed:
+        out += callout_html(fw.wording_note, kind="note")
     out += para(_reading(fw, d))
     if fw.mode == "survey":
         out += para(_disclosure(pack, fw, d))
@@ -198,7 +200,7 @@ def _dimension_table(
         headings.get(c) or label(DIMENSIONS, c): f for c, f in columns.items() if f is not None
     }
     if fw.bands_level == "dimension" and fw.bands:
-        table[label(DIMENSIONS, "band")] = d["band"].fillna("—").to_numpy()
+        table[fw.band_label] = d["band"].fillna("—").to_numpy()
     scale = fw.scale_def
     return table_html(
         table,
@@ -216,7 +218,10 @@ def _total(pack: Pack, framework_id: str) -> str:
     if not (len(t) and pd.notna(t.iloc[0]["total"])):
         return ""
     row = t.iloc[0]
+    fw = pack.frameworks[framework_id]
     band = row["band"] if pd.notna(row.get("band")) else "no band (incomplete)"
+    if pd.notna(row.get("band")) and fw.band_note:
+        band += f" (indicative band: {fw.band_note})"
     return para(
         f"Total: {row['total']:.0f} ({int(row['items_answered'])} of "
         f"{int(row['items_expected'])} items answered) — {band}."

@@ -86,12 +86,20 @@ def _results_by_framework(pack: Pack) -> pd.DataFrame:
             (
                 fw.title,
                 _headline(pack, fid, d),
+                fw.statements_words,
                 f"{lowest['dimension_id']} {lowest['dimension_title']}",
                 diverged if fw.mode == "survey" else "—",
             )
         )
     return pd.DataFrame(
-        rows, columns=["Framework", "Result", "Weakest area", "Areas where partners disagree"]
+        rows,
+        columns=[
+            "Framework",
+            "Result",
+            "Statements",
+            "Weakest area",
+            "Areas where partners disagree",
+        ],
     )
 
 
@@ -105,7 +113,7 @@ def _headline(pack: Pack, framework_id: str, d: pd.DataFrame) -> str:
     if len(total) and pd.notna(total.iloc[0].get("total")):
         t = total.iloc[0]
         if pd.notna(t.get("band")):
-            band = f" — {t['band']}"
+            band = f" — {t['band']}" + (" (indicative band)" if fw.band_indicative else "")
         elif not bool(t.get("complete", True)):
             band = " (no band: not every item was answered)"
         else:
