@@ -86,9 +86,9 @@ def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path,
     findings = settings.scores_dir / "findings.csv"
     with findings.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    column = rows[0].index("evidence")
+    column, pid = rows[0].index("evidence"), rows[0].index("partnership_id")
     for row in rows[1:]:
-        if row[0] == broken:
+        if row[pid] == broken:
             row[column] = "{not json"
     with findings.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
