@@ -227,3 +227,48 @@ def test_build_for_the_earlier_round_shows_that_round_only(two_rounds, tmp_path)
     assert f'"assessment_round": "{EARLY}"' in summary_json
     overview = _text((reports / "overview" / "portfolio-overview.html").read_text(encoding="utf-8"))
     assert EARLY in overview and "review-overdue" not in overview
+
+
+@pytest.mark.parametrize("seed", [3, 17])
+def test_synthetic_two_round_packs_hold_one_round(tmp_path, seed):
+    """Over `evalkit synth --rounds 2`: every pack of either round has one row per
+    framework total, and each total the frameworks section prints is its round's."""
+    import pandas as pd
+
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    assert (
+        main(
+            [
+                "synth",
+                "--partnerships",
+                "6",
+                "--seed",
+                str(seed),
+                "--rounds",
+                "2",
+                "--out",
+                str(raw),
+            ]
+        )
+        == 0
+    )
+    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
+    written = pd.read_csv(processed / "scores" / "framework_scores.csv", dtype={"round": str})
+    assert set(written["round"]) == {EARLY, LATE}
+    for pid in sorted(written["partnership_id"].unique()):
+        for assessment_round in (EARLY, LATE):
+            pack = load_pack(pid, assessment_round, processed)
+            totals = pack.scores["framework_scores"]
+            assert not totals["framework_id"].duplicated().any()
+            for name, frame in pack.scores.items():
+                if "round" in frame:
+                    assert set(frame["round"].astype(str)) <= {assessment_round}, name
+            own = written[
+                (written["partnership_id"] == pid)
+                & (written["round"] == assessment_round)
+                & (written["framework_id"] == VIC)
+            ]
+            if len(own) and pd.notna(own.iloc[0]["total"]):
+                section = _text(frameworks.html(pack, VIC))
+                assert f"Total: {int(own.iloc[0]['total'])} (" in section
