@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from evalkit.build.index import index_rows, links, overview_link, write_index
+import json
+
+from evalkit.build.index import headline, index_rows, links, overview_link, write_index
 
 FILES = {"evidence-pack.ipynb": "a", "evidence-pack.pdf": "b"}
 
@@ -27,6 +29,7 @@ def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
             "status": "built",
             "links": [("HTML", None), ("PDF", "z/evidence-pack.pdf")],
             "error": None,
+            "found": "",
         },
         {
             "id": "a",
@@ -35,6 +38,7 @@ def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
             "status": "failed",
             "links": [("HTML", None), ("PDF", None)],
             "error": "boom",
+            "found": "",
         },
     ]
 
@@ -62,3 +66,26 @@ def test_the_page_has_a_column_per_format_and_a_link_per_file(tmp_path):
     assert '<a href="overview/portfolio-overview.html">' in page
     assert page.count(">none</td>") == 1  # no web page for csp
     assert "1 pack, generated 2025-01-02T03:04:05." in page
+
+
+def _summary(folder, top, findings):
+    folder.mkdir(parents=True)
+    text = json.dumps({"top_finding": top, "findings": findings})
+    (folder / "summary.json").write_text(text, encoding="utf-8")
+    return folder / "summary.json"
+
+
+def test_the_headline_is_the_most_serious_finding_with_counts(tmp_path):
+    path = _summary(tmp_path / "csp", "No evidence was recorded.", {"high": 1, "info": 2})
+    assert headline(path) == "No evidence was recorded. (findings: 1 high, 0 medium, 0 low)"
+    quiet = _summary(tmp_path / "quiet", None, {})
+    assert headline(quiet) == "Nothing to act on (findings: 0 high, 0 medium, 0 low)"
+    assert headline(tmp_path / "missing" / "summary.json") == ""
+
+
+def test_the_index_says_what_each_pack_found(tmp_path):
+    _summary(tmp_path / "csp", "No evidence was recorded for this partnership.", {"high": 1})
+    manifest = {"packs": {"csp": {"name": "Safety", "status": "built", "files": FILES}}}
+    page = write_index(tmp_path, manifest, notice=None, generated="").read_text(encoding="utf-8")
+    assert '<th scope="col">Most serious finding</th>' in page
+    assert "No evidence was recorded for this partnership. (findings: 1 high" in page

@@ -69,3 +69,11 @@ def test_unprepared_or_unscored_folder_is_a_clear_error(sample_scored, tmp_path)
     shutil.copytree(sample_scored["processed"], unscored, ignore=shutil.ignore_patterns("scores"))
     with pytest.raises(InputFileError, match="evalkit score"):
         ScoredFolder.open(unscored)
+
+
+def test_a_round_that_was_not_scored_is_refused(folder):
+    # the sample scores 2023-24 and 2024-25 (hand-checked in data/raw/responses.csv)
+    assert set(folder.scoring.rounds) == {"2023-24", "2024-25"}
+    assert folder.round_or_latest("2023-24") == "2023-24"
+    with pytest.raises(InputFileError, match="2022-23.*scored rounds: 2023-24, 2024-25"):
+        folder.round_or_latest("2022-23")

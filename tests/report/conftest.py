@@ -90,7 +90,6 @@ def make_pack(frameworks: dict[str, Framework]):
             tables={**empty, **(tables or {})},
             scores={name: pd.DataFrame() for name in SCORE_FILES} | (scores or {}),
             frameworks=frameworks,
-            built_at="2025-04-01T09:00:00+00:00",
         )
 
     return make

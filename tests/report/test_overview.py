@@ -163,7 +163,6 @@ def view(sample_view: Overview) -> Overview:
             framework_editions={},
             framework_dirs=(),
         ),
-        built_at="2025-01-02T03:04:05+00:00",
     )
 
 
@@ -184,10 +183,13 @@ def test_load_overview_reads_the_scored_folder(sample_scored, sample_view):
 
 def test_load_overview_keeps_the_round_and_frameworks_asked_for(sample_scored, sample_view):
     fw = {"nuffield-pat": sample_view.frameworks["nuffield-pat"]}
-    loaded = load_overview("2019-20", sample_scored["processed"], frameworks=fw)
-    assert loaded.assessment_round == "2019-20"
+    loaded = load_overview("2023-24", sample_scored["processed"], frameworks=fw)
+    assert loaded.assessment_round == "2023-24"
     assert loaded.frameworks == fw
-    assert loaded.round_dimension_scores().empty
+    # six sample partnerships answered in 2023-24 (tools/make_sample_data.py)
+    assert loaded.round_dimension_scores()["partnership_id"].nunique() == 6
+    with pytest.raises(InputFileError, match="round '2019-20' was not scored"):
+        load_overview("2019-20", sample_scored["processed"], frameworks=fw)
 
 
 def test_load_overview_needs_scores(sample_scored, tmp_path):

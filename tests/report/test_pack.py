@@ -86,11 +86,9 @@ def test_write_summary_writes_the_summary_record(sample_pack, tmp_path):
     assert record["frameworks"][0] == "nuffield-pat"
 
 
-def test_a_round_that_was_not_scored_has_no_frameworks(sample_scored):
-    pack = load_pack(PID, "2019-20", sample_scored["processed"])
-    assert pack.assessment_round == "2019-20"
-    assert pack.dims().empty
-    assert pack.frameworks_present() == []
+def test_a_round_that_was_not_scored_is_refused(sample_scored):
+    with pytest.raises(InputFileError, match="round '2019-20' was not scored"):
+        load_pack(PID, "2019-20", sample_scored["processed"])
 
 
 def test_frameworks_given_are_used_instead_of_scorings(sample_scored, frameworks):

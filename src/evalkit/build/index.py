@@ -6,6 +6,7 @@ The index has one column per output format in the registry
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from evalkit.build.formats import FORMATS
 from evalkit.build.plan import OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
 
 INDEX_FILE = "index.html"
+SUMMARY_FILE = "summary.json"
+SEVERITIES = ("high", "medium", "low")
 TITLE = "Partnership evidence packs"
 
 
@@ -25,10 +28,32 @@ def links(folder: str, stem: str, files: Mapping[str, str]) -> list[tuple[str, s
     ]
 
 
-def index_rows(packs: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The index's rows, by partnership name: the manifest's pack records with links."""
+def headline(summary_path: Path) -> str:
+    """What a pack found, in a line: its most serious finding and counts by priority.
+
+    Read from the ``summary.json`` the pack wrote; empty when there is none (a pack
+    never built, or one that failed before writing it).
+    """
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    counts = summary.get("findings") or {}
+    tally = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in SEVERITIES)
+    top = summary.get("top_finding")
+    return f"{top} (findings: {tally})" if top else f"Nothing to act on (findings: {tally})"
+
+
+def index_rows(
+    packs: Mapping[str, Mapping[str, Any]], reports_dir: Path | None = None
+) -> list[dict[str, Any]]:
+    """The index's rows, by partnership name: the manifest's pack records with links.
+
+    With ``reports_dir``, each row also carries the pack's headline (:func:`headline`).
+    """
     rows = []
     for pid, rec in sorted(packs.items(), key=lambda kv: kv[1].get("name") or kv[0]):
+        found = headline(reports_dir / pid / SUMMARY_FILE) if reports_dir else ""
         rows.append(
             {
                 "id": pid,
@@ -37,6 +62,7 @@ def index_rows(packs: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "status": rec.get("status"),
                 "links": links(pid, PACK_STEM, rec.get("files", {})),
                 "error": (rec.get("error") or {}).get("message"),
+                "found": found,
             }
         )
     return rows
@@ -55,7 +81,7 @@ def write_index(
     from evalkit.report.render import render_index, write_html
 
     page = render_index(
-        index_rows(manifest.get("packs", {})),
+        index_rows(manifest.get("packs", {}), reports_dir),
         columns=[fmt.heading for fmt in FORMATS.values()],
         title=TITLE,
         notice=notice,

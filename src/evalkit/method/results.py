@@ -142,6 +142,7 @@ class ScoringMeta:
         min_cell_size: the smallest group shown.
         framework_editions: framework id → edition, for the frameworks scored.
         framework_dirs: the folders the frameworks were loaded from.
+        rounds: every round scored → its as-at date (ISO text).
     """
 
     assessment_round: str
@@ -151,6 +152,7 @@ class ScoringMeta:
     min_cell_size: int
     framework_editions: dict[str, str]
     framework_dirs: tuple[Path, ...]
+    rounds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScoringMeta:
@@ -163,6 +165,7 @@ class ScoringMeta:
             min_cell_size=int(data.get("min_cell_size", 3)),
             framework_editions=dict(data.get("frameworks", {})),
             framework_dirs=tuple(Path(d) for d in data.get("framework_dirs", [])),
+            rounds={str(k): str(v) for k, v in (data.get("rounds") or {}).items()},
         )
 
 
@@ -206,7 +209,17 @@ class ScoredFolder:
         return self.dataset.notice
 
     def round_or_latest(self, assessment_round: str | None) -> str:
-        """The round asked for, or the round scoring made findings for."""
+        """The round asked for, or the round scoring made findings for.
+
+        Raises:
+            InputFileError: the round asked for was not scored.
+        """
+        known = self.scoring.rounds
+        if assessment_round and known and assessment_round not in known:
+            raise InputFileError(
+                f"round {assessment_round!r} was not scored; scored rounds: "
+                + ", ".join(sorted(known))
+            )
         return assessment_round or self.scoring.assessment_round
 
     def frameworks(self) -> dict[str, Framework]:

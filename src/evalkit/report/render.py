@@ -604,7 +604,8 @@ def render_index(
 
     Args:
         packs: One mapping per pack with ``id``, ``name``, ``tier``, ``status``,
-            ``error`` (text or None) and ``links``: one ``(label, href)`` pair per
+            ``error`` (text or None), ``found`` (what the pack found, in a line, or
+            None) and ``links``: one ``(label, href)`` pair per
             column, ``href`` relative or None when the pack has no such file.
         columns: The heading of each link column (one per output format).
         title: Page title and heading.
@@ -615,7 +616,7 @@ def render_index(
     Returns:
         The page as a string.
     """
-    keys = ("id", "name", "tier", "status", "error")
+    keys = ("id", "name", "tier", "status", "error", "found")
     rows: list[dict[str, Any]] = [{key: pack.get(key) for key in keys} for pack in packs]
     for row, pack in zip(rows, packs, strict=True):
         row["name"] = row["name"] or row["id"]

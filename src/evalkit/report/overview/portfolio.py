@@ -9,8 +9,7 @@ score table, once (:func:`evalkit.method.run.for_round`); each section module of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,6 @@ class Overview:
         frameworks: the frameworks scoring used, by id.
         dataset: what the data is, with the invented-data notice.
         scoring: how the data was scored (the review date, the officer day rate).
-        built_at: when the overview was made (UTC, ISO text).
     """
 
     assessment_round: str
@@ -48,7 +46,6 @@ class Overview:
     frameworks: Mapping[str, Framework]
     dataset: DatasetMeta
     scoring: ScoringMeta
-    built_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def notice(self) -> str | None:

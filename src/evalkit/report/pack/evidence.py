@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +44,6 @@ class Pack:
         scores: the partnership's rows of every score table, for this round only (the
             years up to its end for money and indicators).
         frameworks: the frameworks scoring used, by id.
-        built_at: when the pack was built (UTC, ISO text).
     """
 
     partnership_id: str
@@ -55,7 +53,6 @@ class Pack:
     tables: dict[str, pd.DataFrame]
     scores: dict[str, pd.DataFrame]
     frameworks: Mapping[str, Framework]
-    built_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def dataset(self) -> DatasetMeta:
