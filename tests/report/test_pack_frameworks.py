@@ -99,7 +99,7 @@ def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables
     ]
     rows = read_tables(fragment)["Nuffield Partnership Assessment Tool by principle (scale 1–4)"]
     assert rows == [
-        ["Id", "Principle", "Score", "Lowest organisation", "Highest organisation",
+        ["Id", "Principle", "Score", "Lowest group", "Highest group",
          "Spread (SD)", "Organisations", "Respondents", "Partners disagree",
          "Council minus others"],
         ["P1", "Need", "2.00", "1.50", "3.00", "0.75", "3", "9", "Yes", "+1.00"],

@@ -160,9 +160,9 @@ def _profile_chart(pack: Pack, framework_id: str, d: pd.DataFrame) -> charts.Cha
     orgs = _groups(pack, framework_id)
     pooled = bool((orgs["organisation_id"] == POOLED_ID).any())
     orgs = orgs.merge(d[["dimension_id", "dimension_title"]], on="dimension_id")
-    title = f"{fw.short_title or fw.title}: each organisation's view"
-    if pooled:
-        title += " (small organisations pooled)"
+    # a pooled chart shows groups, not organisations (the note above says who is pooled)
+    view = "each group's view" if pooled else "each organisation's view"
+    title = f"{fw.short_title or fw.title}: {view}"
     return charts.profile_chart(
         orgs.rename(columns={"group_name": "group_name" if pooled else "organisation_name"}),
         group="group_name" if pooled else "organisation_name",
