@@ -29,9 +29,9 @@ from evalkit.inputs.contract import table
 from evalkit.inputs.synth import (
     ROUND,
     FrameworkFacts,
-    checklist_rows,
     framework_facts,
-    survey_rows,
+    respondents,
+    round_answers,
 )
 
 SEED = 2024
@@ -575,22 +575,11 @@ def build_tables() -> dict[str, pd.DataFrame]:
         (p, o): BIAS.get((p, o), float(rng.normal(0, 0.25)))
         for p, o in zip(scoped["partnership_id"], scoped["organisation_id"], strict=True)
     }
-    counts = np.where(scoped["organisation_id"] == C, 3, 2)
-    respondents = scoped.loc[
-        scoped.index.repeat(counts), ["partnership_id", "organisation_id"]
-    ].reset_index(drop=True)
-    respondents["respondent_id"] = [f"R{i:04d}" for i in range(1, len(respondents) + 1)]
-    responses = pd.concat(
-        [survey_rows(rng, respondents, fw, LEVEL, bias) for fw in facts if fw.mode == "survey"],
-        ignore_index=True,
-    )
-    checklist = pd.concat(
-        [checklist_rows(rng, in_scope, fw, LEVEL) for fw in facts if fw.mode == "checklist"],
-        ignore_index=True,
-    )
+    people = respondents(scoped, np.where(scoped["organisation_id"] == C, 3, 2), width=4)
+    responses, checklist = round_answers(rng, facts, people, in_scope, LEVEL, bias)
     finance = _finance(rng, scoped)
     earlier_responses, earlier_checklist = _earlier_round(
-        facts, scoped, bias, first_respondent=len(respondents) + 1
+        facts, scoped, bias, first_respondent=len(people) + 1
     )
     responses = pd.concat([earlier_responses, responses], ignore_index=True)
     checklist = pd.concat([earlier_checklist, checklist], ignore_index=True)
@@ -641,27 +630,9 @@ def _earlier_round(
     rng = np.random.default_rng(EARLIER_SEED)
     members = scoped[scoped["partnership_id"].isin(list(EARLIER_LEVEL))].reset_index(drop=True)
     counts = np.where(members["organisation_id"] == C, 3, 2)
-    people = members.loc[
-        members.index.repeat(counts), ["partnership_id", "organisation_id"]
-    ].reset_index(drop=True)
-    people["respondent_id"] = [
-        f"R{i:04d}" for i in range(first_respondent, first_respondent + len(people))
-    ]
-    responses = pd.concat(
-        [
-            survey_rows(rng, people, fw, EARLIER_LEVEL, bias, EARLIER_ROUND)
-            for fw in facts
-            if fw.mode == "survey"
-        ],
-        ignore_index=True,
-    )
-    checklist = pd.concat(
-        [
-            checklist_rows(rng, list(EARLIER_LEVEL), fw, EARLIER_LEVEL, EARLIER_ROUND)
-            for fw in facts
-            if fw.mode == "checklist"
-        ],
-        ignore_index=True,
+    people = respondents(members, counts, first_respondent, width=4)
+    responses, checklist = round_answers(
+        rng, facts, people, list(EARLIER_LEVEL), EARLIER_LEVEL, bias, EARLIER_ROUND
     )
     checklist["evidence_ref"] = checklist["evidence_ref"].str.replace(
         "Evidence file", f"Evidence file {EARLIER_ROUND}", regex=False

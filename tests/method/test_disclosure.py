@@ -8,20 +8,13 @@ import pandas as pd
 import pytest
 
 from evalkit.errors import InputFileError
+from evalkit.inputs.contract import table
 from evalkit.inputs.dataset import read_dataset_info
 from evalkit.method.disclosure import POOLED_ID, Policy
 from evalkit.method.scoring import score_all
 
 ROUND = "2024-25"
-COLUMNS = [
-    "round",
-    "partnership_id",
-    "respondent_id",
-    "organisation_id",
-    "framework_id",
-    "item_id",
-    "response",
-]
+COLUMNS = table("responses").column_names
 CHECKLIST = pd.DataFrame(
     columns=["round", "partnership_id", "framework_id", "item_id", "status", "evidence_ref"]
 )

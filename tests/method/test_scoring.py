@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from evalkit.inputs.contract import table
 from evalkit.method.framework import load_frameworks
 from evalkit.method.scoring import score_all
 
@@ -24,18 +25,7 @@ ORGS = pd.DataFrame(
 
 
 def responses(rows):
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "round",
-            "partnership_id",
-            "respondent_id",
-            "organisation_id",
-            "framework_id",
-            "item_id",
-            "response",
-        ],
-    )
+    return pd.DataFrame(rows, columns=table("responses").column_names)
 
 
 def checklist(rows):

@@ -142,17 +142,7 @@ def survey_rows(
     reps["response"] = latent_answers(rng, base, fw)
     reps["round"] = assessment_round
     reps["framework_id"] = fw.id
-    return reps[
-        [
-            "round",
-            "partnership_id",
-            "respondent_id",
-            "organisation_id",
-            "framework_id",
-            "item_id",
-            "response",
-        ]
-    ]
+    return reps[table("responses").column_names]
 
 
 def checklist_rows(
@@ -180,6 +170,46 @@ def checklist_rows(
             "note": "",
         }
     )
+
+
+def respondents(
+    members: pd.DataFrame, counts: Sequence[int] | np.ndarray, first: int = 1, width: int = 6
+) -> pd.DataFrame:
+    """``counts[i]`` respondents for member row ``i``, numbered R… on from ``first``."""
+    people = members.loc[
+        members.index.repeat(counts), ["partnership_id", "organisation_id"]
+    ].reset_index(drop=True)
+    people["respondent_id"] = [f"R{i:0{width}d}" for i in range(first, first + len(people))]
+    return people
+
+
+def round_answers(
+    rng: np.random.Generator,
+    facts: Sequence[FrameworkFacts],
+    people: pd.DataFrame,
+    partnership_ids: Sequence[str],
+    level: Mapping[str, float],
+    bias: Mapping[tuple[str, str], float],
+    assessment_round: str = ROUND,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One round's survey answers (every survey framework), then its checklist ratings."""
+    responses = pd.concat(
+        [
+            survey_rows(rng, people, fw, level, bias, assessment_round)
+            for fw in facts
+            if fw.mode == "survey"
+        ],
+        ignore_index=True,
+    )
+    checklist = pd.concat(
+        [
+            checklist_rows(rng, partnership_ids, fw, level, assessment_round)
+            for fw in facts
+            if fw.mode == "checklist"
+        ],
+        ignore_index=True,
+    )
+    return responses, checklist
 
 
 def _date(rng: np.random.Generator, start: str, days: int, size: int) -> list[str]:
@@ -295,19 +325,8 @@ def synthesise(
             strict=True,
         )
     )
-    counts = rng.integers(1, 4, len(scoped))
-    respondents = scoped.loc[
-        scoped.index.repeat(counts), ["partnership_id", "organisation_id"]
-    ].reset_index(drop=True)
-    respondents["respondent_id"] = [f"R{i:06d}" for i in range(1, len(respondents) + 1)]
-    responses = pd.concat(
-        [survey_rows(rng, respondents, fw, level, bias) for fw in facts if fw.mode == "survey"],
-        ignore_index=True,
-    )
-    checklist = pd.concat(
-        [checklist_rows(rng, in_scope, fw, level) for fw in facts if fw.mode == "checklist"],
-        ignore_index=True,
-    )
+    people = respondents(scoped, rng.integers(1, 4, len(scoped)))
+    responses, checklist = round_answers(rng, facts, people, in_scope, level, bias)
     years = round_names(max(rounds, len(YEARS)))
     if rounds > 1:
         earlier_responses, earlier_checklist = _earlier_rounds(
@@ -318,7 +337,7 @@ def synthesise(
             level,
             bias,
             round_names(rounds)[:-1],
-            first_respondent=len(respondents) + 1,
+            first_respondent=len(people) + 1,
         )
         responses = pd.concat([earlier_responses, responses], ignore_index=True)
         checklist = pd.concat([earlier_checklist, checklist], ignore_index=True)
@@ -371,32 +390,13 @@ def _earlier_rounds(
     next_id = first_respondent
     for assessment_round in reversed(earlier):
         level = {p: v - float(rng.normal(DRIFT_MEAN, DRIFT_SD)) for p, v in sorted(level.items())}
-        counts = rng.integers(1, 4, len(members))
-        people = members.loc[
-            members.index.repeat(counts), ["partnership_id", "organisation_id"]
-        ].reset_index(drop=True)
-        people["respondent_id"] = [f"R{i:06d}" for i in range(next_id, next_id + len(people))]
+        people = respondents(members, rng.integers(1, 4, len(members)), next_id)
         next_id += len(people)
-        responses[:0] = [
-            pd.concat(
-                [
-                    survey_rows(rng, people, fw, level, bias, assessment_round)
-                    for fw in facts
-                    if fw.mode == "survey"
-                ],
-                ignore_index=True,
-            )
-        ]
-        checklist[:0] = [
-            pd.concat(
-                [
-                    checklist_rows(rng, in_scope, fw, level, assessment_round)
-                    for fw in facts
-                    if fw.mode == "checklist"
-                ],
-                ignore_index=True,
-            )
-        ]
+        answers, ratings = round_answers(
+            rng, facts, people, in_scope, level, bias, assessment_round
+        )
+        responses[:0] = [answers]
+        checklist[:0] = [ratings]
     return pd.concat(responses, ignore_index=True), pd.concat(checklist, ignore_index=True)
 
 
