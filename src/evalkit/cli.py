@@ -7,14 +7,16 @@ usage (every problem is listed first, never a traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evalkit import __version__
 from evalkit.config import Settings
-from evalkit.errors import EvalkitError
+from evalkit.errors import EvalkitError, Interrupted
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -216,6 +218,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into :class:`~evalkit.errors.Interrupted` in the main thread.
+
+    Work unwinds through its ``finally`` blocks (kernels stopped, temporary files
+    removed); the previous handlers are restored afterwards.
+    """
+    wanted = (signal.SIGTERM, signal.SIGINT)
+    previous = {signum: signal.signal(signum, _raise_interrupted) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
@@ -223,12 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "frameworks" and args.action in ("show", "validate") and not args.target:
         parser.error(f"frameworks {args.action} needs a target")
     try:
-        return int(args.func(args))
+        with stop_on_signals():
+            return int(args.func(args))
     except EvalkitError as exc:
         print(f"evalkit: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except Interrupted as exc:
+        print(f"evalkit: stopped by {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
-        print("evalkit: interrupted", file=sys.stderr)
+        print("evalkit: stopped by SIGINT", file=sys.stderr)
         return 130
 
 

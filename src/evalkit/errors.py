@@ -22,3 +22,22 @@ class FrameworkSpecError(EvalkitError):
 
 class BuildError(EvalkitError):
     """The evidence-pack build cannot start (not: one pack failed)."""
+
+
+class Interrupted(BaseException):  # noqa: N818 - it is a stop, not an error
+    """SIGTERM or SIGINT arrived: stop now, clean up, exit ``128 + signal number``.
+
+    Derived from :class:`BaseException` (like :class:`KeyboardInterrupt`) so that no
+    ``except Exception`` meant for one pack's failure swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention: 130 for SIGINT, 143 for SIGTERM."""
+        return 128 + self.signum
