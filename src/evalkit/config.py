@@ -1,8 +1,8 @@
 """The one place that knows where things live and which settings apply.
 
-Paths default to the project layout (``data/raw``, ``data/processed``, ``reports``)
-under the project root, or to ``EVALKIT_RAW``, ``EVALKIT_PROCESSED`` and
-``EVALKIT_REPORTS`` when set. The root is the current working directory when it looks
+Paths default to the project layout (``data/raw``, ``data/processed``, ``reports``,
+``logs``) under the project root, or to ``EVALKIT_RAW``, ``EVALKIT_PROCESSED``,
+``EVALKIT_REPORTS`` and ``EVALKIT_LOGS`` when set. The root is the current working directory when it looks
 like an evalkit project, else the checkout this package was installed from; set
 ``EVALKIT_ROOT`` to override.
 """
@@ -47,7 +47,9 @@ class Settings:
     Attributes:
         raw_dir: immutable input tables.
         processed_dir: validated, typed tables and scores.
-        reports_dir: generated evidence packs.
+        reports_dir: generated evidence packs (what reviewers receive).
+        logs_dir: what a run says for its operators only (warnings, kernel output);
+            never published.
         officer_day_rate_gbp: cost of one officer day, used to price officer time.
         min_cell_size: smallest group shown in any breakdown other than by organisation.
         min_respondents: fewer answers than this earns a low-evidence caveat.
@@ -59,6 +61,7 @@ class Settings:
         default_factory=lambda: _env_path("EVALKIT_PROCESSED", "data/processed")
     )
     reports_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_REPORTS", "reports"))
+    logs_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_LOGS", "logs"))
     officer_day_rate_gbp: float = 350.0
     min_cell_size: int = 3
     min_respondents: int = 3
