@@ -127,9 +127,12 @@ def input_hashes(raw_dir: Path) -> dict[str, str]:
 
 
 def _typed_read(path: Path, spec: TableSpec) -> pd.DataFrame:
+    """A prepared table with its contract types, text exactly as typed (see spreadsheet)."""
     import pandas as pd
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    from evalkit.spreadsheet import read_csv_frame
+
+    frame = read_csv_frame(path, dtype=str, keep_default_na=False, na_values=[""])
     for col in spec.columns:
         if col.name not in frame:
             frame[col.name] = None

@@ -23,6 +23,7 @@ from evalkit.config import Settings
 from evalkit.inputs.contract import TABLES
 from evalkit.inputs.dataset import DATASET_JSON, input_hashes, read_dataset_info
 from evalkit.inputs.validate import ValidationResult, validate
+from evalkit.spreadsheet import frame_to_csv
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -37,7 +38,7 @@ def _csv_text(frame: pd.DataFrame) -> str:
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
-    return out.to_csv(index=False, lineterminator="\n")
+    return frame_to_csv(out)
 
 
 def prepare(

@@ -24,6 +24,7 @@ import yaml
 from evalkit.atomic import atomic_write_text
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.inputs.contract import LEGAL_FORMS, SECTORS, TIERS, table
+from evalkit.spreadsheet import frame_to_csv
 
 ROUND = "2024-25"
 YEARS = ("2023-24", "2024-25")
@@ -354,7 +355,7 @@ def synthesise(
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        atomic_write_text(out_dir / f"{name}.csv", frame.to_csv(index=False, lineterminator="\n"))
+        atomic_write_text(out_dir / f"{name}.csv", frame_to_csv(frame))
     meta = {
         "title": f"Synthetic portfolio of {n_partnerships} partnerships (seed {seed})",
         "publisher": "evalkit synth",

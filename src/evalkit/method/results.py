@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from evalkit.errors import InputFileError
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
+from evalkit.spreadsheet import read_csv_frame
 
 # pandas is imported where tables are read: the build's main process opens a scored
 # folder for its notice and round, and never loads pandas.
@@ -296,7 +297,7 @@ def load_results(
     for name in SCORE_FILES:
         path = scores_dir / f"{name}.csv"
         try:
-            frame = pd.read_csv(path, dtype={"round": str, "period": str, "year": str})
+            frame = read_csv_frame(path, dtype={"round": str, "period": str, "year": str})
         except (FileNotFoundError, pd.errors.EmptyDataError):
             frame = pd.DataFrame()
         if partnership_id is not None and "partnership_id" in frame:

@@ -27,6 +27,7 @@ from evalkit.inputs.dataset import load_dataset_meta, load_tables
 from evalkit.method import risk, rules, scoring, vfm
 from evalkit.method.findings import findings_frame
 from evalkit.method.results import SCORE_FILES
+from evalkit.spreadsheet import frame_to_csv
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -219,7 +220,7 @@ def _csv(frame: pd.DataFrame) -> str:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
     drop = [c for c in ("_file", "_sheet", "_row") if c in out]
-    return out.drop(columns=drop).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    return frame_to_csv(out.drop(columns=drop), float_format="%.6g")
 
 
 def write_results(results: PortfolioResults, scores_dir: Path, meta: dict[str, Any]) -> None:

@@ -1,0 +1,315 @@
+r"""Tables evalkit writes for people to open in a spreadsheet: CSV and XLSX, formula-safe.
+
+A spreadsheet program treats a cell that begins with ``=``, ``+``, ``-`` or ``@`` as a
+formula, so text typed into a SWOT entry or a risk owner, such as
+``=HYPERLINK("http://x","y")``, would run when a reader opens a processed table or a
+download. Every CSV and XLSX evalkit writes goes through this module, which applies the
+OWASP rule to text cells (:func:`neutralise`):
+
+* a string whose first character, after any leading whitespace or control characters,
+  is ``=``, ``+``, ``-`` or ``@``, or which begins with a tab or a carriage return, gets
+  a leading apostrophe ``'``, which spreadsheet programs show as text;
+* a string that is a plain number (``-5``, ``+3.2``, ``-1e3``) is left as it is, and
+  numbers, dates and booleans are never changed;
+* a string that already begins with ``'`` gets one more, so the rule can be undone
+  exactly: :func:`restore` drops one leading apostrophe, and evalkit reads its own CSV
+  files back with :func:`read_csv_frame`, getting the text exactly as it was typed.
+
+XLSX workbooks (:func:`write_xlsx`) also store every string as a string, never as a
+formula, and show control characters that XML cannot hold (see :func:`show_controls`).
+
+Control characters (C0 except tab and newline, DEL, C1, and U+FFFE/U+FFFF) are shown
+as visible escapes such as ``\x1b`` wherever text is displayed to a reader (pages,
+tables, workbooks). They are invalid in HTML and XML, and an escape sequence such as
+``ESC [31m`` then shows as the inert text ``\x1b[31m``. A carriage return is a line
+break: ``\r\n`` and a lone ``\r`` are shown as a newline.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evalkit.atomic import atomic_path
+
+if TYPE_CHECKING:
+    import os
+
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "frame_to_csv",
+    "neutralise",
+    "read_csv_frame",
+    "restore",
+    "sheet_title",
+    "show_controls",
+    "write_xlsx",
+]
+
+#: Characters that make a spreadsheet read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+_ALWAYS_QUOTED = ("\t", "\r")
+_QUOTE = "'"
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_LINE_BREAK = re.compile("\r\n?")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_MAX = 31
+_COLUMN_WIDTH = (8, 60)
+_WIDTH_SAMPLE_ROWS = 1000
+_DATE_FORMAT = "yyyy-mm-dd"
+
+
+# --------------------------------------------------------------------------- one cell
+
+
+def _first_significant(text: str) -> str:
+    """The first character that is neither whitespace nor a control character ("" if none)."""
+    for char in text:
+        if not (char.isspace() or _CONTROL.match(char)):
+            return char
+    return ""
+
+
+def _needs_quote(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` as a formula."""
+    if text.startswith(_ALWAYS_QUOTED):
+        return True
+    if _first_significant(text) not in FORMULA_TRIGGERS:
+        return False
+    return _PLAIN_NUMBER.fullmatch(text.strip(" ")) is None
+
+
+def neutralise(value: object) -> object:
+    """Make one cell safe to open in a spreadsheet (the OWASP rule).
+
+    Args:
+        value: A cell's value.
+
+    Returns:
+        ``value`` with a leading ``'`` when it is a string a spreadsheet could read as a
+        formula, or a string that already begins with ``'``; otherwise ``value`` itself.
+        Plain numbers written as text (``"-5"``) and non-strings are returned unchanged.
+    """
+    return _quoted(value) if isinstance(value, str) else value
+
+
+def _quoted(text: str) -> str:
+    """:func:`neutralise` for a string."""
+    return _QUOTE + text if text.startswith(_QUOTE) or _needs_quote(text) else text
+
+
+def restore(value: object) -> object:
+    """Undo :func:`neutralise`: drop one leading ``'`` from a string.
+
+    Args:
+        value: A cell's value as evalkit wrote it.
+
+    Returns:
+        The value as it was before :func:`neutralise`.
+    """
+    if isinstance(value, str) and value.startswith(_QUOTE):
+        return value[1:]
+    return value
+
+
+def show_controls(text: str) -> str:
+    r"""``text`` with control characters shown as visible escapes (``\x1b``, ``\x00``).
+
+    Tab and newline are kept; ``\r\n`` and a lone ``\r`` become a newline; every other
+    C0 character, DEL, every C1 character and the non-characters U+FFFE and U+FFFF
+    become ``\xNN`` (``\uFFFE``). The result is valid in HTML and XML.
+
+    Args:
+        text: Text from data.
+
+    Returns:
+        The text, safe to display.
+    """
+    text = _LINE_BREAK.sub("\n", text)
+    return _CONTROL.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    """The visible escape of one control character."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04X}"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _map_text(frame: pd.DataFrame, func: Any) -> pd.DataFrame:
+    """A copy of ``frame`` with ``func`` applied to every string cell of its text columns."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(func, na_action="ignore")
+    return out
+
+
+def frame_to_csv(frame: pd.DataFrame, **kwargs: Any) -> str:
+    r"""CSV text of ``frame`` with every text cell neutralised (numbers stay numbers).
+
+    Args:
+        frame: The table.
+        **kwargs: Passed to :meth:`pandas.DataFrame.to_csv` (``index=False`` and
+            ``lineterminator="\n"`` unless given).
+
+    Returns:
+        The CSV text.
+    """
+    kwargs.setdefault("index", False)
+    kwargs.setdefault("lineterminator", "\n")
+    buffer = io.StringIO()
+    _map_text(frame, neutralise).to_csv(buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def read_csv_frame(path: str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
+    """Read a CSV file evalkit wrote, with its text cells restored as typed.
+
+    Args:
+        path: The CSV file.
+        **kwargs: Passed to :func:`pandas.read_csv`.
+
+    Returns:
+        The table.
+    """
+    import pandas as pd
+
+    return _map_text(pd.read_csv(path, **kwargs), restore)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def sheet_title(name: str, taken: set[str] | None = None) -> str:
+    r"""A valid, unused worksheet name made from ``name``.
+
+    Excel refuses names longer than 31 characters, names holding ``[]:*?/\``, names
+    beginning or ending with ``'``, blank names and two names differing only in case.
+
+    Args:
+        name: The wanted name.
+        taken: Names already used in the workbook (compared without case).
+
+    Returns:
+        The name to use.
+    """
+    clean = show_controls(_SHEET_NAME_BAD.sub("_", name)).replace("\n", " ").strip().strip("'")
+    clean = clean[:_SHEET_NAME_MAX].strip() or "Sheet"
+    used = {t.casefold() for t in taken or set()}
+    candidate, number = clean, 1
+    while candidate.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = clean[: _SHEET_NAME_MAX - len(suffix)] + suffix
+    return candidate
+
+
+def _cell_value(value: Any) -> Any:
+    """A value openpyxl stores as itself: Python numbers, dates, booleans, text or None."""
+    import pandas as pd
+
+    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    elif hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # numpy scalars
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, bool | int | float | date):
+        return value
+    return str(value)
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> int:
+    """Write one cell; strings as strings, never formulas. Returns the shown width."""
+    value = _cell_value(value)
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = _quoted(show_controls(value))
+        cell.value = text
+        cell.data_type = "s"
+        return max(len(line) for line in text.split("\n"))
+    cell.value = value
+    if isinstance(value, date):
+        cell.number_format = _DATE_FORMAT
+        return len(_DATE_FORMAT)
+    return len(str(value)) if value is not None else 0
+
+
+def _fill_sheet(sheet: Worksheet, frame: pd.DataFrame, notice: str | None) -> None:
+    """One frame as a sheet: the notice, a bold frozen header row, then the rows."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    top = 1
+    if notice:
+        _put(sheet, 1, 1, notice)
+        sheet.cell(row=1, column=1).font = Font(bold=True)
+        top = 2
+    widths = [_put(sheet, top, j, str(name)) for j, name in enumerate(frame.columns, 1)]
+    for j in range(1, len(widths) + 1):
+        sheet.cell(row=top, column=j).font = Font(bold=True)
+    for i, values in enumerate(frame.itertuples(index=False, name=None), top + 1):
+        for j, value in enumerate(values, 1):
+            shown = _put(sheet, i, j, value)
+            if i - top <= _WIDTH_SAMPLE_ROWS:
+                widths[j - 1] = max(widths[j - 1], shown)
+    sheet.freeze_panes = f"A{top + 1}"
+    low, high = _COLUMN_WIDTH
+    for j, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
+
+
+def write_xlsx(
+    path: str | os.PathLike[str],
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    notice: str | None = None,
+) -> Path:
+    """Write an Excel workbook atomically, one sheet per frame, formula-safe.
+
+    Strings are stored as strings (never formulas) and neutralised with the same rule
+    as CSV cells; numbers stay numbers and dates are dates. Each sheet has a bold
+    header row, frozen, and columns sized to their contents (8 to 60 characters).
+
+    Args:
+        path: The ``.xlsx`` file to write.
+        sheets: Sheet name → table, in order. Names are made valid with
+            :func:`sheet_title`.
+        notice: A line written above the header of every sheet (for example the
+            invented-data notice), when given.
+
+    Returns:
+        The path written.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    taken: set[str] = set()
+    for name, frame in sheets.items():
+        title = sheet_title(name, taken)
+        taken.add(title)
+        sheet = book.create_sheet(title)
+        _fill_sheet(sheet, frame, notice)
+    if first is not None and sheets:
+        book.remove(first)
+    final = Path(path)
+    with atomic_path(final) as tmp:
+        book.save(tmp)
+    return final
