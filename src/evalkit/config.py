@@ -2,9 +2,10 @@
 
 Paths default to the project layout (``data/raw``, ``data/processed``, ``reports``,
 ``logs``) under the project root, or to ``EVALKIT_RAW``, ``EVALKIT_PROCESSED``,
-``EVALKIT_REPORTS`` and ``EVALKIT_LOGS`` when set. The root is the current working directory when it looks
-like an evalkit project, else the checkout this package was installed from; set
-``EVALKIT_ROOT`` to override.
+``EVALKIT_REPORTS`` and ``EVALKIT_LOGS`` when set. The root is the current working
+directory when it looks like an evalkit project, else the checkout this package was
+installed from; set ``EVALKIT_ROOT`` to override. Limits on input files (sizes, cells,
+YAML values) come from ``EVALKIT_MAX_*`` variables when set (:data:`LIMIT_VARIABLES`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from evalkit.errors import EvalkitError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FRAMEWORKS_DIR = PACKAGE_DIR / "method" / "frameworks"
@@ -40,6 +43,46 @@ def _env_path(variable: str, default: str) -> Path:
     return Path(value).resolve() if value else PROJECT_ROOT / default
 
 
+MB = 1024 * 1024
+
+#: Each input limit: its Settings field -> (environment variable, default).
+LIMIT_VARIABLES: dict[str, tuple[str, int]] = {
+    "max_input_bytes": ("EVALKIT_MAX_INPUT_BYTES", 100 * MB),
+    "max_workbook_uncompressed_bytes": ("EVALKIT_MAX_WORKBOOK_UNCOMPRESSED_BYTES", 500 * MB),
+    "max_compression_ratio": ("EVALKIT_MAX_COMPRESSION_RATIO", 200),
+    "max_sheet_cells": ("EVALKIT_MAX_SHEET_CELLS", 5_000_000),
+    "max_yaml_bytes": ("EVALKIT_MAX_YAML_BYTES", 1 * MB),
+    "max_yaml_nodes": ("EVALKIT_MAX_YAML_NODES", 100_000),
+}
+
+
+def _env_limit(name: str) -> int:
+    """A limit from its environment variable (a whole number above 0), else its default.
+
+    Raises:
+        EvalkitError: the variable is set to something other than a whole number above 0.
+    """
+    variable, default = LIMIT_VARIABLES[name]
+    value = os.environ.get(variable, "").strip().replace("_", "")
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise EvalkitError(
+            f"environment variable {variable} is {value[:40]!r}: expected a whole number above 0"
+        )
+    return int(value)
+
+
+def limit_field(name: str) -> int:
+    """A dataclass field whose default comes from :data:`LIMIT_VARIABLES`."""
+    return field(default_factory=lambda: _env_limit(name))
+
+
+def describe_limit(name: str) -> str:
+    """How to change a limit, for messages (the setting and its environment variable)."""
+    return f"setting {name} (environment variable {LIMIT_VARIABLES[name][0]})"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and tunable settings for one run.
@@ -54,6 +97,20 @@ class Settings:
         min_cell_size: smallest group shown in any breakdown other than by organisation.
         min_respondents: fewer answers than this earns a low-evidence caveat.
         min_organisations: fewer organisations than this earns a low-evidence caveat.
+        max_input_bytes: largest input table file (CSV or workbook) read, in bytes
+            (``EVALKIT_MAX_INPUT_BYTES``, default 100 MB).
+        max_workbook_uncompressed_bytes: largest total a workbook may unpack to, in
+            bytes (``EVALKIT_MAX_WORKBOOK_UNCOMPRESSED_BYTES``, default 500 MB).
+        max_compression_ratio: largest unpacked-to-packed ratio of any part of a
+            workbook larger than 1 MB unpacked (``EVALKIT_MAX_COMPRESSION_RATIO``,
+            default 200; ordinary sheets compress 5 to 50 times, zip bombs about 1,000).
+        max_sheet_cells: most cells read from one sheet, counted as rows times the widest
+            row actually present (``EVALKIT_MAX_SHEET_CELLS``, default 5 million). A
+            sheet's declared size is never trusted: sheets are read by their real cells.
+        max_yaml_bytes: largest framework, scale or ``dataset.yaml`` file read, in bytes
+            (``EVALKIT_MAX_YAML_BYTES``, default 1 MB).
+        max_yaml_nodes: most values (mappings, lists and scalars) in one YAML file
+            (``EVALKIT_MAX_YAML_NODES``, default 100,000).
     """
 
     raw_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_RAW", "data/raw"))
@@ -66,6 +123,12 @@ class Settings:
     min_cell_size: int = 3
     min_respondents: int = 3
     min_organisations: int = 2
+    max_input_bytes: int = limit_field("max_input_bytes")
+    max_workbook_uncompressed_bytes: int = limit_field("max_workbook_uncompressed_bytes")
+    max_compression_ratio: int = limit_field("max_compression_ratio")
+    max_sheet_cells: int = limit_field("max_sheet_cells")
+    max_yaml_bytes: int = limit_field("max_yaml_bytes")
+    max_yaml_nodes: int = limit_field("max_yaml_nodes")
 
     @property
     def scores_dir(self) -> Path:

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.errors import FrameworkSpecError
 from evalkit.inputs.normalise import token
+from evalkit.yamlfile import load_yaml
 
 if TYPE_CHECKING:
     from evalkit.config import Settings
@@ -395,15 +395,9 @@ class Framework(_Model):
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkSpecError(f"{path.name}: not valid YAML{where}: {problem}") from exc
-    except OSError as exc:
-        raise FrameworkSpecError(f"{path}: cannot be read ({exc})") from exc
+    """One framework or scales file, read with bounded work (no aliases, size limits)."""
+    what = "scales" if path.name == SCALES_FILE else "framework"
+    return load_yaml(path, what=what, error=FrameworkSpecError)
 
 
 def _field_path(loc: Iterable[Any]) -> str:
