@@ -5,8 +5,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from evalkit.cli import main
 from evalkit.inputs.contract import table
-from evalkit.inputs.normalise import header_key, normalise_column
+from evalkit.inputs.normalise import header_key, is_valid, normalise_column
+from evalkit.inputs.validate import validate
+from small_portfolio import HEADERS, ROWS, write_csv
 
 P = table("partnerships")
 ORGS_SPEC = table("organisations")
@@ -50,6 +53,9 @@ CASES = [
     ("swot-plural", S.column("category"), "Threats", "threat"),
     ("slug-lowered", P.column("partnership_id"), " CSP ", "csp"),
     ("slug-bad-kept", P.column("partnership_id"), "Community Safety", "Community Safety"),
+    ("slug-64-lowered", P.column("partnership_id"), "X" * 64, "x" * 64),
+    ("slug-65-kept", P.column("partnership_id"), "X" * 65, "X" * 65),
+    ("slug-reserved-kept", P.column("partnership_id"), " CON ", "CON"),
     ("text-collapses-spaces", P.column("name"), "  Armed   Forces Hub ", "Armed Forces Hub"),
     ("integer-from-float", table("risks").column("likelihood"), 3.0, 3),
     ("integer-fraction-kept", table("risks").column("likelihood"), "3.5", 3.5),
@@ -77,3 +83,44 @@ def test_normalise(spec, raw, expected):
 )
 def test_header_key(header, key):
     assert header_key(header) == key
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("x" * 64, True), ("x" * 65, False), ("con", False), ("lpt3", False), ("console", True)],
+)
+def test_an_id_is_valid_only_as_a_safe_file_name(value, valid):
+    assert is_valid(value, P.column("partnership_id")) is valid
+
+
+# A partnership id no file system could take, put in the second data row (file row 3).
+UNSAFE_IDS = [("too-long", "a" * 300), ("reserved", "con"), ("reserved-upper", "NUL")]
+
+
+@pytest.mark.parametrize("value", [u[1] for u in UNSAFE_IDS], ids=[u[0] for u in UNSAFE_IDS])
+def test_validate_locates_an_id_unsafe_as_a_name(portfolio_csv, value):
+    rows = [list(r) for r in ROWS["partnerships"]]
+    rows[1][0] = value
+    write_csv(portfolio_csv / "partnerships.csv", HEADERS["partnerships"], rows)
+    problems = [
+        p
+        for p in validate(portfolio_csv).report.errors
+        if (p.code, p.column) == ("bad-value", "partnership_id")
+    ]
+    assert [(p.file, p.sheet, p.row, p.value) for p in problems] == [
+        ("partnerships.csv", None, 3, value)
+    ]
+    assert "at most 64 characters" in problems[0].message
+    assert "not a name Windows reserves" in problems[0].message
+
+
+def test_evalkit_validate_reports_a_reserved_id_on_one_line(portfolio_csv, capsys):
+    rows = [list(r) for r in ROWS["partnerships"]]
+    rows[1][0] = "con"
+    write_csv(portfolio_csv / "partnerships.csv", HEADERS["partnerships"], rows)
+    assert main(["validate", str(portfolio_csv)]) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    line = next(li for li in out.splitlines() if "column partnership_id" in li and "'con'" in li)
+    assert "partnerships.csv, row 3, column partnership_id" in line
+    assert "not a name Windows reserves" in line

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from evalkit.names import ID_RULE
+
 Kind = Literal["slug", "text", "enum", "bool", "date", "money", "number", "integer", "list"]
 
 KIND_EXPECTED: dict[str, str] = {
-    "slug": "an identifier of lower-case letters, digits and hyphens (e.g. community-safety)",
+    "slug": f"an identifier (e.g. community-safety) of {ID_RULE}",
     "text": "text",
     "enum": "one of the allowed values",
     "bool": "yes or no (Yes/Y/TRUE/x/1 or No/N/FALSE/0)",

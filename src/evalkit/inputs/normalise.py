@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from evalkit.inputs.contract import ColumnSpec
+from evalkit.names import id_problem
 
 TRUE_TOKENS = frozenset({"yes", "y", "true", "t", "x", "1", "✓", "✔"})
 FALSE_TOKENS = frozenset({"no", "n", "false", "f", "0"})
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y")
 _SPACES = re.compile(r"\s+")
 _MONEY_JUNK = re.compile(r"[£,\s]|gbp", re.IGNORECASE)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def map_unique(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
@@ -77,14 +77,18 @@ def normalise_text(series: pd.Series, spec: ColumnSpec) -> pd.Series:
 
 
 def normalise_slug(series: pd.Series, spec: ColumnSpec) -> pd.Series:
-    """Ids are compared lower-case and trimmed; what is still not a slug is left for the schema."""
+    """Ids are compared lower-case and trimmed; what is still not a safe id is left as found.
+
+    The rule for ids is :func:`evalkit.names.id_problem` (ids become file and folder
+    names); the schema reports what breaks it.
+    """
 
     def one(value: object) -> object:
         text = clean_text(value)
         if text is None:
             return None
         lowered = str(text).lower()
-        return lowered if _SLUG.match(lowered) else text
+        return lowered if id_problem(lowered) is None else text
 
     return map_unique(series, one)
 
@@ -230,7 +234,7 @@ def is_valid(value: object, spec: ColumnSpec) -> bool:
         return True
     kind = spec.kind
     if kind == "slug":
-        return isinstance(value, str) and bool(_SLUG.match(value))
+        return isinstance(value, str) and id_problem(value) is None
     if kind in ("text", "list"):
         return isinstance(value, str)
     if kind == "enum":
