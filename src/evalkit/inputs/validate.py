@@ -12,13 +12,14 @@ import difflib
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import pandera.pandas as pa
 
+from evalkit.config import Settings
 from evalkit.inputs import schemas
 from evalkit.inputs.contract import (
     INCORPORATED_FORMS,
@@ -27,14 +28,23 @@ from evalkit.inputs.contract import (
     ColumnSpec,
     TableSpec,
 )
-from evalkit.inputs.ingest import META_COLUMNS, RawTable, discover, read_table
+from evalkit.inputs.ingest import (
+    ERROR,
+    META_COLUMNS,
+    WARNING,
+    RawTable,
+    ReadIssue,
+    UnreadableInputError,
+    discover,
+    read_table,
+)
 from evalkit.inputs.normalise import is_valid, map_unique, normalise_column, token
+from evalkit.terminal import inert
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
 
-ERROR = "error"
-WARNING = "warning"
+__all__ = ["ERROR", "WARNING", "Problem", "ValidationReport", "ValidationResult", "validate"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,22 @@ class Problem:
         return ", ".join(parts) or "(input folder)"
 
     def __str__(self) -> str:
-        return f"{self.severity.upper()} {self.location()}: {self.message} [{self.code}]"
+        """One terminal line: control characters in any value are shown escaped."""
+        return inert(f"{self.severity.upper()} {self.location()}: {self.message} [{self.code}]")
+
+    @classmethod
+    def from_read_issue(cls, issue: ReadIssue) -> Problem:
+        """The problem for a file that could not be read (or was read with a caveat)."""
+        message = f"{issue.message} — {issue.expected}" if issue.expected else issue.message
+        return cls(
+            code=issue.code,
+            severity=issue.severity,
+            message=message,
+            table=issue.table,
+            file=issue.file,
+            sheet=issue.sheet,
+            expected=issue.expected,
+        )
 
 
 @dataclass
@@ -106,12 +131,14 @@ class ValidationReport:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def summary(self) -> str:
-        """Plain-text report for the terminal: every problem, then a count."""
+        """Plain-text report for the terminal: one line per problem, then a count."""
         lines = [str(p) for p in self.problems]
         verdict = "valid" if self.valid else "INVALID"
         lines.append(
-            f"{self.input_dir}: {verdict} — {len(self.errors)} error(s), "
-            f"{len(self.warnings)} warning(s)"
+            inert(
+                f"{self.input_dir}: {verdict} — {len(self.errors)} error(s), "
+                f"{len(self.warnings)} warning(s)"
+            )
         )
         return "\n".join(lines)
 
@@ -351,46 +378,25 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 def validate(
     raw_dir: Path,
     frameworks: Mapping[str, Framework] | None = None,
+    settings: Settings | None = None,
 ) -> ValidationResult:
     """Read and check every table in ``raw_dir``; never raises for bad data.
+
+    Files that cannot be read (legacy, encrypted or damaged workbooks, undecodable or
+    oversized files, folders or broken links with a table's name) are problems like any
+    other, all reported together.
 
     Args:
         raw_dir: the input folder.
         frameworks: loaded frameworks; when given, framework ids, item ids and answers
             are checked against them.
+        settings: the input limits (default: ``Settings()``).
 
     Raises:
-        InputFileError: the folder is missing or a workbook cannot be opened at all.
+        InputFileError: the input folder itself is missing or cannot be listed.
     """
     report = ValidationReport(input_dir=str(raw_dir))
-    found = discover(raw_dir)
-    raws: dict[str, RawTable] = {}
-    for spec in TABLES:
-        sources = found.get(spec.name, [])
-        if not sources:
-            if spec.required:
-                report.problems.append(
-                    Problem(
-                        "missing-table",
-                        ERROR,
-                        f"table '{spec.name}' not found: expected {spec.name}.csv or a sheet "
-                        f"named '{spec.name}' in a workbook",
-                        table=spec.name,
-                    )
-                )
-            continue
-        if len(sources) > 1:
-            places = "; ".join(s.label for s in sources)
-            report.problems.append(
-                Problem(
-                    "duplicate-table",
-                    ERROR,
-                    f"table '{spec.name}' appears more than once ({places}): keep one",
-                    table=spec.name,
-                )
-            )
-            continue
-        raws[spec.name] = read_table(spec.name, sources[0])
+    raws = _read_tables(raw_dir, settings or Settings(), report)
 
     items, tokens, scales = _frameworks_context(frameworks)
     context: dict[str, Any] = {
@@ -438,6 +444,52 @@ def validate(
     )
     typed = {name: _typed(frame, TABLES_BY_NAME[name]) for name, frame in normalised.items()}
     return ValidationResult(report, typed)
+
+
+def _read_tables(
+    raw_dir: Path, settings: Settings, report: ValidationReport
+) -> dict[str, RawTable]:
+    """Every table that can be read; the problems of finding and reading them go on ``report``."""
+    found = discover(raw_dir, settings)
+    report.problems.extend(Problem.from_read_issue(issue) for issue in found.issues)
+    unread = sorted({i.file for i in found.issues if i.severity == ERROR and i.table is None})
+    raws: dict[str, RawTable] = {}
+    for spec in TABLES:
+        sources = found.sources.get(spec.name, [])
+        if not sources:
+            if spec.required and not any(i.table == spec.name for i in found.issues):
+                report.problems.append(_missing_table(spec, unread))
+            continue
+        if len(sources) > 1:
+            places = "; ".join(s.label for s in sources)
+            report.problems.append(
+                Problem(
+                    "duplicate-table",
+                    ERROR,
+                    f"table '{spec.name}' appears more than once ({places}): keep one",
+                    table=spec.name,
+                )
+            )
+            continue
+        try:
+            raw = read_table(spec.name, sources[0], settings)
+        except UnreadableInputError as exc:
+            report.problems.append(Problem.from_read_issue(replace(exc.issue, table=spec.name)))
+            continue
+        report.problems.extend(Problem.from_read_issue(issue) for issue in raw.issues)
+        raws[spec.name] = raw
+    return raws
+
+
+def _missing_table(spec: TableSpec, unread: list[str]) -> Problem:
+    """A required table found nowhere, naming the files that could not be read."""
+    message = (
+        f"table '{spec.name}' not found: expected {spec.name}.csv or a sheet "
+        f"named '{spec.name}' in a workbook"
+    )
+    if unread:
+        message += f" (it may be in {', '.join(unread)}, which could not be read)"
+    return Problem("missing-table", ERROR, message, table=spec.name)
 
 
 def _check_headers(raw: RawTable, spec: TableSpec) -> list[Problem]:
