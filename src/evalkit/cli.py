@@ -1,7 +1,10 @@
 """The ``evalkit`` command.
 
-Exit codes: 0 success; 1 some evidence packs failed to build; 2 invalid input or
-usage (every problem is listed first, never a traceback).
+Exit codes: 0 success; 1 some evidence packs failed to build, or an internal error;
+2 invalid input or usage (every problem is listed first, never a traceback); 130 / 143
+stopped by SIGINT / SIGTERM. Every exception ends at :func:`main`: one line on standard
+error, and the traceback only with ``--debug``. Everything printed from data goes
+through :mod:`evalkit.terminal`, so a value never moves the cursor or splits a line.
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ import argparse
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evalkit import __version__
 from evalkit.config import Settings
 from evalkit.errors import EvalkitError, Interrupted
+from evalkit.terminal import inert, inert_json, inert_lines
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -46,8 +51,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     path = Path(args.path) if args.path else settings.raw_dir
     frameworks = _frameworks(settings.with_paths(raw_dir=path))
-    report = validate(path, frameworks).report
-    print(report.to_json() if args.json else report.summary())
+    report = validate(path, frameworks, settings).report
+    print(inert_json(report.to_json()) if args.json else report.summary())
     return EXIT_OK if report.valid else EXIT_INVALID
 
 
@@ -58,9 +63,9 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     result = prepare(settings, _frameworks(settings))
     print(result.report.summary())
     if not result.report.valid:
-        print(f"Nothing written to {settings.processed_dir} except {REPORT_FILE}.")
+        print(inert(f"Nothing written to {settings.processed_dir} except {REPORT_FILE}."))
         return EXIT_INVALID
-    print(f"Prepared {len(result.tables)} tables in {settings.processed_dir}")
+    print(inert(f"Prepared {len(result.tables)} tables in {settings.processed_dir}"))
     return EXIT_OK
 
 
@@ -70,7 +75,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     counts = synthesise(args.partnerships, args.seed, Path(args.out), rounds=args.rounds)
     for table, rows in counts.items():
         print(f"{table:15} {rows:>9,} rows")
-    print(f"Synthetic portfolio (invented data) written to {args.out}")
+    print(inert(f"Synthetic portfolio (invented data) written to {args.out}"))
     return EXIT_OK
 
 
@@ -81,8 +86,8 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
     if args.action == "validate":
         problems = fw.validate_framework_file(Path(args.target))
         for problem in problems:
-            print(problem)
-        print(f"{args.target}: {'valid' if not problems else 'INVALID'}")
+            print(inert(str(problem)))
+        print(inert(f"{args.target}: {'valid' if not problems else 'INVALID'}"))
         return EXIT_OK if not problems else EXIT_INVALID
     frameworks = _frameworks(settings)
     if args.action == "list":
@@ -91,8 +96,10 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
         print(header)
         for row in rows:
             print(
-                f"{row['id']:22} {row['mode']:9} {row['scale']:10} {row['dimensions']:>4} "
-                f"{row['items']:>5} {row['bands']:6} {row['title']}"
+                inert(
+                    f"{row['id']:22} {row['mode']:9} {row['scale']:10} {row['dimensions']:>4} "
+                    f"{row['items']:>5} {row['bands']:6} {row['title']}"
+                )
             )
         return EXIT_OK
     if args.action == "show":
@@ -100,7 +107,7 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
             raise EvalkitError(
                 f"no framework '{args.target}'; known: {', '.join(sorted(frameworks))}"
             )
-        print(fw.describe(frameworks[args.target]))
+        print(inert_lines(fw.describe(frameworks[args.target])))
         return EXIT_OK
     raise EvalkitError(f"unknown frameworks action {args.action}")
 
@@ -109,7 +116,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     from evalkit.docs import write_docs
 
     for path in write_docs(Path(args.out)):
-        print(f"wrote {path}")
+        print(inert(f"wrote {path}"))
     return EXIT_OK
 
 
@@ -118,7 +125,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     summary = run_scoring(settings, _frameworks(settings), lower_on_disagreement=args.lower)
-    print(summary)
+    print(inert_lines(str(summary)))
     return EXIT_OK
 
 
@@ -129,92 +136,199 @@ def _cmd_build(args: argparse.Namespace) -> int:
     options = BuildOptions(
         only=tuple(args.only or ()),
         workers=args.workers,
-        formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
+        formats=args.formats,
         force=args.force,
         timeout=args.timeout,
         progress=not args.no_progress,
         round=args.round,
     )
     result = run_build(settings, options)
-    print(result.summary())
+    print(inert_lines(result.summary()))
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to document the CLI)."""
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            words = "above 0" if minimum == 1 else f"of at least {minimum}"
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number {words}, got '{inert(text[:40])}'"
+            )
+        return value
+
+    parse.__name__ = "whole number"  # argparse names the type in some messages
+    return parse
+
+
+def format_names(text: str) -> tuple[str, ...]:
+    """An argparse type: comma-separated output format names from the registry."""
     from evalkit.build.formats import FORMATS
 
-    parser = argparse.ArgumentParser(
-        prog="evalkit",
-        description="Map, evidence, score and report on a council's partnerships.",
-    )
-    parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def paths(p: argparse.ArgumentParser, raw: bool = True, reports: bool = False) -> None:
-        if raw:
-            p.add_argument("--raw", metavar="DIR", help="input folder (default data/raw)")
-        p.add_argument(
-            "--processed", metavar="DIR", help="processed folder (default data/processed)"
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        found = f"unknown {', '.join(inert(n[:20]) for n in unknown)}" if unknown else "none"
+        raise argparse.ArgumentTypeError(
+            f"expected one or more of {','.join(FORMATS)}, comma-separated (got {found})"
         )
-        if reports:
-            p.add_argument("--reports", metavar="DIR", help="output folder (default reports)")
+    return names
 
+
+def _add_debug(parser: argparse.ArgumentParser, on_command: bool) -> None:
+    """``--debug`` on the main parser and on each command (``evalkit build --debug``)."""
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if on_command else False,
+        help="on any error, also print the traceback (default: off)",
+    )
+
+
+def _paths(p: argparse.ArgumentParser, raw: bool = True, reports: bool = False) -> None:
+    if raw:
+        p.add_argument(
+            "--raw", metavar="DIR", help="input folder (default: $EVALKIT_RAW, else data/raw)"
+        )
+    p.add_argument(
+        "--processed",
+        metavar="DIR",
+        help="processed folder (default: $EVALKIT_PROCESSED, else data/processed)",
+    )
+    if reports:
+        p.add_argument(
+            "--reports",
+            metavar="DIR",
+            help="output folder (default: $EVALKIT_REPORTS, else reports)",
+        )
+
+
+def _validate_and_prepare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="check input tables and list every problem")
-    p.add_argument("path", nargs="?", help="folder of CSV/Excel input (default data/raw)")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "path", nargs="?", help="folder of CSV/Excel input (default: $EVALKIT_RAW, else data/raw)"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON (default: off)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("prepare", help="validate data/raw and write typed tables to data/processed")
-    paths(p)
+    _paths(p)
     p.set_defaults(func=_cmd_prepare)
 
+
+def _synth(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("synth", help="write a seeded synthetic portfolio (invented data)")
-    p.add_argument("--partnerships", type=int, default=100, metavar="N")
-    p.add_argument("--seed", type=int, default=1)
     p.add_argument(
-        "--rounds", type=int, default=1, metavar="N", help="assessment rounds, latest last"
+        "--partnerships",
+        type=whole_number(1),
+        default=100,
+        metavar="N",
+        help="partnerships to invent (default: 100)",
     )
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument(
+        "--seed", type=whole_number(0), default=1, help="random seed, 0 or more (default: 1)"
+    )
+    p.add_argument(
+        "--rounds",
+        type=whole_number(1),
+        default=1,
+        metavar="N",
+        help="assessment rounds, latest last (default: 1)",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (required)")
     p.set_defaults(func=_cmd_synth)
 
+
+def _frameworks_and_docs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("frameworks", help="list, show or validate evaluation frameworks")
     p.add_argument("action", choices=["list", "show", "validate"])
     p.add_argument("target", nargs="?", help="framework id (show) or YAML file (validate)")
-    p.add_argument("--raw", metavar="DIR", help="input folder whose frameworks/ adds frameworks")
+    p.add_argument(
+        "--raw",
+        metavar="DIR",
+        help="input folder whose frameworks/ adds frameworks (default: $EVALKIT_RAW, else "
+        "data/raw)",
+    )
     p.set_defaults(func=_cmd_frameworks)
 
     p = sub.add_parser("docs", help="regenerate docs/data-contract.md and docs/frameworks.md")
-    p.add_argument("--out", default="docs", metavar="DIR")
+    p.add_argument("--out", default="docs", metavar="DIR", help="output folder (default: docs)")
     p.set_defaults(func=_cmd_docs)
 
+
+def _score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("score", help="score every partnership and write findings")
-    paths(p)
+    _paths(p)
     p.add_argument(
         "--lower",
         action="store_true",
-        help="where organisations disagree, take the lower organisation score",
+        help="where organisations disagree, take the lower organisation score (default: off, "
+        "the mean)",
     )
     p.set_defaults(func=_cmd_score)
 
+
+def _build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from evalkit.build.formats import FORMATS
+
     formats = ",".join(FORMATS)
     p = sub.add_parser("build", help="build evidence packs (HTML and PDF) and the overview")
-    paths(p, reports=True)
-    p.add_argument("--only", nargs="+", metavar="ID", help="build only these partnerships")
-    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
-    p.add_argument("--formats", default=formats, help=f"comma-separated, any of: {formats}")
-    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    _paths(p, reports=True)
+    p.add_argument(
+        "--only", nargs="+", metavar="ID", help="build only these partnerships (default: all)"
+    )
+    p.add_argument(
+        "--workers",
+        type=whole_number(1),
+        default=None,
+        metavar="N",
+        help="parallel workers, 1 or more (default: one per core)",
+    )
+    p.add_argument(
+        "--formats",
+        type=format_names,
+        default=tuple(FORMATS),
+        metavar="LIST",
+        help=f"comma-separated, any of: {formats} (default: {formats})",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="rebuild even when nothing changed (default: off)"
+    )
     p.add_argument(
         "--round", metavar="ROUND", help="assessment round to build (default: the latest scored)"
     )
     p.add_argument(
         "--timeout",
-        type=int,
+        type=whole_number(1),
         default=600,
-        help="time limit per pack, seconds (the notebook, HTML and PDF together)",
+        metavar="SECONDS",
+        help="time limit per pack, seconds, 1 or more (the notebook, HTML and PDF together; "
+        "default: 600)",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (default: a progress bar)"
+    )
     p.set_defaults(func=_cmd_build)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to document the CLI)."""
+    parser = argparse.ArgumentParser(
+        prog="evalkit",
+        description="Map, evidence, score and report on a council's partnerships.",
+    )
+    parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
+    _add_debug(parser, on_command=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_validate_and_prepare, _synth, _frameworks_and_docs, _score, _build):
+        add(sub)
+    for command in sub.choices.values():
+        _add_debug(command, on_command=True)
     return parser
 
 
@@ -238,24 +352,53 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "frameworks" and args.action in ("show", "validate") and not args.target:
-        parser.error(f"frameworks {args.action} needs a target")
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; every exception ends here as one line on standard error."""
     try:
         with stop_on_signals():
             return int(args.func(args))
     except EvalkitError as exc:
-        print(f"evalkit: error: {exc}", file=sys.stderr)
+        _debug_traceback(args)
+        _error(f"evalkit: error: {exc}")
         return EXIT_INVALID
     except Interrupted as exc:
-        print(f"evalkit: stopped by {exc}", file=sys.stderr)
+        _error(f"evalkit: stopped by {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("evalkit: stopped by SIGINT", file=sys.stderr)
+        _error("evalkit: stopped by SIGINT")
         return 130
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - the edge of the program: nothing gets past
+        _debug_traceback(args)
+        _error(
+            f"evalkit: internal error: {type(exc).__name__}: {_short(str(exc))} — "
+            "rerun with --debug for the details"
+        )
+        return EXIT_FAILED
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _error(line: str) -> None:
+    """One line on standard error, control characters escaped."""
+    print(inert(line), file=sys.stderr)
+
+
+def _debug_traceback(args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False):
+        traceback.print_exc(file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "frameworks" and args.action in ("show", "validate") and not args.target:
+        parser.error(f"frameworks {args.action} needs a target")
+    return _run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover
