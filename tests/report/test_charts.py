@@ -254,3 +254,75 @@ def test_charts_do_not_touch_pyplot_state(scores):
     chart = charts.profile_chart(scores, scale_min=1, scale_max=4, title="T")
     assert plt.get_fignums() == before
     assert re.search(r"\d", chart.alt)
+
+
+# --------------------------------------------------------------------------- text is text
+
+#: Names from data that mathtext or TeX would read as markup.
+DOLLAR_NAMES = ["$\\input{/etc/passwd}$", "from $5m to $7m"]
+
+
+def _hostile_charts() -> list[Chart]:
+    """Every chart kind, with organisation, partnership and indicator names holding ``$``."""
+    a, b = DOLLAR_NAMES
+    return [
+        charts.profile_chart(
+            pd.DataFrame(
+                {"dimension_title": [a, b, a, b], "organisation_name": [a, a, b, b],
+                 "score": [1.0, 2.0, 3.0, 4.0]}
+            ),
+            scale_min=1, scale_max=4, agree_line=2.5, title=f"Profile of {a}",
+        ),
+        charts.bar_chart(
+            pd.DataFrame({"name": [a, b], "v": [1.0, 3.0]}),
+            category="name", value="v", scale_min=0, scale_max=4, title=b,
+            bands=[{"min": 0, "max": 2, "label": a}, {"min": 2, "max": 4, "label": b}],
+        ),
+        charts.indicator_chart(
+            pd.DataFrame(
+                {"name": [a, b], "unit": ["$", "$m"], "baseline": [5.0, 7.0],
+                 "target": [7.0, 5.0], "actual": [6.0, 6.0], "good_direction": ["up", "down"]}
+            )
+        ),
+        charts.money_chart(
+            pd.DataFrame({"org": [a, a, b], "kind": [a, b, b], "amount": [5.0, 7.0, 9.0]}),
+            category="org", value="amount", stack="kind", title=a,
+        ),
+        charts.score_heatmap(
+            pd.DataFrame({"p": [a, b], "d": [b, a], "s": [2.0, 3.0]}),
+            row="p", column="d", value="s", scale_min=1, scale_max=4, title=b,
+        ),
+        charts.network_chart(
+            pd.DataFrame({"partnership": [a, b, b], "organisation": [b, a, b]}), title=a
+        ),
+        charts.risk_heatmap(
+            pd.DataFrame(
+                {"risk_id": [a, b], "description": [b, a], "likelihood": [1, 5], "impact": [2, 5]}
+            )
+        ),
+    ]  # fmt: skip
+
+
+def test_names_with_dollar_signs_are_drawn_as_the_literal_text(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.text import Text
+
+    for k, chart in enumerate(_hostile_charts()):
+        # drawn after the chart is built, outside evalkit's style, as a report draws it
+        FigureCanvasAgg(chart.figure).print_png(tmp_path / f"{k}.png")
+        FigureCanvasSVG(chart.figure).print_svg(tmp_path / f"{k}.svg")
+        texts = [t for t in chart.figure.findobj(Text) if t.get_text()]
+        assert [t.get_text() for t in texts if t.get_parse_math() or t.get_usetex()] == []
+        assert all(t._preprocess_math(t.get_text()) == (t.get_text(), False) for t in texts)
+        drawn = [t.get_text() for t in texts]
+        for name in DOLLAR_NAMES:
+            assert any(name in text for text in drawn), (k, name)
+        assert (tmp_path / f"{k}.png").read_bytes().startswith(b"\x89PNG")
+        svg = (tmp_path / f"{k}.svg").read_text(encoding="utf-8")
+        assert "<!-- from $5m to $7m" in svg  # the SVG names each text it draws
+
+
+def test_chart_style_switches_mathtext_and_tex_off():
+    assert charts._STYLE["text.parse_math"] is False
+    assert charts._STYLE["text.usetex"] is False

@@ -15,6 +15,9 @@ Design rules, applied throughout:
 * Figures are built with :class:`matplotlib.figure.Figure`, not ``pyplot``, so they
   work under any backend (``Agg`` included), hold no global state, and are freed as
   soon as nothing refers to them. :func:`close` releases one early.
+* Text is text: names from data are drawn exactly as typed. Mathtext and TeX are off
+  in the chart style and whenever a figure is drawn, so "from $5m to $7m" keeps its
+  dollar signs and ``$...$`` is never parsed.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 __all__ = [
     "FIGURE_DPI",
@@ -107,6 +111,9 @@ _STYLE: dict[str, Any] = {
     "legend.fontsize": 8.5,
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
+    # Text from data is drawn as typed: "$5m to $7m" is not mathtext, and nothing is TeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 _LIKELIHOOD_WORDS = ("Rare", "Unlikely", "Possible", "Likely", "Almost\ncertain")
@@ -154,6 +161,34 @@ def _styled(func: Callable[P, Chart]) -> Callable[P, Chart]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def _text_as_text(figure: Figure) -> None:
+    """Switch mathtext and TeX off for every text already on ``figure``."""
+    for text in figure.findobj(Text):
+        text.set_usetex(False)
+        text.set_parse_math(False)
+
+
+#: What text on an evalkit figure is, whatever the caller's rcParams say.
+_PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
+
+
+class _PlainTextFigure(Figure):
+    r"""A figure whose text is never mathtext or TeX, however and whenever it is drawn.
+
+    Names from data hold ``$`` ("from $5m to $7m", or ``$\input{...}$`` from someone
+    testing us): they are drawn as typed. Text made while a chart is built follows
+    :data:`_STYLE`; tick labels are made when the figure is drawn, usually after
+    :func:`_styled` has returned, and text may be added by a caller, so every draw
+    switches math off for all of it.
+    """
+
+    def draw(self, renderer: Any) -> None:
+        """Draw the figure with mathtext and TeX switched off for every text."""
+        with mpl.rc_context(cast(Any, _PLAIN_TEXT)):
+            _text_as_text(self)
+            super().draw(renderer)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -254,7 +289,7 @@ def _text_colour(fill: Any) -> str:
 
 def _figure(height: float) -> Figure:
     """Create an A4-width figure of the given height in inches."""
-    return Figure(figsize=(FIGURE_WIDTH_IN, height), dpi=FIGURE_DPI, layout="constrained")
+    return _PlainTextFigure(figsize=(FIGURE_WIDTH_IN, height), dpi=FIGURE_DPI, layout="constrained")
 
 
 def _empty_chart(title: str, message: str) -> Chart:
