@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
+from evalkit.atomic import atomic_write_text
 from evalkit.build import BuildOptions
 from evalkit.build.plan import (
     OVERVIEW_NOTEBOOK,
     PACK_NOTEBOOK,
     Partnership,
     overview_parameters,
+    pack_folder,
     pack_parameters,
     plan_build,
+    read_register,
     select,
 )
 from evalkit.config import Settings
 from evalkit.errors import BuildError
 from evalkit.method.results import ScoredFolder
+from evalkit.spreadsheet import frame_to_csv
 
 PACK = "community-safety"
 
@@ -110,3 +117,78 @@ def test_select_refuses_unknown_and_out_of_scope_ids():
         select(register, ("a", "x"))
     with pytest.raises(BuildError, match="out of scope, so no pack is built: b"):
         select(register, ("b",))
+
+
+def test_notebook_parameters_hold_folders_relative_to_the_project_root(tmp_path):
+    root = tmp_path / "project"
+    processed, folder = root / "data" / "processed", root / "reports" / PACK
+    assert pack_parameters(PACK, "2024-25", processed, folder, root) == {
+        "partnership_id": PACK,
+        "assessment_round": "2024-25",
+        "processed_dir": "data/processed",
+        "output_dir": "reports/community-safety",
+    }
+    assert overview_parameters("2024-25", processed, root / "reports" / "overview", root) == {
+        "assessment_round": "2024-25",
+        "processed_dir": "data/processed",
+        "output_dir": "reports/overview",
+    }
+
+
+def test_no_job_passes_an_absolute_path_to_its_notebook(settings):
+    for job in _plan(settings).jobs:
+        for name in ("processed_dir", "output_dir"):
+            assert not Path(job.params[name]).is_absolute(), (job.id, job.params)
+
+
+def _register(folder: Path, ids: list[str], names: list[str] | None = None) -> Path:
+    """A processed register as evalkit writes it (formula-neutralised)."""
+    frame = pd.DataFrame(
+        {
+            "partnership_id": ids,
+            "name": names or [f"Partnership {i}" for i in range(len(ids))],
+            "tier": ["strategic"] * len(ids),
+            "in_scope": [True] * len(ids),
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return atomic_write_text(folder / "partnerships.csv", frame_to_csv(frame))
+
+
+def test_the_register_is_read_as_typed_though_written_formula_safe(tmp_path):
+    _register(tmp_path, ["csp", "hub"], ["=HYPERLINK(1)", "-5 roads"])
+    assert read_register(tmp_path) == [
+        Partnership("csp", "=HYPERLINK(1)", "strategic", True),
+        Partnership("hub", "-5 roads", "strategic", True),
+    ]
+
+
+@pytest.mark.parametrize("bad", ["../../etc", "con", "x" * 65, "CSP"])
+def test_every_id_in_the_register_is_checked_again(tmp_path, bad):
+    path = _register(tmp_path, ["csp", "hub", bad])
+    with pytest.raises(BuildError, match=f"{path}, row 4, column partnership_id: '"):
+        read_register(tmp_path)
+
+
+def test_a_pack_folder_must_be_a_real_folder_inside_the_reports_folder(tmp_path):
+    reports = tmp_path / "reports"
+    assert pack_folder(reports, PACK, "evidence-pack") == reports / PACK
+    (tmp_path / "elsewhere").mkdir()
+    reports.mkdir()
+    (reports / PACK).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(BuildError, match=f"the folder of pack {PACK}: .* is a symbolic link"):
+        pack_folder(reports, PACK, "evidence-pack")
+
+
+def test_no_file_the_build_writes_may_be_a_link(tmp_path):
+    folder = tmp_path / "reports" / PACK
+    folder.mkdir(parents=True)
+    (tmp_path / "target").write_text("x")
+    for name in ("evidence-pack.pdf", "evidence-pack.ipynb"):
+        (folder / name).symlink_to(tmp_path / "target")
+    with pytest.raises(BuildError) as raised:
+        pack_folder(tmp_path / "reports", PACK, "evidence-pack")
+    assert str(raised.value) == (
+        f"the folder of pack {PACK}: evidence-pack.ipynb, evidence-pack.pdf in {folder} are "
+        "symbolic links; evalkit writes only real files. Remove them and build again."
+    )

@@ -5,23 +5,31 @@ narrows them. Each in-scope partnership's pack, and the portfolio overview (buil
 unless ``--only`` is given), gets an input key (:mod:`evalkit.build.keys`); the ones
 whose key and files match the manifest are up to date, the others become
 :class:`~evalkit.build.records.BuildJob` records.
+
+Nothing read from the processed folder is trusted to be a safe name: every id in the
+register is checked again (:func:`evalkit.names.check_id`), and every pack folder must be
+a real folder inside the reports folder (:func:`evalkit.names.safe_child`), before
+anything is written. The notebooks' parameters hold paths relative to the project root
+(:func:`evalkit.names.project_relative`), so executed notebooks say nothing of where the
+project sits on the server.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from evalkit.build.formats import resolve
+from evalkit.build.formats import FORMATS, resolve
 from evalkit.build.keys import InputKeys, up_to_date
 from evalkit.build.records import BuildJob, BuildOptions, PackOutcome
-from evalkit.config import NOTEBOOKS_DIR, Settings
+from evalkit.config import NOTEBOOKS_DIR, PROJECT_ROOT, Settings
 from evalkit.errors import BuildError
 from evalkit.method.results import ScoredFolder
+from evalkit.names import check_id, project_relative, safe_child
+from evalkit.spreadsheet import read_csv_frame
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "evidence_pack.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "portfolio_overview.ipynb"
@@ -32,25 +40,50 @@ OVERVIEW_TITLE = "Portfolio overview: the partnership landscape"
 
 
 def pack_parameters(
-    partnership_id: str, assessment_round: str, processed_dir: Path, output_dir: Path
+    partnership_id: str,
+    assessment_round: str,
+    processed_dir: Path,
+    output_dir: Path,
+    root: Path = PROJECT_ROOT,
 ) -> dict[str, str]:
-    """The parameters passed to ``evidence_pack.ipynb``."""
+    """The parameters passed to ``evidence_pack.ipynb``, folders relative to ``root``.
+
+    Args:
+        partnership_id: the pack's partnership.
+        assessment_round: the round to show.
+        processed_dir: the prepared and scored folder.
+        output_dir: the pack's folder.
+        root: the project root, which the notebook resolves the folders against.
+
+    Returns:
+        Parameter name → value, as papermill injects them.
+    """
     return {
         "partnership_id": partnership_id,
         "assessment_round": assessment_round,
-        "processed_dir": str(processed_dir),
-        "output_dir": str(output_dir),
+        "processed_dir": project_relative(processed_dir, root),
+        "output_dir": project_relative(output_dir, root),
     }
 
 
 def overview_parameters(
-    assessment_round: str, processed_dir: Path, output_dir: Path
+    assessment_round: str, processed_dir: Path, output_dir: Path, root: Path = PROJECT_ROOT
 ) -> dict[str, str]:
-    """The parameters passed to ``portfolio_overview.ipynb``."""
+    """The parameters passed to ``portfolio_overview.ipynb``, folders relative to ``root``.
+
+    Args:
+        assessment_round: the round to compare.
+        processed_dir: the prepared and scored folder.
+        output_dir: the overview's folder.
+        root: the project root, which the notebook resolves the folders against.
+
+    Returns:
+        Parameter name → value, as papermill injects them.
+    """
     return {
         "assessment_round": assessment_round,
-        "processed_dir": str(processed_dir),
-        "output_dir": str(output_dir),
+        "processed_dir": project_relative(processed_dir, root),
+        "output_dir": project_relative(output_dir, root),
     }
 
 
@@ -65,19 +98,26 @@ class Partnership:
 
 
 def read_register(processed_dir: Path) -> list[Partnership]:
-    """The register's id, name, tier and scope, read from the prepared CSV as text.
+    """The register's id, name, tier and scope, read from the prepared CSV as typed.
+
+    The CSV is formula-neutralised (:mod:`evalkit.spreadsheet`); its text comes back as
+    it was typed, so a name such as ``=X`` reads as ``=X``.
+
+    Every id is checked again as a safe folder name: the processed folder may have been
+    edited since ``evalkit prepare`` validated it.
 
     Raises:
-        BuildError: the folder has not been prepared.
+        BuildError: the folder has not been prepared, or an id is not a safe name.
     """
     path = processed_dir / "partnerships.csv"
     if not path.exists():
         raise BuildError(f"{processed_dir}: no prepared data found; run `evalkit prepare` first")
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
-            Partnership(row["partnership_id"], row["name"], row["tier"], row["in_scope"] == "True")
-            for row in csv.DictReader(handle)
-        ]
+    frame = read_csv_frame(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    rows = frame[["partnership_id", "name", "tier", "in_scope"]].itertuples(index=False)
+    register = [Partnership(pid, name, tier, scope == "True") for pid, name, tier, scope in rows]
+    for number, row in enumerate(register, start=2):  # row 1 holds the headers
+        check_id(row.id, what=f"{path}, row {number}, column partnership_id")
+    return register
 
 
 def select(register: list[Partnership], only: tuple[str, ...]) -> list[Partnership]:
@@ -123,6 +163,37 @@ class Plan:
         self.jobs.append(job)
 
 
+def pack_folder(reports_dir: Path, pack_id: str, stem: str) -> Path:
+    """The folder a pack is written to, confirmed safe to write into.
+
+    The folder must be a real folder inside the reports folder (not a symbolic link),
+    and none of the files the build writes there may be a symbolic link.
+
+    Args:
+        reports_dir: the reports folder.
+        pack_id: the pack's id (a partnership id, or ``overview``).
+        stem: the pack's file names before their suffix.
+
+    Returns:
+        ``reports_dir / pack_id``.
+
+    Raises:
+        BuildError: the id is unsafe, or the folder or one of its files is a link.
+    """
+    folder = safe_child(reports_dir, pack_id, what=f"the folder of pack {pack_id}")
+    names = [f"{stem}.ipynb", f"{stem}.failed.ipynb", f".{stem}.page.html", "summary.json"]
+    names += [fmt.file_name(stem) for fmt in FORMATS.values()]
+    linked = sorted(name for name in names if (folder / name).is_symlink())
+    if linked:
+        raise BuildError(
+            f"the folder of pack {pack_id}: {', '.join(linked)} in {folder} "
+            f"{'is a symbolic link' if len(linked) == 1 else 'are symbolic links'}; "
+            f"evalkit writes only real files. Remove {'it' if len(linked) == 1 else 'them'} "
+            "and build again."
+        )
+    return folder
+
+
 def _pack_job(
     job: Callable[..., BuildJob],
     row: Partnership,
@@ -130,7 +201,7 @@ def _pack_job(
     settings: Settings,
     assessment_round: str,
 ) -> BuildJob:
-    folder = settings.reports_dir / row.id
+    folder = pack_folder(settings.reports_dir, row.id, PACK_STEM)
     return job(
         id=row.id,
         notebook=notebook,
@@ -146,7 +217,7 @@ def _pack_job(
 def _overview_job(
     job: Callable[..., BuildJob], notebook: Path, settings: Settings, assessment_round: str
 ) -> BuildJob:
-    folder = settings.reports_dir / OVERVIEW_ID
+    folder = pack_folder(settings.reports_dir, OVERVIEW_ID, OVERVIEW_STEM)
     return job(
         id=OVERVIEW_ID,
         notebook=notebook,
