@@ -422,13 +422,38 @@ def prepare() -> None:
     _exporter()
 
 
+def _for_readers(output: Mapping[str, Any]) -> bool:
+    """Whether a cell output belongs on the page: not stderr (warnings), not an error.
+
+    What a kernel writes to stderr (Python warnings, with the path of the source file
+    that raised them) and tracebacks are for operators, never for a published page.
+    """
+    if output.get("output_type") == "error":
+        return False
+    return not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+
+
+def _published(node: NotebookNode) -> NotebookNode:
+    """A copy of the notebook holding only outputs for readers (the node is not changed)."""
+    from nbformat import NotebookNode as Node
+
+    cells = [
+        Node({**cell, "outputs": [o for o in cell["outputs"] if _for_readers(o)]})
+        if "outputs" in cell
+        else cell
+        for cell in node.cells
+    ]
+    return Node({**node, "cells": cells})
+
+
 def _export_body(node: NotebookNode, folder: Path | None) -> str:
     """Export a notebook's outputs and markdown (no code, no prompts) as body HTML.
 
-    Cells tagged :data:`NOTEBOOK_ONLY_TAG` are left out.
+    Cells tagged :data:`NOTEBOOK_ONLY_TAG` are left out, and so are warnings and other
+    stderr text and tracebacks (:func:`_for_readers`).
     """
     resources = {"metadata": {"path": str(folder)}} if folder else None
-    body, _ = _exporter().from_notebook_node(node, resources=resources)
+    body, _ = _exporter().from_notebook_node(_published(node), resources=resources)
     return str(body)
 
 
@@ -539,11 +564,12 @@ def notebook_to_html(
 ) -> str:
     """Turn an executed notebook into a self-contained, accessible HTML page.
 
-    Code cells, prompts and cells tagged :data:`NOTEBOOK_ONLY_TAG` are left out;
-    markdown and outputs are kept. The result has ``<html lang>``, a ``<title>``, a
-    skip link to ``<main id="content">``, exactly one ``<h1>`` (the notebook's first
-    ``# heading``), no skipped heading levels, inline CSS and images only, and
-    ``notice`` as a banner at the top of ``<main>`` and in the footer.
+    Code cells, prompts, cells tagged :data:`NOTEBOOK_ONLY_TAG`, stderr text (warnings)
+    and tracebacks are left out; markdown and the other outputs are kept. The result
+    has ``<html lang>``, a ``<title>``, a skip link to ``<main id="content">``, exactly
+    one ``<h1>`` (the notebook's first ``# heading``), no skipped heading levels, inline
+    CSS and images only, and ``notice`` as a banner at the top of ``<main>`` and in the
+    footer.
 
     Args:
         nb: An executed notebook, or the path to one.
