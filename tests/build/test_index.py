@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import json
 
-from evalkit.build.index import headline, index_rows, links, overview_link, write_index
+from evalkit.build.index import (
+    headline,
+    index_rows,
+    links,
+    overview_link,
+    status_text,
+    write_index,
+)
 
 FILES = {"evidence-pack.ipynb": "a", "evidence-pack.pdf": "b"}
 
@@ -89,3 +96,44 @@ def test_the_index_says_what_each_pack_found(tmp_path):
     page = write_index(tmp_path, manifest, notice=None, generated="").read_text(encoding="utf-8")
     assert '<th scope="col">Most serious finding</th>' in page
     assert "No evidence was recorded for this partnership. (findings: 1 high" in page
+
+
+STALE = {
+    "name": "Safety",
+    "status": "stale",
+    "built": "2025-12-01T09:30:00+00:00",
+    "files": {"evidence-pack.html": "a"},
+    "error": {"name": "Timeout", "message": "timed out after 600 s"},
+}
+
+
+def test_a_stale_pack_says_when_its_last_good_version_is_from_and_why_this_build_failed():
+    assert status_text(STALE) == (
+        "stale — last good version from 2025-12-01 09:30 UTC, "
+        "this build failed: timed out after 600 s"
+    )
+    broken = {**STALE, "error": {"name": "KeyError", "message": "'tier'"}, "built": None}
+    assert status_text(broken) == (
+        "stale — last good version from an earlier build, this build failed: KeyError: 'tier'"
+    )
+
+
+def test_a_pack_waiting_for_this_build_says_which_version_is_there():
+    assert status_text({**STALE, "status": "pending", "error": None}) == (
+        "pending — last good version from 2025-12-01 09:30 UTC"
+    )
+    assert status_text({"status": "pending", "files": {}}) == "pending"
+    assert status_text({"status": "failed"}) == "failed"
+    assert status_text({"status": "built"}) == "built"
+
+
+def test_the_index_links_a_stale_packs_last_good_files_and_shows_the_failure(tmp_path):
+    _summary(tmp_path / "csp", "Funding ends soon.", {"high": 1})
+    manifest = {"packs": {"csp": STALE, "hub": {"name": "Hub", "status": "failed", "files": {}}}}
+    page = write_index(tmp_path, manifest, notice=None, generated="").read_text(encoding="utf-8")
+    assert '<a href="csp/evidence-pack.html">HTML' in page
+    assert "stale — last good version from 2025-12-01 09:30 UTC, this build failed: " in page
+    assert "Funding ends soon. (findings: 1 high" in page  # the last good version's headline
+    rows = {row["id"]: row for row in index_rows(manifest["packs"])}
+    assert rows["csp"]["error"] is None  # the status says it all
+    assert rows["hub"]["status"] == "failed"

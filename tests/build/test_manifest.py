@@ -40,3 +40,28 @@ def test_a_new_overview_replaces_the_old(tmp_path):
     written = write_manifest(path, [outcome], workers=1, assessment_round="r", updated="now")
     assert written["packs"] == {}
     assert written["overview"]["key"] == "new"
+
+
+def test_a_stale_pack_keeps_its_last_good_files_and_time_beside_the_new_failure(tmp_path):
+    from evalkit.build import Failure
+    from evalkit.build.records import JobOutcome, LastGood
+
+    path = tmp_path / "manifest.json"
+    good = LastGood("k1", {"evidence-pack.html": "h1"}, "2025-12-01T09:30:00+00:00")
+    stale = PackOutcome("csp", "Safety", "pending", "k2", last_good=good)
+    waiting = PackOutcome("hub", "Hub", "pending", "k3")
+    stale.land(JobOutcome(Failure("Timeout", "timed out after 5 s"), {}, {}), 5.0, "now")
+    packs = write_manifest(path, [stale, waiting], workers=1, assessment_round="r", updated="now")[
+        "packs"
+    ]
+    assert packs["csp"]["status"] == "stale"
+    assert packs["csp"]["key"] == "k1"
+    assert packs["csp"]["files"] == {"evidence-pack.html": "h1"}
+    assert packs["csp"]["built"] == "2025-12-01T09:30:00+00:00"
+    assert packs["csp"]["error"]["message"] == "timed out after 5 s"
+    # A pack not built yet lists nothing, and has no key a later build could match.
+    assert (packs["hub"]["status"], packs["hub"]["key"], packs["hub"]["files"]) == (
+        "pending",
+        None,
+        {},
+    )

@@ -1,13 +1,16 @@
 """``reports/index.html``: every pack in the manifest, with a link to each of its files.
 
 The index has one column per output format in the registry
-(:data:`evalkit.build.formats.FORMATS`), in registry order.
+(:data:`evalkit.build.formats.FORMATS`), in registry order. Its links go to the files
+the manifest lists, which are always the ones on disk: for a pack whose rebuild failed,
+its last good version, and the status says so (:func:`status_text`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,41 @@ def headline(summary_path: Path) -> str:
     return f"{top} (findings: {tally})" if top else f"Nothing to act on (findings: {tally})"
 
 
+def _when(built: str | None) -> str:
+    """A manifest time as a reader sees it: ``2026-11-26 09:30 UTC``."""
+    if not built:
+        return "an earlier build"
+    try:
+        moment = datetime.fromisoformat(built).astimezone(UTC)
+    except ValueError:
+        return built
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    """A failure in a few words (a timeout's message says it all)."""
+    name, message = error.get("name") or "Error", error.get("message") or ""
+    return str(message) if name == "Timeout" else f"{name}: {message}"
+
+
+def status_text(record: Mapping[str, Any]) -> str:
+    """What the index says of a pack's state.
+
+    ``stale — last good version from <date>, this build failed: <reason>`` for a pack
+    whose rebuild failed but whose last good version is kept and linked; ``pending``
+    (with the date of the version on disk, if any) for one this build has not reached;
+    else the status (``built``, ``up-to-date``, ``failed``).
+    """
+    status = str(record.get("status") or "")
+    when = _when(record.get("built"))
+    if status == "stale":
+        reason = _reason(record.get("error") or {})
+        return f"stale — last good version from {when}, this build failed: {reason}"
+    if status == "pending" and record.get("files"):
+        return f"pending — last good version from {when}"
+    return status
+
+
 def index_rows(
     packs: Mapping[str, Mapping[str, Any]], reports_dir: Path | None = None
 ) -> list[dict[str, Any]]:
@@ -59,9 +97,11 @@ def index_rows(
                 "id": pid,
                 "name": rec.get("name"),
                 "tier": rec.get("tier"),
-                "status": rec.get("status"),
+                "status": status_text(rec),
                 "links": links(pid, PACK_STEM, rec.get("files", {})),
-                "error": (rec.get("error") or {}).get("message"),
+                "error": (rec.get("error") or {}).get("message")
+                if rec.get("status") == "failed"
+                else None,
                 "found": found,
             }
         )

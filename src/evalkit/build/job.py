@@ -1,4 +1,4 @@
-"""Building one job in a lane: run the notebook, write it, render its page, make each format.
+"""Building one job in a lane: run the notebook, then write every file in a staging folder.
 
 Order of work: papermill injects the parameters; the lane's kernel runs the notebook
 (nbclient, driven from the main process) and its namespace is cleared; the main
@@ -6,32 +6,63 @@ process writes the notebook and renders its page; then each wanted format is mad
 in the main process or in the kernel as the format says
 (:mod:`evalkit.build.formats`).
 
+**The last good pack is never lost.** Every file of a job is written in a private
+staging folder inside the pack's folder (``<id>/.staging-<pid>-<random>/``, on the same
+file system): the notebook, each format, and the ``summary.json`` the notebook writes
+(its ``output_dir`` points at the staging folder while it runs; the written notebook
+records the pack's own folder, as planned). Only when all of them are complete does
+:meth:`Staging.commit` move them over the previous files, one :func:`os.replace` each,
+one after the other with nothing else in between. On a failure or a stop the staging
+folder is removed and the previous files are untouched. A staging folder left by a
+process that was killed is removed by the next build (:func:`remove_stale_staging`).
+
+**Nothing of the server is published.** What a kernel writes to stderr (warnings,
+which carry the absolute path of a source file, logging, progress bars) is taken out of
+the notebook before it is written or rendered and goes to the job's log
+(:attr:`~evalkit.build.records.BuildJob.log`), with the details of any failure;
+papermill's input and output paths are dropped from the notebook's metadata.
+
 The written notebook and page are the same bytes whenever the inputs are: cells that
 papermill adds get ids derived from the notebook's name and their place
 (:func:`stable_cell_ids`), and no execution times are recorded.
 
 The job has ``timeout`` seconds in all. When they run out a watchdog kills the
 kernel: nbclient then stops at the cell that was running (its partial notebook is
-kept), or the format being made gives up; either way the job is reported as timed out
-and the lane gets a fresh kernel. A job's own failure is returned, never raised.
+kept as ``<stem>.failed.ipynb``), or the format being made gives up; either way the
+job is reported as timed out and the lane gets a fresh kernel. A job's own failure is
+returned, never raised; a stop (the task cancelled) is raised, and nothing is moved.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import hashlib
+import os
+import re
+import shutil
 import time
+import traceback
+import uuid
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from evalkit.atomic import atomic_write_text
-from evalkit.build.formats import FORMATS, OutputFormat, Sources
-from evalkit.build.kernels import RESET, KernelError, Lane
+from evalkit.build.formats import OutputFormat, Sources
+from evalkit.build.kernels import RESET, KernelError, Lane, process_alive
 from evalkit.build.keys import file_sha
 from evalkit.build.records import BuildJob, Failure, JobOutcome
+
+#: Staging folders are named ``.staging-<pid>-<random>`` inside the pack's folder.
+STAGING_PREFIX = ".staging-"
+#: The tag papermill gives the cell of parameters it injects.
+INJECTED = "injected-parameters"
+#: Terminal colour codes in tracebacks (left out of the log).
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 class _Clock:
@@ -54,6 +85,148 @@ class _Clock:
     def left(self) -> float:
         """Seconds left before the deadline (never quite zero)."""
         return max(0.1, self.deadline - time.monotonic())
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or, where the platform allows, a folder entry) to disk."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Staging:
+    """A job's private folder beside its outputs, moved into place only when complete.
+
+    Attributes:
+        folder: the staging folder.
+        out_dir: the pack's folder, where the files go.
+        obsolete: files to remove from ``out_dir`` once the new ones are in place.
+    """
+
+    folder: Path
+    out_dir: Path
+    obsolete: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, out_dir: Path) -> Staging:
+        """Make a new staging folder inside ``out_dir`` (named after this process)."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        folder = out_dir / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        folder.mkdir()
+        return cls(folder, out_dir)
+
+    def names(self) -> list[str]:
+        """The files to move into place: every complete file, not the hidden scratch ones."""
+        return sorted(
+            p.name for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(".")
+        )
+
+    def commit(self) -> list[str]:
+        """Move every staged file over the previous one, then remove the staging folder.
+
+        The files are flushed to disk first, so the renames follow one another with
+        nothing else in between: a reader may, for that moment, find the new notebook
+        beside the old PDF, but never half a file. No ``await`` here, so a stop
+        (which cancels at an ``await``) never splits a commit.
+
+        Returns:
+            The names of the files moved.
+        """
+        names = self.names()
+        for name in names:
+            _fsync(self.folder / name)
+        for name in names:
+            os.replace(self.folder / name, self.out_dir / name)
+        for name in self.obsolete:
+            (self.out_dir / name).unlink(missing_ok=True)
+        _fsync(self.out_dir)
+        self.discard()
+        return names
+
+    def discard(self) -> None:
+        """Remove the staging folder and whatever is in it."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_stale_staging(folder: Path) -> list[Path]:
+    """Remove staging folders in ``folder`` whose process is gone (killed mid-build).
+
+    Returns:
+        The folders removed.
+    """
+    removed = []
+    for path in folder.glob(f"{STAGING_PREFIX}*"):
+        pid = path.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and not (pid.isdigit() and process_alive(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+@dataclass
+class _Log:
+    """What a job says for its operators: kernel messages and failure details.
+
+    Attributes:
+        job: the job.
+        messages: each stderr output taken out of the notebook, with where it came from.
+        details: a failure's traceback.
+    """
+
+    job: BuildJob
+    messages: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+    def take(self, nb: Any) -> None:
+        """Move every stderr output (warnings included) out of the notebook into the log."""
+        for index, cell in enumerate(nb.cells):
+            outputs = cell.get("outputs")
+            if not outputs:
+                continue
+            kept = []
+            for output in outputs:
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    first = (cell.source.splitlines() or [""])[0]
+                    self.messages.append(f"cell {index} ({first}), stderr:\n{output['text']}")
+                else:
+                    kept.append(output)
+            cell["outputs"] = kept
+
+    def outcome(
+        self, failure: Failure | None, stages: dict[str, float], files: dict[str, str]
+    ) -> JobOutcome:
+        """The job's outcome, after writing (or clearing) its log."""
+        return JobOutcome(failure, stages, files, len(self.messages), self._write(failure))
+
+    def _write(self, failure: Failure | None) -> Path | None:
+        """Write the log when there is something to say; else remove an earlier one."""
+        path = self.job.log
+        if path is None:
+            return None
+        if not self.messages and failure is None:
+            path.unlink(missing_ok=True)
+            return None
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        parts = [f"evalkit build: {self.job.id} ({self.job.notebook.name}) at {when}"]
+        parts += [f"\n{message.rstrip()}" for message in self.messages]
+        if failure is not None:
+            parts.append(f"\nFAILED: {failure.name}: {failure.message}")
+            parts += [_ANSI.sub("", text).rstrip() for text in self.details]
+        return atomic_write_text(path, "\n".join(parts) + "\n")
+
+
+def _cancelling() -> bool:
+    """True when this task is being stopped (a library may have swallowed the cancel)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def notebook_failure(nb: Any, exc: Exception, timeout: float, running: int | None) -> Failure:
@@ -95,19 +268,74 @@ def stable_cell_ids(nb: Any, source_ids: set[str], name: str) -> None:
             cell["id"] = hashlib.sha256(f"{name}:{index}".encode()).hexdigest()[:8]
 
 
-def _remove_outputs(job: BuildJob) -> None:
-    """Remove the notebook and every format's file left by an earlier build of the job."""
-    names = [".ipynb", *(fmt.suffix for fmt in FORMATS.values())]
-    for suffix in names:
-        (job.out_dir / f"{job.stem}{suffix}").unlink(missing_ok=True)
+def _tracebacks(nb: Any) -> list[str]:
+    """The traceback of every error output in the notebook, as text."""
+    return [
+        "\n".join(output.get("traceback", []))
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
 
 
-async def _execute(lane: Lane, job: BuildJob, nb: Any, expired: asyncio.Event) -> Failure | None:
+@dataclass(frozen=True)
+class _Notebook:
+    """The notebook to run, and what its written copy records.
+
+    Attributes:
+        nb: the parameterised notebook, its ``output_dir`` the staging folder.
+        injected: the injected cell's source as planned (the pack's own folder).
+        parameters: the parameters as planned.
+    """
+
+    nb: Any
+    injected: str
+    parameters: dict[str, str]
+
+    @classmethod
+    def load(cls, job: BuildJob, staging: Path) -> _Notebook:
+        """Read the job's notebook and inject its parameters, ``output_dir`` staged."""
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        source = load_notebook_node(str(job.notebook))
+        source_ids = {str(cell.get("id")) for cell in source.cells}
+        planned = parameterize_notebook(copy.deepcopy(source), dict(job.params))
+        injected = next((c.source for c in planned.cells if INJECTED in _tags(c)), "")
+        run = dict(job.params)
+        if "output_dir" in run:
+            run["output_dir"] = str(staging)
+        nb = parameterize_notebook(source, run)
+        stable_cell_ids(nb, source_ids, job.notebook.name)
+        return cls(nb, injected, dict(job.params))
+
+    def publishable(self, log: _Log) -> Any:
+        """The notebook as written: stderr to the log, planned parameters, no server paths."""
+        log.take(self.nb)
+        for cell in self.nb.cells:
+            if INJECTED in _tags(cell):
+                cell["source"] = self.injected
+        papermill = self.nb.metadata.get("papermill")
+        if papermill is not None:
+            papermill["parameters"] = self.parameters
+            for key in ("input_path", "output_path"):
+                papermill.pop(key, None)
+        return self.nb
+
+
+def _tags(cell: Any) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+async def _execute(
+    lane: Lane, job: BuildJob, notebook: _Notebook, expired: asyncio.Event, log: _Log
+) -> Failure | None:
     """Run the notebook in the lane's kernel; on failure keep the partial notebook."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    nb = notebook.nb
     running: dict[str, int] = {}
     client = NotebookClient(
         nb,
@@ -122,18 +350,23 @@ async def _execute(lane: Lane, job: BuildJob, nb: Any, expired: asyncio.Event) -
     try:
         await client.async_execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        if _cancelling():  # nbclient reports a cancelled cell as a dead kernel
+            raise asyncio.CancelledError from None
         await lane.restart(kill=True)
-        partial = atomic_write_text(job.out_dir / f"{job.stem}.failed.ipynb", nbformat.writes(nb))
-        _remove_outputs(job)
         failure = notebook_failure(nb, exc, job.timeout, running.get("index"))
+        log.details += _tracebacks(nb)
+        partial = job.out_dir / f"{job.stem}.failed.ipynb"
+        atomic_write_text(partial, nbformat.writes(notebook.publishable(log)))
         if expired.is_set():
             failure = replace(failure, name="Timeout", message=f"timed out after {job.timeout} s")
-        return replace(failure, partial=str(partial))
+        return replace(failure, partial=f"{job.out_dir.name}/{partial.name}")
+    if _cancelling():
+        raise asyncio.CancelledError
     return None
 
 
-def _write_page(job: BuildJob, nb: Any) -> Path:
-    """Render the notebook's page and write it beside the outputs, hidden (a scratch file)."""
+def _write_page(job: BuildJob, nb: Any, folder: Path) -> Path:
+    """Render the notebook's page into the staging folder, hidden (a scratch file)."""
     from evalkit.report.render import notebook_to_html, source_date
 
     page = notebook_to_html(
@@ -144,12 +377,14 @@ def _write_page(job: BuildJob, nb: Any) -> Path:
         masthead_label=job.masthead,
         date=source_date(),
     )
-    path = job.out_dir / f".{job.stem}.page.html"
+    path = folder / f".{job.stem}.page.html"
     path.write_text(page, encoding="utf-8")
     return path
 
 
-async def _make(lane: Lane, fmt: OutputFormat, sources: Sources, out: Path, clock: _Clock) -> None:
+async def _make(
+    lane: Lane, fmt: OutputFormat, sources: Sources, out: Path, clock: _Clock, log: _Log
+) -> None:
     """Make one format's file, in the main process or in the lane's kernel."""
     if not fmt.in_kernel:
         fmt.make(sources, out)
@@ -160,40 +395,54 @@ async def _make(lane: Lane, fmt: OutputFormat, sources: Sources, out: Path, cloc
         "from evalkit.build.kernels import make_in_kernel as _make\n"
         f"try:\n    _make({module!r}, {name!r}, {args})\nfinally:\n    del _make"
     )
+    stderr: list[str] = []
     try:
-        await lane.run(code, clock.left())
+        await lane.run(code, clock.left(), stderr=stderr)
     except TimeoutError:
         await lane.restart(kill=True)
         raise TimeoutError(f"timed out after {clock.budget} s (making the {fmt.name})") from None
+    finally:
+        log.messages += [f"making the {fmt.name}, stderr:\n{text}" for text in stderr]
 
 
-async def _write(lane: Lane, job: BuildJob, nb: Any, clock: _Clock, files: dict[str, str]) -> None:
-    """Write the executed notebook, then each format, recording every file's hash."""
+async def _write(
+    lane: Lane, job: BuildJob, nb: Any, staging: Staging, clock: _Clock, log: _Log
+) -> dict[str, str]:
+    """Write the executed notebook, then each format, in the staging folder.
+
+    Returns:
+        File name → SHA-256 of the notebook and each format's file.
+    """
     import nbformat
 
-    (job.out_dir / f"{job.stem}.failed.ipynb").unlink(missing_ok=True)
-    notebook = atomic_write_text(job.out_dir / f"{job.stem}.ipynb", nbformat.writes(nb))
+    files: dict[str, str] = {}
+    notebook = atomic_write_text(staging.folder / f"{job.stem}.ipynb", nbformat.writes(nb))
     files[notebook.name] = file_sha(notebook)
     with clock.stage("page"):
-        page = _write_page(job, nb)
-    try:
-        for fmt in job.formats:
-            out = job.out_dir / fmt.file_name(job.stem)
-            with clock.stage(fmt.name):
-                await _make(lane, fmt, Sources(notebook, page), out, clock)
-            files[out.name] = file_sha(out)
-    finally:
-        page.unlink(missing_ok=True)
+        page = _write_page(job, nb, staging.folder)
+    for fmt in job.formats:
+        out = staging.folder / fmt.file_name(job.stem)
+        with clock.stage(fmt.name):
+            await _make(lane, fmt, Sources(notebook, page), out, clock, log)
+        files[out.name] = file_sha(out)
+    page.unlink(missing_ok=True)
+    return files
 
 
-async def build_one(lane: Lane, job: BuildJob) -> JobOutcome:
-    """Build one job in a lane; never raises for the job's own failure."""
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
+async def build_one(lane: Lane, job: BuildJob) -> tuple[JobOutcome, Staging | None]:
+    """Build one job in a lane, every file staged; never raises for the job's own failure.
 
+    Returns:
+        The outcome, and (when it was built) the staging folder holding its files, for
+        the caller to :meth:`~Staging.commit` (or, on a stop, to discard).
+
+    Raises:
+        asyncio.CancelledError: the build is being stopped; nothing was moved, the
+            staging folder is gone.
+    """
     clock = _Clock(job.timeout)
-    files: dict[str, str] = {}
     expired = asyncio.Event()
+    log = _Log(job)
 
     async def watchdog() -> None:
         await asyncio.sleep(job.timeout)
@@ -202,25 +451,30 @@ async def build_one(lane: Lane, job: BuildJob) -> JobOutcome:
             await lane.km.shutdown_kernel(now=True)
 
     guard = asyncio.create_task(watchdog())
+    staging = Staging.create(job.out_dir)
+    staging.obsolete.append(f"{job.stem}.failed.ipynb")
+    handed_over = False
     try:
-        job.out_dir.mkdir(parents=True, exist_ok=True)
-        source = load_notebook_node(str(job.notebook))
-        source_ids = {str(cell.get("id")) for cell in source.cells}
-        nb = parameterize_notebook(source, job.params)
-        stable_cell_ids(nb, source_ids, job.notebook.name)
+        notebook = _Notebook.load(job, staging.folder)
         with clock.stage("execute"):
-            failure = await _execute(lane, job, nb, expired)
+            failure = await _execute(lane, job, notebook, expired, log)
         if failure:
-            return JobOutcome(failure, clock.stages, files)
+            return log.outcome(failure, clock.stages, {}), None
         # Clear the notebook's namespace now, so the formats are made (and the next job
         # starts) in a kernel holding only its imports.
         await lane.run(RESET, 60)
-        await _write(lane, job, nb, clock, files)
-        return JobOutcome(None, clock.stages, files)
+        files = await _write(lane, job, notebook.publishable(log), staging, clock, log)
+        handed_over = True
+        return log.outcome(None, clock.stages, files), staging
     except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
+        if _cancelling():
+            raise asyncio.CancelledError from None
         if lane.km is None or not await lane.km.is_alive():
             await lane.restart(kill=True)
         cause = TimeoutError(f"timed out after {job.timeout} s") if expired.is_set() else exc
-        return JobOutcome(other_failure(cause), clock.stages, files)
+        log.details.append("".join(traceback.format_exception(exc)))
+        return log.outcome(other_failure(cause), clock.stages, {}), None
     finally:
         guard.cancel()
+        if not handed_over:
+            staging.discard()

@@ -1,10 +1,30 @@
-"""Warm Jupyter kernels for the batch build: start, run code, print PDFs, recycle.
+"""Warm Jupyter kernels for the batch build: start, run code, print PDFs, recycle; stop.
 
 A :class:`Lane` is one kernel talking over IPC sockets in a private temporary folder
 (so parallel kernels cannot race for TCP ports). The build keeps one lane per worker:
 the kernel runs each pack's notebook (driven by nbclient from the main process) and
 then makes the formats made in the kernel, such as the PDF, in its own process
 (:func:`make_in_kernel`), so no second Python process per worker is needed.
+
+**Stopping** (SIGTERM, SIGINT). The command line turns both signals into
+:class:`~evalkit.errors.Interrupted`, raised wherever the main thread is. Raised inside
+the event loop that would cut through whatever code was running (a half-written
+manifest, a kernel half started), so while the build's loop runs,
+:func:`run_coroutine` puts its own handler in place: a signal only asks the loop to
+cancel the build's task. The cancellation arrives at an ``await``; the lanes then
+cancel their jobs (which remove their staging folders) and shut every kernel down at
+once, removing their temporary folders; a second signal meanwhile is noted, not acted
+on. Once the loop has finished, the previous handlers are restored and the signal is
+raised again, so the caller sees what it would have seen (``Interrupted`` from the
+command line, ``KeyboardInterrupt`` for Ctrl-C elsewhere). We chose a plain
+:func:`signal.signal` handler plus :func:`signal.set_wakeup_fd` over
+``loop.add_signal_handler``, whose removal resets the handler to the default (for
+SIGTERM: die at once) before the previous one can be put back.
+
+A kernel's temporary folder is named after the process that made it
+(``evalkit-kernel-<pid>-…``), so folders left by a process that was killed with
+SIGKILL are removed when the next lane starts (:func:`remove_stale_kernel_folders`);
+the kernels themselves exit on their own when their parent goes (ipykernel watches it).
 """
 
 from __future__ import annotations
@@ -14,13 +34,24 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
+import socket
 import sys
 import tempfile
+import threading
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from evalkit.config import NOTEBOOKS_DIR, PROJECT_ROOT
+from evalkit.errors import Interrupted
+
+T = TypeVar("T")
+#: The signals that stop a build.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+#: A kernel's temporary folder: ``evalkit-kernel-<pid>-<random>`` in the temp folder.
+KERNEL_PREFIX = "evalkit-kernel-"
 
 # nbformat validates with jsonschema, which imports its optional IRI format checker,
 # rfc3987-syntax; that compiles a grammar on import (about 0.9 s and 16 MB in every
@@ -80,7 +111,8 @@ class Lane:
         """Start the kernel, pay its imports once, and leave it clean for a pack."""
         from jupyter_client.manager import AsyncKernelManager
 
-        self.runtime = tempfile.mkdtemp(prefix="evalkit-kernel-")
+        remove_stale_kernel_folders()
+        self.runtime = tempfile.mkdtemp(prefix=f"{KERNEL_PREFIX}{os.getpid()}-")
         self.km = AsyncKernelManager(
             kernel_name="python3",
             transport="ipc",
@@ -97,28 +129,39 @@ class Lane:
         await self.run(RESET, 60)  # a lane's kernel is clean whenever it waits for a pack
 
     async def stop(self, *, kill: bool = False) -> None:
-        """Shut the kernel down (``kill``: at once, for a kernel stuck or broken)."""
-        if self.kc is not None:
-            self.kc.stop_channels()
-            self.kc = None
-        if self.km is not None:
-            try:
-                await self.km.shutdown_kernel(now=kill)
-            except Exception:  # noqa: BLE001 - best effort: make sure it is gone
-                with contextlib.suppress(Exception):
-                    await self.km.shutdown_kernel(now=True)
-            self.km = None
-        if self.runtime:
-            shutil.rmtree(self.runtime, ignore_errors=True)
-            self.runtime = None
+        """Shut the kernel down (``kill``: at once, for a kernel stuck or broken, or a stop).
+
+        The kernel process is killed and its temporary folder removed even when this
+        is itself cancelled half-way.
+        """
+        kc, km, runtime = self.kc, self.km, self.runtime
+        self.kc = self.km = self.runtime = None
+        try:
+            if kc is not None:
+                kc.stop_channels()
+            if km is not None:
+                try:
+                    await km.shutdown_kernel(now=kill)
+                except Exception:  # noqa: BLE001 - best effort: make sure it is gone
+                    with contextlib.suppress(Exception):
+                        await km.shutdown_kernel(now=True)
+        finally:
+            _kill_now(km)
+            if runtime:
+                shutil.rmtree(runtime, ignore_errors=True)
 
     async def restart(self, *, kill: bool = False) -> None:
         """Replace the kernel with a fresh one."""
         await self.stop(kill=kill)
         await self.start()
 
-    async def run(self, code: str, timeout: float) -> str:
+    async def run(self, code: str, timeout: float, stderr: list[str] | None = None) -> str:
         """Run code quietly in the kernel and return what it printed.
+
+        Args:
+            code: Python source.
+            timeout: seconds to wait for the reply.
+            stderr: if given, what the code wrote to stderr (warnings) is added to it.
 
         Raises:
             KernelError: the code raised in the kernel.
@@ -131,6 +174,8 @@ class Lane:
             kind, content = msg["header"]["msg_type"], msg["content"]
             if kind == "stream" and content.get("name") == "stdout":
                 printed.append(content["text"])
+            elif kind == "stream" and stderr is not None:
+                stderr.append(content["text"])
             elif kind == "error":
                 error.update(ename=content.get("ename", ""), evalue=content.get("evalue", ""))
 
@@ -176,8 +221,134 @@ def make_in_kernel(module: str, name: str, notebook: str, page: str, out: str) -
     make(Sources(Path(notebook), Path(page)), Path(out))
 
 
-def run_coroutine(coroutine: Any) -> Any:
+def _kill_now(km: Any) -> None:
+    """Kill a kernel's process outright if it is still there (the last resort of a stop)."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        with contextlib.suppress(OSError):
+            process.kill()
+            process.wait(timeout=5)
+
+
+def process_alive(pid: int) -> bool:
+    """True when a process with this id exists (ours, or one we may not signal)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, someone else's
+        return True
+    return True
+
+
+def remove_stale_kernel_folders(folder: Path | None = None) -> list[Path]:
+    """Remove kernels' temporary folders whose evalkit process is gone (SIGKILL).
+
+    Only folders named after a process id (``evalkit-kernel-<pid>-…``) are considered.
+
+    Returns:
+        The folders removed.
+    """
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{KERNEL_PREFIX}*"):
+        pid = path.name[len(KERNEL_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and path.is_dir() and not process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+class _Stop:
+    """While a build's event loop runs: a stop signal cancels the build's task, once."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.task: asyncio.Task[Any] | None = None
+
+    def handler(self, signum: int, _frame: object) -> None:
+        """The signal handler: note the first signal and ask the loop to cancel the task."""
+        if self.signum is not None:
+            return  # already stopping: the cleanup is not cut short
+        self.signum = signum
+        if self.loop is not None and self.task is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.task.cancel)
+
+    async def watch(self, coroutine: Coroutine[Any, Any, T]) -> T | None:
+        """Run the coroutine; return None when a signal stopped it."""
+        self.loop, self.task = asyncio.get_running_loop(), asyncio.current_task()
+        # A signal that arrives while the main thread waits in select() wakes it.
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        self.loop.add_reader(reader.fileno(), _drain, reader)
+        previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        try:
+            if self.signum is not None:  # signalled before the loop started
+                coroutine.close()
+                return None
+            return await coroutine
+        except asyncio.CancelledError:
+            if self.signum is None:
+                raise
+            return None
+        finally:
+            signal.set_wakeup_fd(previous_fd)
+            self.loop.remove_reader(reader.fileno())
+            reader.close()
+            writer.close()
+
+
+def _drain(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while sock.recv(512):
+            pass
+
+
+@contextlib.contextmanager
+def _handlers(handler: Any) -> Iterator[None]:
+    """Put ``handler`` in place for the stop signals not ignored; restore the old ones after."""
+    previous = {}
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, signal.SIG_DFL if old is None else old)
+
+
+def _raise_again(signum: int) -> None:
+    """Deliver a noted signal to the handler now in place; raise ``Interrupted`` if it returns."""
+    signal.raise_signal(signum)
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT while the block runs (in the main thread), then deliver them.
+
+    For short work that must not be cut in half, such as writing the manifest and the
+    index after a stop.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    with _handlers(lambda signum, _frame: noted.append(signum)):
+        yield
+    if noted:
+        _raise_again(noted[0])
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to the end, even when called from code inside an event loop.
+
+    In the main thread, SIGTERM and SIGINT stop the coroutine cleanly (see the module's
+    notes) and are then raised again for the handlers that were in place.
 
     A Jupyter kernel (someone calling :func:`run_build` from a notebook) already runs
     an event loop in its main thread, where ``asyncio.run`` is refused; the build then
@@ -186,6 +357,13 @@ def run_coroutine(coroutine: Any) -> Any:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)
+        if threading.current_thread() is not threading.main_thread():
+            return asyncio.run(coroutine)
+        stop = _Stop()
+        with _handlers(stop.handler):
+            result = asyncio.run(stop.watch(coroutine))
+        if stop.signum is not None:
+            _raise_again(stop.signum)
+        return result  # type: ignore[return-value]  # None only when stopped
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-build") as pool:
         return pool.submit(asyncio.run, coroutine).result()

@@ -5,6 +5,13 @@ shuts its kernel down. A lane's kernel is replaced after :data:`JOBS_PER_KERNEL`
 (its heap creeps up by a megabyte or two per PDF). Jobs marked ``alone`` (the
 overview, the largest) run last, one lane, after the other lanes have shut their
 kernels down, so their peak memory never adds to the others'.
+
+A job's files land (:meth:`evalkit.build.job.Staging.commit`) and are reported
+(``on_done``, which rewrites the manifest and the index) in one stretch of code with no
+``await``: a stop, which arrives as a cancellation at an ``await`` (see
+:mod:`evalkit.build.kernels`), falls before or after it, never inside. On a stop no new
+job starts, the running jobs are cancelled (each removes its staging folder), and every
+kernel is killed and its temporary folder removed before the stop goes on up.
 """
 
 from __future__ import annotations
@@ -33,8 +40,17 @@ async def _drive(lane: Lane, queue: deque[BuildJob], on_done: OnDone) -> None:
     while queue:
         job = queue.popleft()
         start = time.perf_counter()
-        outcome = await build_one(lane, job)
-        on_done(job, outcome, time.perf_counter() - start)
+        outcome, staging = await build_one(lane, job)
+        try:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # a stop someone swallowed
+                raise asyncio.CancelledError
+            if staging is not None:
+                staging.commit()
+            on_done(job, outcome, time.perf_counter() - start)
+        finally:
+            if staging is not None:
+                staging.discard()
         release_memory()
         done += 1
         # As web servers recycle their workers: a fresh kernel now and then.
@@ -45,15 +61,29 @@ async def _drive(lane: Lane, queue: deque[BuildJob], on_done: OnDone) -> None:
 
 
 async def _run(jobs: list[BuildJob], workers: int, on_done: OnDone) -> None:
+    """Run the shared jobs on every lane, then the ``alone`` ones on the first.
+
+    If one lane raises or the build is stopped, the other lanes' jobs are cancelled
+    and waited for, then every kernel is shut down (killed at once on a stop).
+    """
     shared = deque(job for job in jobs if not job.alone)
     last = deque(job for job in jobs if job.alone)
     lanes = [Lane() for _ in range(workers)]
+    tasks: list[asyncio.Task[None]] = []
+    finished = False
     try:
-        await asyncio.gather(*(_drive(lane, shared, on_done) for lane in lanes))
+        tasks = [asyncio.create_task(_drive(lane, shared, on_done)) for lane in lanes]
+        await asyncio.gather(*tasks)
         if last:
-            await _drive(lanes[0], last, on_done)
+            tasks = [asyncio.create_task(_drive(lanes[0], last, on_done))]
+            await tasks[0]
+        finished = True
     finally:
-        await asyncio.gather(*(lane.stop() for lane in lanes), return_exceptions=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        stops = (lane.stop(kill=not finished) for lane in lanes)
+        await asyncio.gather(*stops, return_exceptions=True)
 
 
 def run_jobs(jobs: list[BuildJob], workers: int, on_done: OnDone, *, progress: bool) -> None:
@@ -68,6 +98,8 @@ def run_jobs(jobs: list[BuildJob], workers: int, on_done: OnDone, *, progress: b
         on_done(job, outcome, seconds)
         if outcome.failure:
             bar.write(f"FAILED {job.id}: {outcome.failure.name}: {outcome.failure.message}")
+        if outcome.messages:
+            bar.write(f"WARNINGS {job.id}: kept out of the pack, in {outcome.log}")
         bar.update(1)
 
     try:
