@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from evalkit.errors import BuildError
-from evalkit.names import check_id, id_problem, project_path, project_relative, safe_child, shown
+from evalkit.names import (
+    check_id,
+    id_problem,
+    project_path,
+    project_relative,
+    safe_child,
+    shown,
+    without_paths,
+)
 
 SAFE = ["csp", "community-safety", "a1-b2-c3", "x" * 64, "com10", "console", "nullify", "lpt"]
 
@@ -124,3 +132,22 @@ def test_paths_relative_to_the_project_root(tmp_path):
     assert project_path("data/processed", root) == root / "data" / "processed"
     assert project_path("../elsewhere/reports", root) == tmp_path / "elsewhere" / "reports"
     assert project_path(Path("/srv/data"), root) == Path("/srv/data")
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        (
+            "No such file or directory: '/srv/evalkit/data/processed/scores/x.csv'",
+            "No such file or directory: 'x.csv'",
+        ),
+        ("/home/ann/.venv/lib/site-packages/pandas/io.py:12: warn", "io.py:12: warn"),
+        ("C:\\Users\\ann\\risks.csv is locked", "risks.csv is locked"),
+        ("~/evalkit/data/y.csv", "y.csv"),
+        ("and/or 5/10 a/b", "and/or 5/10 a/b"),
+        ("see https://example.org/a/b", "see https://example.org/a/b"),
+        ("timed out after 90 s", "timed out after 90 s"),
+    ],
+)
+def test_without_paths_keeps_only_a_files_name(text, published):
+    assert without_paths(text) == published

@@ -40,6 +40,7 @@ __all__ = [
     "project_relative",
     "safe_child",
     "shown",
+    "without_paths",
 ]
 
 #: The longest id accepted, in characters.
@@ -59,6 +60,10 @@ ID_RULE = (
 )
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: An absolute path of two or more parts (POSIX ``/a/b``, Windows ``C:\a\b``, ``~/a``).
+_ABSOLUTE_PATH = re.compile(
+    r"(?<![\w.~/:\\])(?:~|[A-Za-z]:)?[/\\](?:[\w.@+-]+[/\\])+(?P<last>[\w.@+-]+)"
+)
 _SHOWN_LENGTH = 40
 
 
@@ -112,6 +117,21 @@ def shown(value: object) -> str:
     if len(text) > _SHOWN_LENGTH:
         return f"'{escaped}…' ({len(text)} characters)"
     return f"'{escaped}'"
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute path cut to its last part, for a published page.
+
+    An error message (``No such file or directory: '/srv/evalkit/data/x.csv'``) may
+    name where a file sits on the server; a reader needs only the file's name.
+
+    Args:
+        text: a message.
+
+    Returns:
+        The message, each absolute path replaced by its last part (``x.csv``).
+    """
+    return _ABSOLUTE_PATH.sub(lambda match: match["last"], text)
 
 
 def check_id(value: str, *, what: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import getpass
+import html
 import os
 import re
 import shutil
@@ -31,7 +32,7 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from evalkit.report.render import notebook_to_html
+from evalkit.report.render import notebook_to_html, render_index
 from small_portfolio import HEADERS, ROOT, ROWS, html_output, write_csv
 
 #: In the path of the project folder, so that any absolute path that leaks is found.
@@ -164,6 +165,21 @@ def test_the_page_leaves_out_warnings_and_tracebacks():
         assert leak not in page
     # The notebook itself is not changed: it still holds all four outputs.
     assert len(nb.cells[1].outputs) == 4
+
+
+def test_the_index_shows_a_failure_without_the_servers_paths():
+    pack = {
+        "id": "csp",
+        "name": "Community Safety Partnership",
+        "status": "failed",
+        "error": "FileNotFoundError: No such file: '/srv/council/data/processed/scores/x.csv'",
+        "links": [],
+    }
+    page = render_index(
+        [pack], columns=["HTML"], title="Packs", notice=None, overview_href=None, generated=None
+    )
+    assert "FileNotFoundError: No such file: 'x.csv'" in html.unescape(page)
+    assert "/srv/" not in page
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,7 @@ from evalkit import __version__
 from evalkit.atomic import atomic_path, atomic_write_text
 from evalkit.config import TEMPLATES_DIR
 from evalkit.errors import EvalkitError
+from evalkit.names import without_paths
 
 if TYPE_CHECKING:
     import jinja2
@@ -630,7 +631,8 @@ def render_index(
 
     Args:
         packs: One mapping per pack with ``id``, ``name``, ``tier``, ``status``,
-            ``error`` (text or None), ``found`` (what the pack found, in a line, or
+            ``error`` (text or None; absolute paths in it are cut to their last part),
+            ``found`` (what the pack found, in a line, or
             None) and ``links``: one ``(label, href)`` pair per
             column, ``href`` relative or None when the pack has no such file.
         columns: The heading of each link column (one per output format).
@@ -647,6 +649,7 @@ def render_index(
     for row, pack in zip(rows, packs, strict=True):
         row["name"] = row["name"] or row["id"]
         row["status"] = row["status"] or ("failed" if row["error"] else "unknown")
+        row["error"] = without_paths(str(row["error"])) if row["error"] else None
         links = list(pack.get("links") or ())[: len(columns)]
         row["links"] = links + [("", None)] * (len(columns) - len(links))
     page = _render(
