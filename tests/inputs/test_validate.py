@@ -348,3 +348,40 @@ def test_sample_copy_with_three_mistakes(tmp_path, capsys):
     assert "row 5, column Legal form: 'memorandum of understandin' is not an allowed" in out
     assert "Did you mean 'memorandum of understanding'?" in out
     assert "row 6, column Council cash (£): 'about £90k' is not an amount in pounds" in out
+
+
+def test_a_problem_is_one_line_whatever_its_value_holds():
+    from evalkit.inputs.validate import Problem, ValidationReport
+
+    problem = Problem(
+        "bad-value",
+        "error",
+        "'x\x1b[31m\ny' is not an amount in pounds",
+        file="odd\nname.csv",
+        row=3,
+        column="council_cash_gbp",
+    )
+    assert str(problem) == (
+        "ERROR odd\\nname.csv, row 3, column council_cash_gbp: "
+        "'x\\x1b[31m\\ny' is not an amount in pounds [bad-value]"
+    )
+    report = ValidationReport("raw\x1b]0;title\x07", [problem, problem])
+    assert report.summary().splitlines() == [
+        str(problem),
+        str(problem),
+        "raw\\x1b]0;title\\x07: INVALID — 2 error(s), 0 warning(s)",
+    ]
+    assert report.problems[0].message == "'x\x1b[31m\ny' is not an amount in pounds"  # data kept
+
+
+def test_unreadable_files_are_problems_beside_the_bad_values(portfolio_csv):
+    rewrite(portfolio_csv, "partnerships", lambda r: r[1].__setitem__(10, "lots"))
+    (portfolio_csv / "risks.csv").unlink()
+    (portfolio_csv / "risks.csv").mkdir()
+    (portfolio_csv / "old.xls").write_bytes(b"")
+    report = validate(portfolio_csv).report
+    assert [(p.code, p.file) for p in report.errors] == [
+        ("legacy-workbook", "old.xls"),
+        ("bad-value", "partnerships.csv"),
+        ("not-a-file", "risks.csv"),
+    ]
