@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 import hashlib
 import os
 import re
@@ -45,7 +46,7 @@ import shutil
 import time
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -327,17 +328,36 @@ def _tags(cell: Any) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+@functools.cache
+def _client_class() -> type[Any]:
+    """The notebook runner (nbclient's) for a kernel the lane owns, signals the build's.
+
+    nbclient's own set-up puts SIGINT and SIGTERM handlers on the event loop for the
+    time of each notebook (they shut the kernel down, and the build carried on with
+    the next pack) and then removes them, which leaves the default handlers: a SIGTERM
+    between two notebooks then killed evalkit on the spot, with nothing cleaned up.
+    The lane's kernel and client are ready already, so this set-up does nothing.
+    """
+    from nbclient import NotebookClient
+
+    class LaneClient(NotebookClient):
+        @contextlib.asynccontextmanager
+        async def async_setup_kernel(self, **kwargs: Any) -> AsyncIterator[None]:
+            yield
+
+    return LaneClient
+
+
 async def _execute(
     lane: Lane, job: BuildJob, notebook: _Notebook, expired: asyncio.Event, log: _Log
 ) -> Failure | None:
     """Run the notebook in the lane's kernel; on failure keep the partial notebook."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = notebook.nb
     running: dict[str, int] = {}
-    client = NotebookClient(
+    client = _client_class()(
         nb,
         km=lane.km,
         on_cell_start=lambda cell, cell_index: running.update(index=cell_index),

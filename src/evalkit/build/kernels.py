@@ -356,14 +356,17 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     """
     try:
         asyncio.get_running_loop()
+        in_a_loop = True
     except RuntimeError:
-        if threading.current_thread() is not threading.main_thread():
-            return asyncio.run(coroutine)
-        stop = _Stop()
-        with _handlers(stop.handler):
-            result = asyncio.run(stop.watch(coroutine))
-        if stop.signum is not None:
-            _raise_again(stop.signum)
-        return result  # type: ignore[return-value]  # None only when stopped
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-build") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        in_a_loop = False
+    if in_a_loop:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-build") as pool:
+            return pool.submit(asyncio.run, coroutine).result()
+    if threading.current_thread() is not threading.main_thread():
+        return asyncio.run(coroutine)
+    stop = _Stop()
+    with _handlers(stop.handler):
+        result = asyncio.run(stop.watch(coroutine))
+    if stop.signum is not None:
+        _raise_again(stop.signum)
+    return result  # type: ignore[return-value]  # None only when stopped
