@@ -10,10 +10,10 @@ import argparse
 import json
 
 import pytest
-from inputs_helpers import run_evalkit
 
 from evalkit.cli import build_parser
 from evalkit.terminal import inert, inert_json
+from inputs_helpers import run_evalkit
 from small_portfolio import HEADERS, ROWS, write_csv
 
 HOSTILE = "lots\x1b[2J\x1b[31m\nERROR fake.csv: all good\r\u202eevil"

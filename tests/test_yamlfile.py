@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from inputs_helpers import BILLION_LAUGHS, peak_rss_of, run_evalkit
 
 from evalkit.config import FRAMEWORKS_DIR, Settings
 from evalkit.errors import FrameworkSpecError, InputFileError
 from evalkit.yamlfile import MAX_DEPTH, load_yaml
+from inputs_helpers import BILLION_LAUGHS, peak_rss_of, run_evalkit
 from small_portfolio import SAMPLE_RAW
 
 

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import msoffcrypto.format.ooxml
 import xlwt
+from openpyxl import Workbook
+
+from evalkit.config import Settings
+from evalkit.inputs.validate import Problem, validate
 from inputs_helpers import (
     add_zip_member,
     peak_rss_of,
@@ -23,10 +27,6 @@ from inputs_helpers import (
     without_dac_override,
     write_ods,
 )
-from openpyxl import Workbook
-
-from evalkit.config import Settings
-from evalkit.inputs.validate import Problem, validate
 from small_portfolio import HEADERS, ROWS, write_csv, write_workbook
 
 HUGE = b'<dimension ref="A1:XFD1048576"/>'
