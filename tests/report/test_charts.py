@@ -326,3 +326,19 @@ def test_names_with_dollar_signs_are_drawn_as_the_literal_text(tmp_path):
 def test_chart_style_switches_mathtext_and_tex_off():
     assert charts._STYLE["text.parse_math"] is False
     assert charts._STYLE["text.usetex"] is False
+
+
+def test_control_characters_in_names_are_drawn_as_visible_escapes():
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    frame = pd.DataFrame({"name": ["\x1b[31mred", "nul\x00here"], "v": [1.0, 2.0]})
+    chart = charts.bar_chart(frame, category="name", value="v", scale_min=0, scale_max=4, title="T")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "Glyph 27 missing from font" warning
+        FigureCanvasAgg(chart.figure).draw()
+    drawn = [t.get_text() for t in chart.figure.findobj(Text)]
+    assert "\\x1b[31mred" in drawn and "nul\\x00here" in drawn
+    assert not any("\x1b" in t or "\x00" in t for t in drawn)

@@ -39,6 +39,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
+from evalkit.spreadsheet import show_controls
+
 __all__ = [
     "FIGURE_DPI",
     "FIGURE_WIDTH_IN",
@@ -164,10 +166,17 @@ def _styled(func: Callable[P, Chart]) -> Callable[P, Chart]:
 
 
 def _text_as_text(figure: Figure) -> None:
-    """Switch mathtext and TeX off for every text already on ``figure``."""
+    r"""Make every text on ``figure`` plain: no mathtext, no TeX, control characters visible.
+
+    A control character from data (an escape sequence, a NUL) is drawn as its visible
+    escape (``\x1b``), as on pages, instead of a missing-glyph box.
+    """
     for text in figure.findobj(Text):
         text.set_usetex(False)
         text.set_parse_math(False)
+        shown = show_controls(text.get_text())
+        if shown != text.get_text():
+            text.set_text(shown)
 
 
 #: What text on an evalkit figure is, whatever the caller's rcParams say.
@@ -257,8 +266,9 @@ def _is_are(count: int) -> str:
 
 
 def _wrap(label: object, width: int = 30) -> str:
-    """Wrap a long axis label onto several lines."""
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+    """Wrap a long axis label onto several lines (control characters shown as escapes)."""
+    text = show_controls(str(label))
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def _ordered_unique(values: Iterable[Any]) -> list[Any]:

@@ -1,6 +1,15 @@
-"""Small pieces every report section uses: headings, paragraphs and values in words.
+r"""Small pieces every report section uses: headings, paragraphs and values in words.
 
-Text from data is escaped here, so a section never builds markup from raw values.
+Text from data is escaped here (:func:`escape`), so a section never builds markup from
+raw values. Escaping makes text inert and visible:
+
+* ``<``, ``>``, ``&`` and quotes become entities, so ``<script>`` is shown, never run;
+* control characters, which HTML and XML forbid and which a terminal would obey, are
+  shown as visible escapes: ``ESC [31m`` appears as ``\x1b[31m``, a NUL as ``\x00``
+  (C0 except tab and newline, DEL, C1, U+FFFE and U+FFFF; a carriage return becomes a
+  newline). The rule is :func:`evalkit.spreadsheet.show_controls`, the same one the
+  workbooks use, so a value reads the same on a page and in a download;
+* everything else, ``$...$`` and ``=HYPERLINK(...)`` included, is shown as typed.
 """
 
 from __future__ import annotations
@@ -10,6 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+
+from evalkit.spreadsheet import show_controls
 
 #: The order frameworks appear in a pack and in the overview; others follow by id.
 FRAMEWORK_ORDER = (
@@ -25,19 +36,34 @@ SEVERITY_WORDS = {"high": "High", "medium": "Medium", "low": "Low", "info": "For
 NOT_RECORDED = "not recorded"
 
 
+def escape(value: object) -> str:
+    """``value`` as inert, visible HTML text (markup objects pass through as they are).
+
+    Args:
+        value: Text from data, or an object with ``__html__`` (already markup, such as
+            :class:`markupsafe.Markup`).
+
+    Returns:
+        HTML-escaped text with control characters shown as visible escapes.
+    """
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(show_controls(str(value)), quote=True)
+
+
 def heading(level: int, text: str) -> str:
     """An ``<hN>`` heading."""
-    return f"<h{level}>{html.escape(text)}</h{level}>"
+    return f"<h{level}>{escape(text)}</h{level}>"
 
 
 def para(text: str) -> str:
     """A paragraph."""
-    return f"<p>{html.escape(text)}</p>"
+    return f"<p>{escape(text)}</p>"
 
 
 def bullets(items: Iterable[str]) -> str:
     """An unordered list."""
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
 
 
 def in_framework_order(framework_ids: Iterable[str]) -> list[str]:
