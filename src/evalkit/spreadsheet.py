@@ -11,9 +11,11 @@ OWASP rule to text cells (:func:`neutralise`):
   a leading apostrophe ``'``, which spreadsheet programs show as text;
 * a string that is a plain number (``-5``, ``+3.2``, ``-1e3``) is left as it is, and
   numbers, dates and booleans are never changed;
-* a string that already begins with ``'`` gets one more, so the rule can be undone
-  exactly: :func:`restore` drops one leading apostrophe, and evalkit reads its own CSV
-  files back with :func:`read_csv_frame`, getting the text exactly as it was typed.
+* so that the rule can be undone exactly, a string that begins with ``'`` followed by
+  text that would itself be quoted (``'=x``) gets one more; any other apostrophe, as in
+  ``'Jobs created' missed``, is left alone. :func:`restore` drops the apostrophe only
+  where :func:`neutralise` would have added it, and evalkit reads its own CSV files back
+  with :func:`read_csv_frame`, getting the text exactly as it was typed.
 
 XLSX workbooks (:func:`write_xlsx`) also store every string as a string, never as a
 formula, and show control characters that XML cannot hold (see :func:`show_controls`).
@@ -95,7 +97,7 @@ def neutralise(value: object) -> object:
 
     Returns:
         ``value`` with a leading ``'`` when it is a string a spreadsheet could read as a
-        formula, or a string that already begins with ``'``; otherwise ``value`` itself.
+        formula (or ``'`` and such a string); otherwise ``value`` itself.
         Plain numbers written as text (``"-5"``) and non-strings are returned unchanged.
     """
     return _quoted(value) if isinstance(value, str) else value
@@ -103,11 +105,22 @@ def neutralise(value: object) -> object:
 
 def _quoted(text: str) -> str:
     """:func:`neutralise` for a string."""
-    return _QUOTE + text if text.startswith(_QUOTE) or _needs_quote(text) else text
+    return _QUOTE + text if _gets_quote(text) else text
+
+
+def _gets_quote(text: str) -> bool:
+    """True when :func:`neutralise` prefixes ``text`` with ``'``.
+
+    Either a spreadsheet could read it as a formula, or it is an apostrophe followed by
+    text that itself gets one (so that :func:`restore` can tell the two apart).
+    """
+    while text.startswith(_QUOTE):
+        text = text[1:]
+    return _needs_quote(text)
 
 
 def restore(value: object) -> object:
-    """Undo :func:`neutralise`: drop one leading ``'`` from a string.
+    """Undo :func:`neutralise`: drop the leading ``'`` it added, and only that.
 
     Args:
         value: A cell's value as evalkit wrote it.
@@ -115,7 +128,7 @@ def restore(value: object) -> object:
     Returns:
         The value as it was before :func:`neutralise`.
     """
-    if isinstance(value, str) and value.startswith(_QUOTE):
+    if isinstance(value, str) and value.startswith(_QUOTE) and _gets_quote(value[1:]):
         return value[1:]
     return value
 
