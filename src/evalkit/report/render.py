@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import html
 import logging
 import math
 import os
@@ -47,6 +46,7 @@ from evalkit.atomic import atomic_path, atomic_write_text
 from evalkit.config import TEMPLATES_DIR
 from evalkit.errors import EvalkitError
 from evalkit.names import without_paths
+from evalkit.spreadsheet import show_controls
 
 if TYPE_CHECKING:
     import jinja2
@@ -115,10 +115,14 @@ def source_date() -> str | None:
 
 
 def _escape(value: object) -> str:
-    """HTML-escape text, but pass through objects that are already markup."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value), quote=True)
+    """HTML-escape text, control characters shown; markup objects pass through.
+
+    One rule for every page: :func:`evalkit.report.fragments.escape` (imported here, not
+    at the top, so that importing this module stays cheap: fragments loads pandas).
+    """
+    from evalkit.report.fragments import escape
+
+    return escape(value)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -474,6 +478,23 @@ def _strip_active_content(soup: BeautifulSoup) -> None:
             del tag["href"]
 
 
+def _visible(text: str | None) -> str | None:
+    """``text`` with control characters shown as escapes (:func:`show_controls`); None kept."""
+    return None if text is None else show_controls(text)
+
+
+def _show_controls(soup: BeautifulSoup) -> None:
+    r"""Show every control character in the page's text as a visible escape (``\x1b``).
+
+    Sections escape the text they make; this catches what reaches the page another way
+    (a printed line, a markdown cell), so no page holds a raw control character.
+    """
+    for text in soup.find_all(string=True):
+        shown = show_controls(str(text))
+        if shown != text:
+            text.replace_with(type(text)(shown))  # a <style>'s text stays a stylesheet
+
+
 def _check_images(soup: BeautifulSoup) -> None:
     """Raise unless every image is inline and has real alt text."""
     no_alt, external = [], []
@@ -595,9 +616,13 @@ def notebook_to_html(
     from bs4 import BeautifulSoup
     from markupsafe import Markup
 
+    title, running_header = show_controls(title), show_controls(running_header)
+    masthead_label = show_controls(masthead_label)
+    notice = _visible(notice)
     node, folder = _load_notebook(nb)
     soup = BeautifulSoup(_export_body(node, folder), "html.parser")
     _strip_active_content(soup)
+    _show_controls(soup)
     _check_images(soup)
     _check_tables(soup)
     _fix_headings(soup, title)
@@ -647,11 +672,14 @@ def render_index(
     keys = ("id", "name", "tier", "status", "error", "found")
     rows: list[dict[str, Any]] = [{key: pack.get(key) for key in keys} for pack in packs]
     for row, pack in zip(rows, packs, strict=True):
+        for key in keys:
+            row[key] = _visible(None if row[key] is None else str(row[key]))
         row["name"] = row["name"] or row["id"]
         row["status"] = row["status"] or ("failed" if row["error"] else "unknown")
         row["error"] = without_paths(str(row["error"])) if row["error"] else None
         links = list(pack.get("links") or ())[: len(columns)]
         row["links"] = links + [("", None)] * (len(columns) - len(links))
+    title, notice = show_controls(title), _visible(notice)
     page = _render(
         "index.html.j2",
         title=title,
