@@ -8,9 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from pypdf import PdfReader
+
+from evalkit.spreadsheet import read_csv_frame
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +24,7 @@ def built(built_sample) -> dict:
 def _top_finding(processed: Path, pid: str) -> str:
     """The pack's most serious finding: of the round the packs are built for (the latest)."""
     latest = json.loads((processed / "scores" / "scoring.json").read_text())["assessment_round"]
-    findings = pd.read_csv(processed / "scores" / "findings.csv", dtype={"round": str})
+    findings = read_csv_frame(processed / "scores" / "findings.csv", dtype={"round": str})
     mine = findings[
         (findings["round"] == latest)
         & (findings["partnership_id"] == pid)

@@ -14,6 +14,7 @@ import pytest
 
 from evalkit.cli import main
 from evalkit.method.run import for_round, in_round
+from evalkit.spreadsheet import read_csv_frame
 from small_portfolio import EARLY, LATE, TWO_ROUND_TOTALS, write_two_rounds
 
 
@@ -29,7 +30,7 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _read(scores: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(scores / f"{name}.csv", dtype={"round": str})
+    return read_csv_frame(scores / f"{name}.csv", dtype={"round": str})
 
 
 def test_every_round_is_scored_with_its_own_totals(scores):
@@ -102,7 +103,7 @@ def test_for_round_cuts_every_table_once():
 
 
 def test_sample_findings_exist_for_both_rounds(sample_scored):
-    findings = pd.read_csv(sample_scored["processed"] / "scores" / "findings.csv", dtype=str)
+    findings = read_csv_frame(sample_scored["processed"] / "scores" / "findings.csv", dtype=str)
     assert set(findings["round"]) == {EARLY, LATE}
     meta = json.loads((sample_scored["processed"] / "scores" / "scoring.json").read_text())
     assert meta["assessment_round"] == LATE

@@ -24,6 +24,7 @@ from evalkit.inputs.dataset import load_tables
 from evalkit.report.overview import findings as overview_findings
 from evalkit.report.overview import landscape, load_overview, network, reviews
 from evalkit.report.pack import cover, governance, impact, load_pack, quality, risk, summary, swot
+from evalkit.spreadsheet import read_csv_frame
 
 #: Answers that count as missing (docs/scoring.md: never zero).
 MISSING = {"", "nan", "<na>", "don't know", "dont know", "dk", "n/a", "na", "not applicable", "-"}
@@ -69,7 +70,7 @@ class Facts:
         self.processed = processed
         self.tables = load_tables(processed)
         scores = processed / "scores"
-        self.findings = pd.read_csv(scores / "findings.csv", dtype=str, keep_default_na=False)
+        self.findings = read_csv_frame(scores / "findings.csv", dtype=str, keep_default_na=False)
         self.as_of = pd.Timestamp(
             pd.read_json(scores / "scoring.json", typ="series")["as_of"]  # type: ignore[index]
         )

@@ -18,10 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from evalkit.errors import InputFileError
 from evalkit.inputs.contract import TABLES, TableSpec
+from evalkit.yamlfile import load_yaml
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,10 +70,7 @@ def read_dataset_info(raw_dir: Path) -> DatasetInfo:
     path = raw_dir / DATASET_FILE
     if not path.exists():
         return DatasetInfo()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputFileError(f"{path.name}: not valid YAML ({exc})") from exc
+    data = load_yaml(path, what="dataset description") or {}
     if not isinstance(data, dict):
         raise InputFileError(f"{path.name}: expected a mapping of keys to values")
     invented = bool(data.get("invented", False))
@@ -119,11 +115,15 @@ def file_sha256(path: Path) -> str:
 
 def input_hashes(raw_dir: Path) -> dict[str, str]:
     """SHA-256 of every input file in the raw folder (for provenance)."""
-    return {
-        p.name: file_sha256(p)
-        for p in sorted(raw_dir.iterdir())
-        if p.is_file() and not p.name.startswith((".", "~$"))
-    }
+    hashes: dict[str, str] = {}
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        try:
+            hashes[path.name] = file_sha256(path)
+        except OSError:
+            hashes[path.name] = "unreadable"
+    return hashes
 
 
 def _typed_read(path: Path, spec: TableSpec) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from evalkit.atomic import atomic_write_text
 from evalkit.config import FRAMEWORKS_DIR
 from evalkit.inputs.contract import LEGAL_FORMS, SECTORS, TIERS, table
 from evalkit.spreadsheet import frame_to_csv
+from evalkit.yamlfile import load_yaml
 
 ROUND = "2024-25"
 YEARS = ("2023-24", "2024-25")
@@ -53,7 +55,7 @@ def framework_facts(frameworks_dir: Path = FRAMEWORKS_DIR) -> list[FrameworkFact
     """Read item ids and scale labels from the framework YAML files."""
     scales = {
         s["id"]: s
-        for s in yaml.safe_load((frameworks_dir / "scales.yaml").read_text(encoding="utf-8"))[
+        for s in cast(dict[str, Any], load_yaml(frameworks_dir / "scales.yaml", what="scales"))[
             "scales"
         ]
     }
@@ -61,7 +63,7 @@ def framework_facts(frameworks_dir: Path = FRAMEWORKS_DIR) -> list[FrameworkFact
     for path in sorted(frameworks_dir.glob("*.yaml")):
         if path.name == "scales.yaml":
             continue
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = cast(dict[str, Any], load_yaml(path, what="framework"))
         levels = scales[spec["scale"]]["levels"]
         facts.append(
             FrameworkFacts(
