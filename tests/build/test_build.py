@@ -112,11 +112,12 @@ def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path,
     assert code == 1
     assert f"FAILED {broken}: JSONDecodeError" in out
     manifest = _manifest(settings)
-    assert manifest["packs"][broken]["status"] == "failed"
+    # It had a good version (the copied sample's): kept, and the pack is marked stale.
+    assert manifest["packs"][broken]["status"] == "stale"
     error = manifest["packs"][broken]["error"]
-    assert Path(error["partial"]).name == "evidence-pack.failed.ipynb"
+    assert error["partial"] == f"{broken}/evidence-pack.failed.ipynb"
     # The failing cell is the one that loads the pack, the partial notebook's only error.
-    cells = nbformat.read(error["partial"], as_version=4).cells
+    cells = nbformat.read(settings.reports_dir / error["partial"], as_version=4).cells
     errors = [
         i
         for i, c in enumerate(cells)
@@ -125,12 +126,15 @@ def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path,
     assert errors == [error["cell"]]
     assert error["source"] == "from IPython.display import HTML, display"
     assert cells[error["cell"]].source.splitlines()[0] == error["source"]
-    assert not (settings.reports_dir / broken / "evidence-pack.html").exists()
+    assert (settings.reports_dir / broken / "evidence-pack.html").read_bytes() == (
+        built_sample["reports"] / broken / "evidence-pack.html"
+    ).read_bytes()
     for pid in others:
         assert manifest["packs"][pid]["status"] == "built"
         assert (settings.reports_dir / pid / "evidence-pack.html").exists()
     index = (settings.reports_dir / "index.html").read_text()
-    assert "failed" in index
+    assert "stale — last good version from " in index
+    assert "this build failed: JSONDecodeError" in index
 
 
 def test_no_temporary_files_or_kernels_left(built_sample):
@@ -229,7 +233,8 @@ def test_the_time_limit_is_for_the_whole_pack(built_sample, tmp_path):
     error = outcomes[slow].error
     assert (error.name, error.message) == ("Timeout", "timed out after 3 s")
     assert error.cell == 3  # the second sleep was running when the 3 s ran out
-    assert Path(error.partial).exists()
+    assert error.partial == f"{slow}/evidence-pack.failed.ipynb"
+    assert (settings.reports_dir / error.partial).exists()
     assert outcomes[quick].status == "built"
 
 

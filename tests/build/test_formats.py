@@ -101,7 +101,8 @@ def test_a_new_format_is_one_entry_the_build_makes_lists_and_indexes(
     }
     assert list(record["stages"]) == ["execute", "page", "txt", "copy"]
     index = (reports / "index.html").read_text(encoding="utf-8")
-    headings = ["Partnership", "ID", "Tier", "Status", "Web page", "PDF", "Text", "Copy"]
+    headings = ["Partnership", "ID", "Tier", "Most serious finding", "Status"]
+    headings += ["Web page", "PDF", "Text", "Copy"]
     assert [th.get_text() for th in BeautifulSoup(index, "html.parser").select("thead th")] == (
         headings
     )

@@ -341,7 +341,7 @@ def signals_held() -> Iterator[None]:
     with _handlers(lambda signum, _frame: noted.append(signum)):
         yield
     if noted:
-        _raise_again(noted[0])
+        signal.raise_signal(noted[0])  # the handler in place now decides what it means
 
 
 def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
