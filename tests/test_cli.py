@@ -31,7 +31,8 @@ def test_each_problem_is_one_line_whatever_the_value_holds(portfolio_csv):
     # so it ends on line 5, the line a text editor shows for it.
     assert lines[0].startswith(
         "ERROR partnerships.csv, row 5, column council_cash_gbp: "
-        "'lots\\x1b[2J\\x1b[31m\\nERROR fake.csv: all good\\r\\u202eevil' "
+        # the value's first 40 characters, escaped, then its length
+        "'lots\\x1b[2J\\x1b[31m\\nERROR fake.csv: all good\\r\\u202e…' (44 characters) "
         "is not an amount in pounds"
     )
     assert lines[0].endswith("[bad-value]")

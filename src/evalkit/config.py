@@ -141,10 +141,16 @@ class Settings:
         processed_dir: Path | str | None = None,
         reports_dir: Path | str | None = None,
     ) -> Settings:
-        """Return a copy with some paths replaced."""
+        """Return a copy with some paths replaced (relative ones made absolute).
+
+        A relative path is taken from the current folder, as the command line means it,
+        and made absolute at once: the build's kernels run in the notebooks' folder.
+        """
         return replace(
             self,
-            raw_dir=self.raw_dir if raw_dir is None else Path(raw_dir),
-            processed_dir=self.processed_dir if processed_dir is None else Path(processed_dir),
-            reports_dir=self.reports_dir if reports_dir is None else Path(reports_dir),
+            raw_dir=self.raw_dir if raw_dir is None else Path(raw_dir).absolute(),
+            processed_dir=(
+                self.processed_dir if processed_dir is None else Path(processed_dir).absolute()
+            ),
+            reports_dir=self.reports_dir if reports_dir is None else Path(reports_dir).absolute(),
         )

@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from evalkit.config import PROJECT_ROOT
 from evalkit.errors import BuildError
+from evalkit.terminal import inert
 
 __all__ = [
     "ID_RULE",
@@ -113,7 +114,7 @@ def shown(value: object) -> str:
     """
     text = str(value)
     cut = text[:_SHOWN_LENGTH]
-    escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in cut)
+    escaped = inert(cut)
     if len(text) > _SHOWN_LENGTH:
         return f"'{escaped}…' ({len(text)} characters)"
     return f"'{escaped}'"

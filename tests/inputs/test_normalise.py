@@ -94,11 +94,17 @@ def test_an_id_is_valid_only_as_a_safe_file_name(value, valid):
 
 
 # A partnership id no file system could take, put in the second data row (file row 3).
-UNSAFE_IDS = [("too-long", "a" * 300), ("reserved", "con"), ("reserved-upper", "NUL")]
+UNSAFE_IDS = [
+    ("too-long", "a" * 300, "it is 300 characters long; an id has at most 64"),
+    ("reserved", "con", "Windows reserves this name for a device"),
+    ("reserved-upper", "NUL", "Windows reserves this name for a device"),
+]
 
 
-@pytest.mark.parametrize("value", [u[1] for u in UNSAFE_IDS], ids=[u[0] for u in UNSAFE_IDS])
-def test_validate_locates_an_id_unsafe_as_a_name(portfolio_csv, value):
+@pytest.mark.parametrize(
+    ("value", "reason"), [u[1:] for u in UNSAFE_IDS], ids=[u[0] for u in UNSAFE_IDS]
+)
+def test_validate_locates_an_id_unsafe_as_a_name(portfolio_csv, value, reason):
     rows = [list(r) for r in ROWS["partnerships"]]
     rows[1][0] = value
     write_csv(portfolio_csv / "partnerships.csv", HEADERS["partnerships"], rows)
@@ -110,8 +116,9 @@ def test_validate_locates_an_id_unsafe_as_a_name(portfolio_csv, value):
     assert [(p.file, p.sheet, p.row, p.value) for p in problems] == [
         ("partnerships.csv", None, 3, value)
     ]
-    assert "at most 64 characters" in problems[0].message
-    assert "not a name Windows reserves" in problems[0].message
+    assert f"is not a usable partnership_id: {reason}" in problems[0].message
+    assert "at most 64 characters" in problems[0].expected
+    assert "not a name Windows reserves" in problems[0].expected
 
 
 def test_evalkit_validate_reports_a_reserved_id_on_one_line(portfolio_csv, capsys):
@@ -123,4 +130,4 @@ def test_evalkit_validate_reports_a_reserved_id_on_one_line(portfolio_csv, capsy
     assert "Traceback" not in out + err
     line = next(li for li in out.splitlines() if "column partnership_id" in li and "'con'" in li)
     assert "partnerships.csv, row 3, column partnership_id" in line
-    assert "not a name Windows reserves" in line
+    assert "'con' is not a usable partnership_id: Windows reserves this name" in line

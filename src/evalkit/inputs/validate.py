@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 import pandera.pandas as pa
 
+from evalkit import names
 from evalkit.config import Settings
 from evalkit.inputs import schemas
 from evalkit.inputs.contract import (
@@ -215,7 +216,7 @@ def _message(
     context: Mapping[str, Any],
 ) -> tuple[str, str, str | None]:
     """Return (code, message, expected) for one pandera failure."""
-    shown = f"'{raw_value}'" if raw_value is not None else "blank"
+    shown = names.shown(raw_value) if raw_value is not None else "blank"
     if spec is None:
         return check, f"{check} failed", None
     expected = spec.expected
@@ -227,6 +228,9 @@ def _message(
         hint = _closest(raw_value, spec.allowed) if raw_value else ""
         return check, f"{shown} is not an allowed {spec.name}.{hint}", expected
     if check == schemas.BAD_VALUE:
+        reason = names.id_problem(raw_value) if spec.kind == "slug" and raw_value else None
+        if reason:
+            return check, f"{shown} is not a usable {spec.name}: {reason}", expected
         return check, f"{shown} is not {expected}", expected
     if check == schemas.OUT_OF_RANGE:
         return check, f"{shown} is out of range: expected {expected}", expected
