@@ -32,3 +32,12 @@ def test_with_paths_replaces_only_what_is_given(tmp_path):
     assert moved.scores_dir == Path(tmp_path) / "scores"
     assert (moved.raw_dir, moved.reports_dir) == (base.raw_dir, base.reports_dir)
     assert moved.officer_day_rate_gbp == 400.0
+
+
+def test_relative_folders_from_the_command_line_are_made_absolute_at_once(monkeypatch, tmp_path):
+    # The build's kernels run in the notebooks' folder, so "reports" must not be
+    # re-read from there: it means <the folder the command was run in>/reports.
+    monkeypatch.chdir(tmp_path)
+    moved = Settings().with_paths(raw_dir="in", reports_dir="out/packs")
+    assert moved.raw_dir == tmp_path / "in"
+    assert moved.reports_dir == tmp_path / "out" / "packs"
