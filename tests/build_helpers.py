@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -224,7 +225,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def files_match_disk(manifest: dict, reports: Path, ids: Iterable[str]) -> None:
+def files_match_disk(manifest: dict[str, Any], reports: Path, ids: Iterable[str]) -> None:
     """Assert each record lists exactly the hashes of the files on disk."""
     for pid in ids:
         record = manifest["overview"] if pid == "overview" else manifest["packs"][pid]
