@@ -120,9 +120,18 @@ def test_a_pack_with_no_good_version_is_failed_and_nothing_names_a_server_folder
     for name in ("manifest.json", "index.html"):
         text = (reports / name).read_text(encoding="utf-8")
         assert str(tmp_path) not in text and "/tmp/" not in text and "nowhere" not in text
+    # The partial notebook keeps the error itself, in the cell that failed; no traceback.
+    partial = (reports / record["error"]["partial"]).read_text(encoding="utf-8")
+    assert "Traceback" not in partial and "No such file or directory: 'table.csv'" in partial
+    cells = nbformat.read(reports / record["error"]["partial"], as_version=4).cells
+    errors = [o for c in cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert [(o.ename, o.traceback) for o in errors] == [
+        ("FileNotFoundError", ["FileNotFoundError: " + record["error"]["message"]])
+    ]
     # The operators' log has the whole story.
     log = (tmp_path / "logs" / "build" / "csp.log").read_text(encoding="utf-8")
     assert "FAILED: FileNotFoundError" in log and str(missing) in log
+    assert "Traceback" in log or "----" in log  # the kernel's traceback, for operators
 
 
 WARN = (

@@ -56,7 +56,7 @@ from evalkit.atomic import atomic_write_text
 from evalkit.build.formats import OutputFormat, Sources
 from evalkit.build.kernels import RESET, KernelError, Lane, process_alive
 from evalkit.build.keys import file_sha
-from evalkit.build.records import BuildJob, Failure, JobOutcome
+from evalkit.build.records import BuildJob, Failure, JobOutcome, strip_folders
 
 #: Staging folders are named ``.staging-<pid>-<random>`` inside the pack's folder.
 STAGING_PREFIX = ".staging-"
@@ -311,8 +311,18 @@ class _Notebook:
         return cls(nb, injected, dict(job.params))
 
     def publishable(self, log: _Log) -> Any:
-        """The notebook as written: stderr to the log, planned parameters, no server paths."""
+        """The notebook as written: stderr to the log, planned parameters, no server paths.
+
+        An error's traceback (a partial notebook's) names source files by their absolute
+        paths: it goes to the log (see :func:`_tracebacks`) and the notebook keeps the
+        error's name and message only.
+        """
         log.take(self.nb)
+        for cell in self.nb.cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["evalue"] = strip_folders(str(output.get("evalue", "")))
+                    output["traceback"] = [f"{output.get('ename')}: {output['evalue']}"]
         for cell in self.nb.cells:
             if INJECTED in _tags(cell):
                 cell["source"] = self.injected
