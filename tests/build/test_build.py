@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -27,12 +28,15 @@ pytestmark = pytest.mark.slow
 
 
 def _copy(built: dict, tmp_path: Path) -> Settings:
-    """A private copy of the built sample (processed data and reports)."""
+    """A private copy of the built sample (processed data and reports), with its own logs."""
     processed = tmp_path / "processed"
     reports = tmp_path / "reports"
     shutil.copytree(built["processed"], processed)
     shutil.copytree(built["reports"], reports)
-    return Settings().with_paths(raw_dir=built["raw"], processed_dir=processed, reports_dir=reports)
+    settings = Settings().with_paths(
+        raw_dir=built["raw"], processed_dir=processed, reports_dir=reports
+    )
+    return dataclasses.replace(settings, logs_dir=tmp_path / "logs")
 
 
 def _manifest(settings: Settings) -> dict:
@@ -79,7 +83,10 @@ def test_changing_one_partnerships_answers_rebuilds_that_pack_alone(built_sample
     assert [o.id for o in forced.built] == [target]
 
 
-def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path, capsys):
+def test_one_broken_partnership_does_not_stop_the_others(
+    built_sample, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("EVALKIT_LOGS", str(tmp_path / "logs"))  # the failure's details go there
     settings = _copy(built_sample, tmp_path)
     broken, others = built_sample["in_scope"][0], built_sample["in_scope"][1:3]
     # Damage the broken partnership's own derived data: its findings' evidence is not JSON.
@@ -132,6 +139,8 @@ def test_one_broken_partnership_does_not_stop_the_others(built_sample, tmp_path,
     for pid in others:
         assert manifest["packs"][pid]["status"] == "built"
         assert (settings.reports_dir / pid / "evidence-pack.html").exists()
+    log = (tmp_path / "logs" / "build" / f"{broken}.log").read_text(encoding="utf-8")
+    assert "FAILED: JSONDecodeError" in log
     index = (settings.reports_dir / "index.html").read_text()
     assert "stale — last good version from " in index
     assert "this build failed: JSONDecodeError" in index
