@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,14 @@ import pytest
 from evalkit.inputs.dataset import load_tables
 from evalkit.method.framework import Framework, load_frameworks
 from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logs_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds in tests log to a temporary folder, never the checkout's ``logs/``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVALKIT_LOGS", str(tmp_path_factory.mktemp("logs")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -147,6 +147,11 @@ def test_paths_relative_to_the_project_root(tmp_path):
         ("and/or 5/10 a/b", "and/or 5/10 a/b"),
         ("see https://example.org/a/b", "see https://example.org/a/b"),
         ("timed out after 90 s", "timed out after 90 s"),
+        ("cannot open /tmp/a/b.pdf", "cannot open b.pdf"),
+        (
+            "see data/processed/x.csv or https://a.org/b/c",
+            "see data/processed/x.csv or https://a.org/b/c",
+        ),
     ],
 )
 def test_without_paths_keeps_only_a_files_name(text, published):

@@ -56,7 +56,8 @@ from evalkit.atomic import atomic_write_text
 from evalkit.build.formats import OutputFormat, Sources
 from evalkit.build.kernels import RESET, KernelError, Lane, process_alive
 from evalkit.build.keys import file_sha
-from evalkit.build.records import BuildJob, Failure, JobOutcome, strip_folders
+from evalkit.build.records import BuildJob, Failure, JobOutcome
+from evalkit.names import without_paths
 
 #: Staging folders are named ``.staging-<pid>-<random>`` inside the pack's folder.
 STAGING_PREFIX = ".staging-"
@@ -321,7 +322,7 @@ class _Notebook:
         for cell in self.nb.cells:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    output["evalue"] = strip_folders(str(output.get("evalue", "")))
+                    output["evalue"] = without_paths(str(output.get("evalue", "")))
                     output["traceback"] = [f"{output.get('ename')}: {output['evalue']}"]
         for cell in self.nb.cells:
             if INJECTED in _tags(cell):

@@ -9,7 +9,6 @@ good files are kept and listed, beside the new failure.
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evalkit.build.formats import OutputFormat, default_formats
+from evalkit.names import without_paths
 
 #: built: made in this run; up-to-date: skipped; failed: this run's attempt failed and
 #: there is no earlier version; stale: this run's attempt failed, the last good version
@@ -24,18 +24,6 @@ from evalkit.build.formats import OutputFormat, default_formats
 Status = Literal["built", "up-to-date", "failed", "stale", "pending"]
 #: Longest error message kept.
 MESSAGE_LIMIT = 500
-#: The folders of an absolute path (POSIX or Windows) inside a message; the file name stays.
-_ABSOLUTE_FOLDERS = re.compile(r"(?<![\w:/.~-])(?:[A-Za-z]:[\\/]|/)(?:[^\s/\\'\"<>|:]+[\\/])+")
-
-
-def strip_folders(text: str) -> str:
-    """``text`` with the folders of every absolute path left out (the file name stays).
-
-    A message from a notebook or a library may name a file by its absolute path; the
-    manifest and the index are published, so they keep only ``evidence.csv`` of
-    ``/srv/evalkit/data/processed/evidence.csv``.
-    """
-    return _ABSOLUTE_FOLDERS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -113,7 +101,7 @@ class Failure:
         partial: the partial notebook kept, if the notebook itself failed, relative to
             the reports folder (``<id>/evidence-pack.failed.ipynb``).
 
-    Message and source keep no folder of an absolute path (:func:`strip_folders`).
+    Message and source keep no folder of an absolute path (:func:`evalkit.names.without_paths`).
     """
 
     name: str
@@ -123,9 +111,9 @@ class Failure:
     partial: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "message", strip_folders(self.message)[:MESSAGE_LIMIT])
+        object.__setattr__(self, "message", without_paths(self.message)[:MESSAGE_LIMIT])
         if self.source is not None:
-            object.__setattr__(self, "source", strip_folders(self.source))
+            object.__setattr__(self, "source", without_paths(self.source))
 
     def reason(self) -> str:
         """The failure in a few words: the message, after the exception's name unless a timeout."""
