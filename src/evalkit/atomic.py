@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "fsync_quietly"]
 
 
 def _temp_sibling(path: Path) -> Path:
@@ -32,10 +32,10 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Flush a folder entry (the rename) to disk where the platform allows it."""
+def fsync_quietly(path: Path) -> None:
+    """Flush a file, or a folder entry (a rename), to disk where the platform allows it."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:  # pragma: no cover - e.g. Windows cannot open folders
         return
     try:
@@ -74,7 +74,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    _fsync_dir(final.parent)
+    fsync_quietly(final.parent)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

@@ -13,6 +13,7 @@ import papermill
 import psutil
 import pytest
 
+from build_helpers import tiny_notebook
 from evalkit.build import BuildOptions, run_build
 from evalkit.build.plan import (
     OVERVIEW_NOTEBOOK,
@@ -167,30 +168,13 @@ def test_unknown_and_out_of_scope_ids_are_refused(built_sample, tmp_path):
 
 def _slow_notebook(path: Path, slow_id: str, sleeps: tuple[float, ...] = (120,)) -> Path:
     """A small pack notebook with one cell per sleep, slow only for ``slow_id``."""
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    params = nbformat.v4.new_code_cell(
-        'partnership_id = ""\nassessment_round = ""\nprocessed_dir = ""\noutput_dir = ""'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        params,
+    return tiny_notebook(
+        path,
         *(
-            nbformat.v4.new_code_cell(
-                f"import time\nif partnership_id == {slow_id!r}:\n    time.sleep({seconds})"
-            )
+            f"import time\nif partnership_id == {slow_id!r}:\n    time.sleep({seconds})"
             for seconds in sleeps
         ),
-        nbformat.v4.new_markdown_cell("# Test pack\n\nA paragraph of text."),
-    ]
-    nbformat.write(nb, path)
-    return path
+    )
 
 
 def _build_in_3_seconds(

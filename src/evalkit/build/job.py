@@ -52,7 +52,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evalkit.atomic import atomic_write_text
+from evalkit.atomic import atomic_write_text, fsync_quietly
 from evalkit.build.formats import OutputFormat, Sources
 from evalkit.build.kernels import RESET, KernelError, Lane, process_alive
 from evalkit.build.keys import file_sha
@@ -87,20 +87,6 @@ class _Clock:
     def left(self) -> float:
         """Seconds left before the deadline (never quite zero)."""
         return max(0.1, self.deadline - time.monotonic())
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file (or, where the platform allows, a folder entry) to disk."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse
-        pass
-    finally:
-        os.close(fd)
 
 
 @dataclass
@@ -144,12 +130,12 @@ class Staging:
         """
         names = self.names()
         for name in names:
-            _fsync(self.folder / name)
+            fsync_quietly(self.folder / name)
         for name in names:
             os.replace(self.folder / name, self.out_dir / name)
         for name in self.obsolete:
             (self.out_dir / name).unlink(missing_ok=True)
-        _fsync(self.out_dir)
+        fsync_quietly(self.out_dir)
         self.discard()
         return names
 
