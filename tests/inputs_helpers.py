@@ -52,10 +52,13 @@ def peak_rss_of(code: str, *args: str) -> tuple[dict[str, object], int]:
 
     The code must print one JSON object on its last line of output.
     """
+    # VmHWM is the peak of this process's own memory since its exec. getrusage's
+    # ru_maxrss would not do: Linux carries it over from the forking parent (pytest).
     measured = (
         code
-        + "\nimport resource as _r\n"
-        + "print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss // 1024)\n"  # KB on Linux
+        + "\nimport re as _re\n"
+        + "_s = open('/proc/self/status').read()\n"
+        + "print(int(_re.search(r'VmHWM:\\s+(\\d+) kB', _s).group(1)) // 1024)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", measured, *args],
