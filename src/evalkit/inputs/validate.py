@@ -29,16 +29,8 @@ from evalkit.inputs.contract import (
     ColumnSpec,
     TableSpec,
 )
-from evalkit.inputs.ingest import (
-    ERROR,
-    META_COLUMNS,
-    WARNING,
-    RawTable,
-    ReadIssue,
-    UnreadableInputError,
-    discover,
-    read_table,
-)
+from evalkit.inputs.files import ERROR, WARNING, ReadIssue, UnreadableInputError
+from evalkit.inputs.ingest import META_COLUMNS, RawTable, discover, read_table
 from evalkit.inputs.normalise import is_valid, map_unique, normalise_column, token
 from evalkit.terminal import inert
 
