@@ -72,7 +72,8 @@ class UnreadableInputError(InputFileError):
         self.issue = issue
 
 
-def _issue(path: Path, code: str, message: str, expected: str | None = None) -> ReadIssue:
+def file_issue(path: Path, code: str, message: str, expected: str | None = None) -> ReadIssue:
+    """An error about the file at ``path`` as a whole (no sheet, no table)."""
     return ReadIssue(code, ERROR, path.name, message, expected)
 
 
@@ -82,24 +83,24 @@ def _issue(path: Path, code: str, message: str, expected: str | None = None) -> 
 def check_file(path: Path, kind: str, settings: Settings) -> ReadIssue | None:
     """Why a file cannot be read at all (None when it can): link, folder, size, access."""
     if path.is_symlink() and not path.exists():
-        return _issue(
+        return file_issue(
             path,
             "broken-link",
             "is a link to a file that does not exist",
             "replace the link with the file itself",
         )
     if path.is_dir():
-        return _issue(
+        return file_issue(
             path,
             "not-a-file",
             f"is a folder, but {kind} was expected (its name ends in {path.suffix})",
             f"rename the folder or move it out of the input folder, and put {kind} here",
         )
     if not path.is_file():
-        return _issue(path, "not-a-file", f"is not a regular file, but {kind} was expected")
+        return file_issue(path, "not-a-file", f"is not a regular file, but {kind} was expected")
     size = path.stat().st_size
     if size > settings.max_input_bytes:
-        return _issue(
+        return file_issue(
             path,
             "file-too-large",
             f"is {size:,} bytes, more than the limit of {settings.max_input_bytes:,} bytes",
@@ -109,7 +110,7 @@ def check_file(path: Path, kind: str, settings: Settings) -> ReadIssue | None:
         with path.open("rb") as handle:
             handle.read(1)
     except OSError as exc:
-        return _issue(
+        return file_issue(
             path,
             "unreadable-file",
             f"cannot be read: {(exc.strerror or type(exc).__name__).lower()}",
@@ -145,7 +146,7 @@ def check_workbook(path: Path, settings: Settings) -> None:
 
 def _not_a_workbook(path: Path, head: bytes) -> ReadIssue:
     looks = "text" if head and all(32 <= b < 127 or b in b"\t\r\n" for b in head) else "data"
-    return _issue(
+    return file_issue(
         path,
         "not-a-workbook",
         f"is not an Excel workbook: it holds {looks}, not the zip archive an .xlsx file is "
@@ -164,7 +165,7 @@ def check_zip(path: Path, settings: Settings, required_part: str) -> ReadIssue |
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return _issue(
+        return file_issue(
             path,
             "damaged-workbook",
             f"is a damaged zip archive and cannot be opened ({exc})",
@@ -172,7 +173,7 @@ def check_zip(path: Path, settings: Settings, required_part: str) -> ReadIssue |
         )
     total = sum(part.file_size for part in parts)
     if total > settings.max_workbook_uncompressed_bytes:
-        return _issue(
+        return file_issue(
             path,
             "workbook-too-large",
             f"unpacks to {total:,} bytes, more than the limit of "
@@ -183,7 +184,7 @@ def check_zip(path: Path, settings: Settings, required_part: str) -> ReadIssue |
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > RATIO_FLOOR_BYTES and ratio > settings.max_compression_ratio:
-            return _issue(
+            return file_issue(
                 path,
                 "compression-ratio",
                 f"part {part.filename} unpacks {ratio:,.0f} times larger than it is packed, "
@@ -193,7 +194,7 @@ def check_zip(path: Path, settings: Settings, required_part: str) -> ReadIssue |
                 f"{describe_limit('max_compression_ratio')}",
             )
     if required_part not in {part.filename for part in parts}:
-        return _issue(
+        return file_issue(
             path,
             "not-a-workbook",
             f"is a zip archive but not a spreadsheet (it has no {required_part})",
@@ -212,7 +213,7 @@ def ole2_issue(path: Path, settings: Settings) -> ReadIssue:
     with path.open("rb") as handle:
         data = handle.read(settings.max_input_bytes)
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return _issue(
+        return file_issue(
             path,
             "encrypted-workbook",
             "is a password-protected (encrypted) workbook, which evalkit cannot open",
@@ -220,13 +221,13 @@ def ole2_issue(path: Path, settings: Settings) -> ReadIssue:
             "Password, clear it) and save it again as .xlsx",
         )
     if any(name.encode("utf-16-le") in data for name in ("Workbook", "Book")):
-        return _issue(
+        return file_issue(
             path,
             "legacy-workbook",
             f"is an Excel 97-2003 workbook (.xls format) under a {path.suffix} name",
             f"{CONVERT} '{path.name}'",
         )
-    return _issue(
+    return file_issue(
         path,
         "not-a-workbook",
         "is an older Microsoft Office file (OLE2 format), not an .xlsx workbook",
@@ -257,7 +258,7 @@ def legacy_issue(path: Path, settings: Settings) -> ReadIssue:
             message + "; none of its sheets is named like an input table, so it is ignored",
             f"to use it, {CONVERT} '{path.name}'",
         )
-    return _issue(path, "legacy-workbook", message, f"{CONVERT} '{path.name}'")
+    return file_issue(path, "legacy-workbook", message, f"{CONVERT} '{path.name}'")
 
 
 def _ods_tables(path: Path, settings: Settings) -> list[str]:
@@ -294,7 +295,7 @@ def read_text(path: Path, settings: Settings | None = None) -> tuple[str, str]:
         data = handle.read(limits.max_input_bytes + 1)
     if len(data) > limits.max_input_bytes:
         issue = check_file(path, "a CSV file", limits)
-        raise UnreadableInputError(issue or _issue(path, "file-too-large", "is too large"))
+        raise UnreadableInputError(issue or file_issue(path, "file-too-large", "is too large"))
     encoding = _bom_encoding(data) or _unmarked_utf16(data)
     if encoding:
         try:
@@ -310,7 +311,7 @@ def read_text(path: Path, settings: Settings | None = None) -> tuple[str, str]:
             failure = failure or exc
     where = f" (byte {failure.start:,} is 0x{data[failure.start]:02x})" if failure else ""
     raise UnreadableInputError(
-        _issue(
+        file_issue(
             path,
             "csv-encoding",
             f"is not text in an encoding evalkit reads: tried UTF-8, UTF-16 and "
@@ -352,7 +353,7 @@ def _refuse_binary(path: Path, data: bytes) -> None:
     else:
         return
     raise UnreadableInputError(
-        _issue(
+        file_issue(
             path,
             "not-a-csv-file",
             f"is {found}, not CSV text",

@@ -33,9 +33,9 @@ from evalkit.inputs.files import (
     WORKBOOK_SUFFIXES,
     ReadIssue,
     UnreadableInputError,
-    _issue,
     check_file,
     check_workbook,
+    file_issue,
     legacy_issue,
     read_text,
 )
@@ -158,7 +158,7 @@ def workbook_sheets(path: Path) -> list[str]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
         raise UnreadableInputError(
-            _issue(
+            file_issue(
                 path,
                 "damaged-workbook",
                 f"cannot be opened as an Excel workbook ({_reason(exc)})",
