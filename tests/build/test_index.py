@@ -37,6 +37,7 @@ def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
             "links": [("HTML", None), ("PDF", "z/evidence-pack.pdf")],
             "error": None,
             "found": "",
+            "alert": False,
         },
         {
             "id": "a",
@@ -46,6 +47,7 @@ def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
             "links": [("HTML", None), ("PDF", None)],
             "error": "boom",
             "found": "",
+            "alert": True,
         },
     ]
 
@@ -136,4 +138,6 @@ def test_the_index_links_a_stale_packs_last_good_files_and_shows_the_failure(tmp
     assert "Funding ends soon. (findings: 1 high" in page  # the last good version's headline
     rows = {row["id"]: row for row in index_rows(manifest["packs"])}
     assert rows["csp"]["error"] is None  # the status says it all
+    assert rows["csp"]["alert"] and rows["hub"]["alert"]  # both shown in bold
+    assert '<td class="status-failed">stale — last good version' in page
     assert rows["hub"]["status"] == "failed"

@@ -103,6 +103,7 @@ def index_rows(
                 if rec.get("status") == "failed"
                 else None,
                 "found": found,
+                "alert": rec.get("status") in ("failed", "stale"),
             }
         )
     return rows

@@ -657,9 +657,10 @@ def render_index(
     Args:
         packs: One mapping per pack with ``id``, ``name``, ``tier``, ``status``,
             ``error`` (text or None; absolute paths in it are cut to their last part),
-            ``found`` (what the pack found, in a line, or
-            None) and ``links``: one ``(label, href)`` pair per
-            column, ``href`` relative or None when the pack has no such file.
+            ``found`` (what the pack found, in a line, or None), ``alert`` (its
+            status needs attention: shown in bold; default: it has an error) and
+            ``links``: one ``(label, href)`` pair per column, ``href`` relative or
+            None when the pack has no such file.
         columns: The heading of each link column (one per output format).
         title: Page title and heading.
         notice: Text for the invented-data banner, if any.
@@ -677,6 +678,7 @@ def render_index(
         row["name"] = row["name"] or row["id"]
         row["status"] = row["status"] or ("failed" if row["error"] else "unknown")
         row["error"] = without_paths(str(row["error"])) if row["error"] else None
+        row["alert"] = bool(pack.get("alert", row["error"]))
         links = list(pack.get("links") or ())[: len(columns)]
         row["links"] = links + [("", None)] * (len(columns) - len(links))
     title, notice = show_controls(title), _visible(notice)
