@@ -263,6 +263,16 @@ def _nuffield_agree(assessment_round: str) -> list[list]:
 #: 2024-25: V1 "Strongly agree" (5) x 5, the rest "Agree" (4) x 30: total 145, green
 #: ("Genuine collaboration", 127-175); no domain below the agree line.
 TWO_ROUND_TOTALS = {EARLY: (65, "Question the partnership"), LATE: (145, "Genuine collaboration")}
+#: The responses table's columns, in the contract's order.
+RESPONSE_HEADERS = [
+    "round",
+    "partnership_id",
+    "respondent_id",
+    "organisation_id",
+    "framework_id",
+    "item_id",
+    "response",
+]
 TWO_ROUND_TABLES: dict[str, tuple[list[str], list[list[object]]]] = {
     "checklist": (
         ["round", "partnership_id", "framework_id", "item_id", "status", "evidence_ref", "note"],
@@ -271,15 +281,7 @@ TWO_ROUND_TABLES: dict[str, tuple[list[str], list[list[object]]]] = {
     ),
     # survey answers in 2024-25 only, so 2023-24 is a round of checklists alone
     "responses": (
-        [
-            "round",
-            "partnership_id",
-            "respondent_id",
-            "organisation_id",
-            "framework_id",
-            "item_id",
-            "response",
-        ],
+        RESPONSE_HEADERS,
         _nuffield_agree(LATE),
     ),
     # money: 10,000 for 100 visits (100 a visit) in 2023-24; 12,000 for 80 (150 a visit,

@@ -22,7 +22,7 @@ from evalkit.config import Settings
 from evalkit.inputs.prepare import prepare
 from evalkit.method.run import run_scoring
 from evalkit.report.pack import findings, frameworks, load_pack, summary
-from small_portfolio import HEADERS, ROWS, write_csv
+from small_portfolio import HEADERS, RESPONSE_HEADERS, ROWS, write_csv
 
 pytestmark = pytest.mark.slow  # prepares and scores eight portfolios
 
@@ -84,17 +84,8 @@ def write_portfolio(folder, sizes, seed):
                 for item in shipped[fid].items_frame()["item_id"]:
                     value = int(rng.integers(low, high + 1))
                     answers.append([ROUND, "csp", respondent, org, fid, item, str(value)])
-    headers = [
-        "round",
-        "partnership_id",
-        "respondent_id",
-        "organisation_id",
-        "framework_id",
-        "item_id",
-        "response",
-    ]
-    write_csv(folder / "responses.csv", headers, answers)
-    return pd.DataFrame(answers, columns=headers), shipped
+    write_csv(folder / "responses.csv", RESPONSE_HEADERS, answers)
+    return pd.DataFrame(answers, columns=RESPONSE_HEADERS), shipped
 
 
 def secrets(answers, shipped):
