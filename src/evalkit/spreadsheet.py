@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evalkit.atomic import atomic_path
+from evalkit.atomic import atomic_path, atomic_write_text
 
 if TYPE_CHECKING:
     import os
@@ -52,6 +52,7 @@ __all__ = [
     "restore",
     "sheet_title",
     "show_controls",
+    "write_csv",
     "write_xlsx",
 ]
 
@@ -171,22 +172,56 @@ def _map_text(frame: pd.DataFrame, func: Any) -> pd.DataFrame:
     return out
 
 
-def frame_to_csv(frame: pd.DataFrame, **kwargs: Any) -> str:
+def frame_to_csv(frame: pd.DataFrame, *, notice: str | None = None, **kwargs: Any) -> str:
     r"""CSV text of ``frame`` with every text cell neutralised (numbers stay numbers).
 
     Args:
         frame: The table.
+        notice: A line written above the header row, as a one-cell row (for example
+            the invented-data notice), when given; neutralised and with control
+            characters shown like any other text.
         **kwargs: Passed to :meth:`pandas.DataFrame.to_csv` (``index=False`` and
             ``lineterminator="\n"`` unless given).
 
     Returns:
         The CSV text.
     """
+    import csv
+
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
     buffer = io.StringIO()
+    if notice:
+        line = _quoted(show_controls(notice).replace("\n", " "))
+        csv.writer(buffer, lineterminator=kwargs["lineterminator"]).writerow([line])
     _map_text(frame, neutralise).to_csv(buffer, **kwargs)
     return buffer.getvalue()
+
+
+def write_csv(
+    path: str | os.PathLike[str],
+    frame: pd.DataFrame,
+    *,
+    notice: str | None = None,
+    excel: bool = False,
+) -> Path:
+    """Write ``frame`` as a formula-safe CSV file, atomically (see :func:`frame_to_csv`).
+
+    Args:
+        path: The ``.csv`` file to write.
+        frame: The table.
+        notice: A line above the header row, when given (see :func:`frame_to_csv`).
+        excel: Begin the file with a UTF-8 byte-order mark, so that Excel reads it as
+            UTF-8 rather than in the computer's legacy code page (``£`` and ``—``
+            would otherwise show as ``Â£`` and ``â€”``). For downloads people open in a
+            spreadsheet; pandas and Python's ``csv`` read such a file as usual
+            (``encoding="utf-8-sig"``; pandas strips the mark itself).
+
+    Returns:
+        The path written.
+    """
+    text = frame_to_csv(frame, notice=notice)
+    return atomic_write_text(path, text, encoding="utf-8-sig" if excel else "utf-8")
 
 
 def read_csv_frame(path: str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
