@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evalkit.names import DOWNLOADS_DIR, workbook_name
 from evalkit.report.fragments import escape, heading, para
 from evalkit.report.render import figure_html, table_html
 from evalkit.spreadsheet import sheet_title, write_csv, write_xlsx
@@ -50,8 +51,6 @@ if TYPE_CHECKING:
     from evalkit.report.charts import Chart
     from evalkit.report.pack.evidence import Pack
 
-#: The folder of the CSV files, inside the pack's folder.
-DOWNLOADS_DIR = "downloads"
 #: The text of a table's link.
 TABLE_LINK = "Download this table (CSV)"
 #: The text of a chart's link.
@@ -67,11 +66,6 @@ def slug(text: str) -> str:
     """A file-name-safe name: lower-case letters, digits and single hyphens, at most 60."""
     cleaned = _SLUG_BAD.sub("-", text.casefold()).strip("-")
     return cleaned[:_SLUG_MAX].strip("-") or "table"
-
-
-def workbook_name(partnership_id: str) -> str:
-    """The pack's workbook: ``<partnership id>-data.xlsx``."""
-    return f"{partnership_id}-data.xlsx"
 
 
 @dataclass(frozen=True)
@@ -194,8 +188,8 @@ def as_shown(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> p
 def _link(href: str, text: str, about: str) -> str:
     """A download link; ``about`` (what it is) for screen readers, so links differ."""
     return (
-        f'<p class="download"><a href="{escape(href)}">{escape(text)}'
-        f'<span class="visually-hidden">: {escape(about)}</span></a></p>'
+        f'<div class="download"><a href="{escape(href)}">{escape(text)}'
+        f'<span class="visually-hidden">: {escape(about)}</span></a></div>'
     )
 
 
