@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import os
 
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -283,44 +283,61 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: Any) -> int:
-    """Write one cell; strings as strings, never formulas. Returns the shown width."""
+def _shown(value: Any) -> tuple[Any, int]:
+    """A cell's stored value (strings made inert) and its shown width in characters."""
     value = _cell_value(value)
-    cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         text = _quoted(show_controls(value))
-        cell.value = text
-        cell.data_type = "s"
-        return max(len(line) for line in text.split("\n"))
-    cell.value = value
+        return text, max(len(line) for line in text.split("\n"))
     if isinstance(value, date):
-        cell.number_format = _DATE_FORMAT
-        return len(_DATE_FORMAT)
-    return len(str(value)) if value is not None else 0
+        return value, len(_DATE_FORMAT)
+    return value, len(str(value)) if value is not None else 0
 
 
-def _fill_sheet(sheet: Worksheet, frame: pd.DataFrame, notice: str | None) -> None:
-    """One frame as a sheet: the notice, a bold frozen header row, then the rows."""
+def _cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:
+    """What to append for one stored value: the value, or a cell when it needs a type or style.
+
+    Strings are always string cells (never formulas); dates get a date format.
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    if not (bold or isinstance(value, str | date)):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = _DATE_FORMAT
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _fill_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, notice: str | None) -> None:
+    """One frame as a sheet: the notice, a bold frozen header row, then the rows.
+
+    The sheet is streamed (openpyxl's write-only mode), so a workbook of a large
+    portfolio's scores is never held in memory cell by cell: column widths come from the
+    header and the first 1,000 rows, worked out before any row is written.
+    """
     from openpyxl.utils import get_column_letter
 
-    top = 1
-    if notice:
-        _put(sheet, 1, 1, notice)
-        sheet.cell(row=1, column=1).font = Font(bold=True)
-        top = 2
-    widths = [_put(sheet, top, j, str(name)) for j, name in enumerate(frame.columns, 1)]
-    for j in range(1, len(widths) + 1):
-        sheet.cell(row=top, column=j).font = Font(bold=True)
-    for i, values in enumerate(frame.itertuples(index=False, name=None), top + 1):
-        for j, value in enumerate(values, 1):
-            shown = _put(sheet, i, j, value)
-            if i - top <= _WIDTH_SAMPLE_ROWS:
-                widths[j - 1] = max(widths[j - 1], shown)
-    sheet.freeze_panes = f"A{top + 1}"
+    header = [_shown(str(name)) for name in frame.columns]
+    widths = [width for _, width in header]
+    for values in frame.head(_WIDTH_SAMPLE_ROWS).itertuples(index=False, name=None):
+        for j, value in enumerate(values):
+            widths[j] = max(widths[j], _shown(value)[1])
     low, high = _COLUMN_WIDTH
     for j, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
+    top = 2 if notice else 1
+    sheet.freeze_panes = f"A{top + 1}"
+    if notice:
+        sheet.append([_cell(sheet, _shown(notice)[0], bold=True)])
+    sheet.append([_cell(sheet, value, bold=True) for value, _ in header])
+    for values in frame.itertuples(index=False, name=None):
+        sheet.append([_cell(sheet, _shown(value)[0]) for value in values])
 
 
 def write_xlsx(
@@ -333,7 +350,8 @@ def write_xlsx(
 
     Strings are stored as strings (never formulas) and neutralised with the same rule
     as CSV cells; numbers stay numbers and dates are dates. Each sheet has a bold
-    header row, frozen, and columns sized to their contents (8 to 60 characters).
+    header row, frozen, and columns sized to their contents (8 to 60 characters). The
+    rows are streamed to the file, so memory does not grow with the number of cells.
 
     Args:
         path: The ``.xlsx`` file to write.
@@ -347,16 +365,14 @@ def write_xlsx(
     """
     from openpyxl import Workbook
 
-    book = Workbook()
-    first = book.active
+    book = Workbook(write_only=True)
     taken: set[str] = set()
     for name, frame in sheets.items():
         title = sheet_title(name, taken)
         taken.add(title)
-        sheet = book.create_sheet(title)
-        _fill_sheet(sheet, frame, notice)
-    if first is not None and sheets:
-        book.remove(first)
+        _fill_sheet(book.create_sheet(title), frame, notice)
+    if not sheets:
+        book.create_sheet("Sheet")
     final = Path(path)
     with atomic_path(final) as tmp:
         book.save(tmp)
