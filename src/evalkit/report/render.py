@@ -651,6 +651,7 @@ def render_index(
     notice: str | None,
     overview_href: str | None,
     generated: str | None,
+    data_href: str | None = None,
 ) -> str:
     """Render ``reports/index.html``: every pack with a link to each of its files.
 
@@ -666,6 +667,8 @@ def render_index(
         notice: Text for the invented-data banner, if any.
         overview_href: Link to the portfolio overview, if one was built.
         generated: When the packs were built, as display text.
+        data_href: Link to the portfolio's workbook of scores, findings and actions,
+            if one was written.
 
     Returns:
         The page as a string.
@@ -690,6 +693,7 @@ def render_index(
         columns=list(columns),
         packs=rows,
         overview=overview_href,
+        data=data_href,
         generated=generated,
     )
     _assert_self_contained(page)
