@@ -236,12 +236,13 @@ def figure(
         data: The slug of the table that holds the chart's data (shown with it), or,
             with ``frame``, the slug to register the chart's own data under.
         frame: The chart's data, when no table on the page holds it (headings as labels).
-        title: What ``frame`` is (its sheet's title); by default the chart's title.
+        title: What the data is (the link's words for screen readers, and the title of
+            ``frame``'s sheet); by default the first sentence of the chart's caption.
 
     Returns:
         The figure's HTML and its link.
     """
-    about = title or str(chart.caption or chart.alt).split("\n")[0]
+    about = title or str(chart.caption or chart.alt).split(". ")[0].rstrip(".")
     if frame is not None:
         about = pack.downloads.add(data, about, as_shown(frame)).title
     href = f"{DOWNLOADS_DIR}/{slug(data)}.csv"
