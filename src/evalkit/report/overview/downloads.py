@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.names import PORTFOLIO_WORKBOOK
-from evalkit.report.fragments import escape, heading, para
+from evalkit.report.fragments import SEVERITY_WORDS, escape, heading, para
 from evalkit.report.labels import label
 from evalkit.spreadsheet import write_xlsx
 
@@ -61,6 +61,9 @@ NAME = "Partnership"
 def _with_names(view: Overview, table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` headed by its labels, each partnership's name after its id."""
     out = frame.copy()
+    for column in ("severity", "priority"):  # in words, as the pages show them
+        if column in out.columns:
+            out[column] = out[column].map(lambda v: SEVERITY_WORDS.get(v, v))
     if "partnership_id" in out.columns:
         at = list(out.columns).index("partnership_id") + 1
         out.insert(at, "partnership_name", out["partnership_id"].map(view.names))
