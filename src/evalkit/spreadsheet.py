@@ -375,5 +375,39 @@ def write_xlsx(
         book.create_sheet("Sheet")
     final = Path(path)
     with atomic_path(final) as tmp:
-        book.save(tmp)
+        scratch = tmp.with_name(tmp.name + ".unfixed")
+        try:
+            book.save(scratch)
+            _fix_times(scratch, tmp)
+        finally:
+            scratch.unlink(missing_ok=True)
     return final
+
+
+#: The time stamped on every part of a workbook: the earliest a zip file can hold.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def _fix_times(source: Path, target: Path) -> None:
+    """Copy a workbook with no time in it, so the same tables give the same bytes.
+
+    openpyxl stamps each part of the zip with the time it was written and records the
+    time of saving as the document's created and modified dates; both would make two
+    builds of the same pack differ. The parts are stamped 1980-01-01 (the earliest a
+    zip can hold) and the two dates are left out, as the packs' PDFs leave theirs out.
+    Parts are streamed, never read whole.
+    """
+    import shutil
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part.external_attr = 0o644 << 16
+            if info.filename == "docProps/core.xml":
+                new.writestr(part, _CORE_DATES.sub(b"", old.read(info)))
+                continue
+            with old.open(info) as reader, new.open(part, "w", force_zip64=True) as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)
