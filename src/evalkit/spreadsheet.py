@@ -329,8 +329,10 @@ def _fill_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, notice: str | No
         for j, value in enumerate(values):
             widths[j] = max(widths[j], _shown(value)[1])
     low, high = _COLUMN_WIDTH
+    # A write-only sheet has column widths (Worksheet._setup makes them); the stubs miss them.
+    columns = sheet.column_dimensions  # type: ignore[attr-defined]
     for j, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
+        columns[get_column_letter(j)].width = min(max(width, low), high) + 2
     top = 2 if notice else 1
     sheet.freeze_panes = f"A{top + 1}"
     if notice:
