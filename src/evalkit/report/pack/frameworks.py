@@ -64,8 +64,8 @@ def html(pack: Pack, framework_id: str) -> str:
     out += para(_reading(fw, d))
     if fw.mode == "survey":
         out += para(_disclosure(pack, fw, d))
-        chart, data = _profile_chart(pack, framework_id, d)
-        out += downloads.figure(pack, chart, data=f"{fw.id}-by-group", frame=data)
+        chart, data, title = _profile_chart(pack, framework_id, d)
+        out += downloads.figure(pack, chart, data=f"{fw.id}-by-group", frame=data, title=title)
         out += _dimension_table(pack, fw, d, SURVEY_COLUMNS)
     else:
         out += downloads.figure(pack, _bar_chart(fw, d), data=fw.id)
@@ -158,8 +158,8 @@ def _disclosure(pack: Pack, fw: Framework, d: pd.DataFrame) -> str:
 
 def _profile_chart(
     pack: Pack, framework_id: str, d: pd.DataFrame
-) -> tuple[charts.Chart, pd.DataFrame]:
-    """Each published group's score on each dimension (survey frameworks), and its data."""
+) -> tuple[charts.Chart, pd.DataFrame, str]:
+    """Each published group's score on each dimension (survey frameworks): chart, data, title."""
     fw = pack.frameworks[framework_id]
     orgs = _groups(pack, framework_id)
     pooled = bool((orgs["organisation_id"] == POOLED_ID).any())
@@ -183,7 +183,7 @@ def _profile_chart(
         agree_line=fw.scale_def.agree_line,
         title=title,
     )
-    return chart, data.reset_index(drop=True)
+    return chart, data.reset_index(drop=True), title
 
 
 def _bar_chart(fw: Framework, d: pd.DataFrame) -> charts.Chart:
