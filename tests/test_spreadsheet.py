@@ -362,3 +362,23 @@ def test_a_workbook_is_the_same_bytes_whenever_it_is_written(tmp_path: Path) -> 
         assert {info.date_time for info in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert b"dcterms:created" not in book.read("docProps/core.xml")
         assert b"dcterms:modified" not in book.read("docProps/core.xml")
+
+
+def test_text_like_an_error_code_stays_text_and_whole_columns_keep_their_types(
+    tmp_path: Path,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "note": ["#N/A", "#DIV/0!", "fine"],
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "x": [0.5, float("inf"), None],
+            "ok": [True, False, True],
+        }
+    )
+    sheet = load_workbook(write_xlsx(tmp_path / "e.xlsx", {"s": frame})).worksheets[0]
+    assert [c.data_type for c in sheet["A"]][1:] == ["s", "s", "s"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["#N/A", 1, 0.5, True],
+        ["#DIV/0!", None, "inf", False],
+        ["fine", 3, None, True],
+    ]

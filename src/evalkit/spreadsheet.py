@@ -30,6 +30,7 @@ break: ``\r\n`` and a lone ``\r`` are shown as a newline.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -278,6 +279,8 @@ def _cell_value(value: Any) -> Any:
         value = value.item()  # numpy scalars
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # a spreadsheet has no infinity: "inf", as text
     if isinstance(value, bool | int | float | date):
         return value
     return str(value)
@@ -294,16 +297,17 @@ def _shown(value: Any) -> tuple[Any, int]:
     return value, len(str(value)) if value is not None else 0
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:
-    """What to append for one stored value: the value, or a cell when it needs a type or style.
+def _typed(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:
+    """A cell for a value that needs a type or a style; other values are appended as they are.
 
-    Strings are always string cells (never formulas); dates get a date format.
+    openpyxl types a plain value itself, which is right for numbers, booleans and
+    most text (text never begins with ``=`` once neutralised, so it is never a
+    formula). Text equal to an error code (``#N/A``) would become an error cell, so it is
+    a string cell here; dates get a date format; headings and the notice are bold.
     """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    if not (bold or isinstance(value, str | date)):
-        return value
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -314,32 +318,58 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:
     return cell
 
 
+def _column(sheet: WriteOnlyWorksheet, series: pd.Series) -> tuple[list[Any], int]:
+    """A column's values as appended, and the widest of its first 1,000 shown (characters).
+
+    Whole columns of numbers or booleans are converted at once (missing values become
+    None); a column of anything else is converted cell by cell (:func:`_shown`).
+    """
+    import numpy as np
+    import pandas as pd
+    from openpyxl.cell.cell import ERROR_CODES
+
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
+    numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+    if numeric and not (kind == "f" and np.isinf(series.to_numpy(dtype=float)).any()):
+        values = series.astype(object).where(series.notna(), None).tolist()
+        widths = [len(str(v)) for v in values[:_WIDTH_SAMPLE_ROWS] if v is not None]
+        return values, max(widths, default=0)
+    values, widest = [], 0
+    for index, value in enumerate(series):
+        stored, width = _shown(value)
+        if index < _WIDTH_SAMPLE_ROWS:
+            widest = max(widest, width)
+        if isinstance(stored, date) or (isinstance(stored, str) and stored in ERROR_CODES):
+            stored = _typed(sheet, stored)
+        values.append(stored)
+    return values, widest
+
+
 def _fill_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, notice: str | None) -> None:
     """One frame as a sheet: the notice, a bold frozen header row, then the rows.
 
     The sheet is streamed (openpyxl's write-only mode), so a workbook of a large
     portfolio's scores is never held in memory cell by cell: column widths come from the
-    header and the first 1,000 rows, worked out before any row is written.
+    header and the first 1,000 rows, worked out before any row is written, and whole
+    columns of numbers are converted at once.
     """
     from openpyxl.utils import get_column_letter
 
     header = [_shown(str(name)) for name in frame.columns]
-    widths = [width for _, width in header]
-    for values in frame.head(_WIDTH_SAMPLE_ROWS).itertuples(index=False, name=None):
-        for j, value in enumerate(values):
-            widths[j] = max(widths[j], _shown(value)[1])
+    columns = [_column(sheet, frame.iloc[:, j]) for j in range(frame.shape[1])]
     low, high = _COLUMN_WIDTH
     # A write-only sheet has column widths (Worksheet._setup makes them); the stubs miss them.
-    columns = sheet.column_dimensions  # type: ignore[attr-defined]
-    for j, width in enumerate(widths, 1):
-        columns[get_column_letter(j)].width = min(max(width, low), high) + 2
+    dimensions = sheet.column_dimensions  # type: ignore[attr-defined]
+    for j, ((_, head), (_, body)) in enumerate(zip(header, columns, strict=True), 1):
+        width = max(head, body)
+        dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
     top = 2 if notice else 1
     sheet.freeze_panes = f"A{top + 1}"
     if notice:
-        sheet.append([_cell(sheet, _shown(notice)[0], bold=True)])
-    sheet.append([_cell(sheet, value, bold=True) for value, _ in header])
-    for values in frame.itertuples(index=False, name=None):
-        sheet.append([_cell(sheet, _shown(value)[0]) for value in values])
+        sheet.append([_typed(sheet, _shown(notice)[0], bold=True)])
+    sheet.append([_typed(sheet, value, bold=True) for value, _ in header])
+    for row in zip(*(values for values, _ in columns), strict=True):
+        sheet.append(list(row))
 
 
 def write_xlsx(
