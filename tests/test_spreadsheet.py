@@ -382,3 +382,14 @@ def test_text_like_an_error_code_stays_text_and_whole_columns_keep_their_types(
         ["#DIV/0!", None, "inf", False],
         ["fine", 3, None, True],
     ]
+
+
+def test_a_long_sheet_is_written_in_pieces_with_every_row_in_order(tmp_path: Path) -> None:
+    """More rows than one piece (10,000): every row, in order, across the joins."""
+    n = 25_003
+    frame = pd.DataFrame({"i": range(n), "text": [f"=row {i}" for i in range(n)]})
+    sheet = load_workbook(write_xlsx(tmp_path / "long.xlsx", {"s": frame}), read_only=True)["s"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == n + 1
+    assert rows[10_000:10_002] == [(9_999, "'=row 9999"), (10_000, "'=row 10000")]
+    assert rows[-1] == (n - 1, f"'=row {n - 1}")

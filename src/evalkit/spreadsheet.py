@@ -68,6 +68,7 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
 _COLUMN_WIDTH = (8, 60)
 _WIDTH_SAMPLE_ROWS = 1000
+_CHUNK_ROWS = 10_000
 _DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -348,19 +349,23 @@ def _column(sheet: WriteOnlyWorksheet, series: pd.Series) -> tuple[list[Any], in
 def _fill_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, notice: str | None) -> None:
     """One frame as a sheet: the notice, a bold frozen header row, then the rows.
 
-    The sheet is streamed (openpyxl's write-only mode), so a workbook of a large
-    portfolio's scores is never held in memory cell by cell: column widths come from the
-    header and the first 1,000 rows, worked out before any row is written, and whole
-    columns of numbers are converted at once.
+    The sheet is streamed (openpyxl's write-only mode) and converted 10,000 rows at a
+    time, whole columns of numbers at once, so a workbook of a large portfolio's scores
+    is never held in memory cell by cell. Column widths come from the header and the
+    first 1,000 rows, worked out before any row is written.
     """
     from openpyxl.utils import get_column_letter
 
+    def chunk(start: int) -> list[tuple[list[Any], int]]:
+        rows = frame.iloc[start : start + _CHUNK_ROWS]
+        return [_column(sheet, rows.iloc[:, j]) for j in range(frame.shape[1])]
+
     header = [_shown(str(name)) for name in frame.columns]
-    columns = [_column(sheet, frame.iloc[:, j]) for j in range(frame.shape[1])]
+    first = chunk(0)
     low, high = _COLUMN_WIDTH
     # A write-only sheet has column widths (Worksheet._setup makes them); the stubs miss them.
     dimensions = sheet.column_dimensions  # type: ignore[attr-defined]
-    for j, ((_, head), (_, body)) in enumerate(zip(header, columns, strict=True), 1):
+    for j, ((_, head), (_, body)) in enumerate(zip(header, first, strict=True), 1):
         width = max(head, body)
         dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
     top = 2 if notice else 1
@@ -368,8 +373,10 @@ def _fill_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, notice: str | No
     if notice:
         sheet.append([_typed(sheet, _shown(notice)[0], bold=True)])
     sheet.append([_typed(sheet, value, bold=True) for value, _ in header])
-    for row in zip(*(values for values, _ in columns), strict=True):
-        sheet.append(list(row))
+    for start in range(0, len(frame), _CHUNK_ROWS):
+        columns = first if start == 0 else chunk(start)
+        for row in zip(*(values for values, _ in columns), strict=True):
+            sheet.append(list(row))
 
 
 def write_xlsx(
