@@ -77,6 +77,10 @@ NBCONVERT_ALT_PLACEHOLDER = "No description has been provided"
 NOTEBOOK_ONLY_TAG = "notebook-only"
 
 _PNG_DPI = 110
+#: Tables with this many columns or more are marked ``wide`` (smaller type in print).
+WIDE_TABLE_COLUMNS = 8
+#: A cell with a word this long (a hash, a file name) may break it anywhere in print.
+LONG_WORD = 24
 _CALLOUT_LABELS = {"note": "Note", "warning": "Warning", "invented": "INVENTED SAMPLE DATA"}
 _INVENTED_DEFAULT = "this is not a real council's assessment."
 _ACTIVE_TAGS = ("script", "iframe", "object", "embed", "link", "base", "meta", "applet", "frame")
@@ -236,7 +240,10 @@ def table_html(
 
     The table has a ``<caption>``, a ``<thead>`` of ``<th scope="col">`` cells, and the
     first column as row headers (``<th scope="row">``). Numeric columns carry the
-    ``num`` class (right-aligned). All text is HTML-escaped.
+    ``num`` class (right-aligned). A table of :data:`WIDE_TABLE_COLUMNS` columns or more
+    has the ``wide`` class too (smaller type in print), and a cell with a word of
+    :data:`LONG_WORD` characters or more the ``long-word`` class (it may break anywhere).
+    All text is HTML-escaped.
 
     Default formats: booleans "Yes"/"No"; integers as is, with thousands separators
     from 10,000; floats to one decimal place; missing values as ``missing_text``.
@@ -275,12 +282,10 @@ def table_html(
     for values in frame.itertuples(index=False, name=None):
         cells = []
         for j, value in enumerate(values):
-            text = _escape(_format_cell(value, formats.get(columns[j]), missing_text))
-            opening = (
-                f'th scope="row"{_num_class(numeric[j])}'
-                if j == 0
-                else f"td{_num_class(numeric[j])}"
-            )
+            shown = _format_cell(value, formats.get(columns[j]), missing_text)
+            text = _escape(shown)
+            classes = _cell_class(numeric[j], long_word=_has_long_word(shown))
+            opening = f'th scope="row"{classes}' if j == 0 else f"td{classes}"
             closing = "th" if j == 0 else "td"
             cells.append(f"<{opening}>{text}</{closing}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -288,8 +293,9 @@ def table_html(
         span = max(len(columns), 1)
         rows.append(f'<tr><td colspan="{span}" class="empty">{_escape(empty_text)}</td></tr>')
     thead = f"<thead><tr>{head}</tr></thead>" if columns else ""
+    wide = " wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
     return (
-        f'<table class="data-table"><caption>{_escape(caption)}</caption>'
+        f'<table class="data-table{wide}"><caption>{_escape(caption)}</caption>'
         f"{thead}<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -297,6 +303,17 @@ def table_html(
 def _num_class(is_numeric: bool) -> str:
     """Return the class attribute that right-aligns numbers."""
     return ' class="num"' if is_numeric else ""
+
+
+def _has_long_word(text: str) -> bool:
+    """True when the text has a word of :data:`LONG_WORD` characters or more."""
+    return any(len(word) >= LONG_WORD for word in text.split())
+
+
+def _cell_class(is_numeric: bool, *, long_word: bool) -> str:
+    """The class attribute of a body cell: ``num`` (right-aligned), ``long-word`` (breaks)."""
+    names = [name for name, on in (("num", is_numeric), ("long-word", long_word)) if on]
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "note") -> str:
