@@ -56,9 +56,8 @@ def page_margins_mm(css: str) -> tuple[float, float, float, float]:
 
 
 def test_page_margins_are_read_from_the_stylesheet():
-    assert page_margins_mm("@page { size: A4; margin: 18mm 15mm; @top-left {}}") == (
-        18, 15, 18, 15,
-    )
+    margins = page_margins_mm("@page { size: A4; margin: 18mm 15mm; @top-left {}}")
+    assert margins == (18, 15, 18, 15)
     assert page_margins_mm("@page { margin: 10mm 11mm 12mm 13mm; @x {}}") == (10, 11, 12, 13)
 
 

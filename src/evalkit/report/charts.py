@@ -361,9 +361,7 @@ def _bottom_legend(fig: Figure, handles: list[Any], ncol: int | None = None) -> 
     def width(cols: int) -> int:
         return max(12, _LEGEND_CHARACTERS // cols - _LEGEND_MARKER_CHARACTERS)
 
-    while columns > 1 and any(
-        len(textwrap.wrap(label, width(columns))) > 2 for label in labels
-    ):
+    while columns > 1 and any(len(textwrap.wrap(label, width(columns))) > 2 for label in labels):
         columns -= 1
     wrapped = ["\n".join(textwrap.wrap(label, width(columns))) or label for label in labels]
     rows = [

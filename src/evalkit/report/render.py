@@ -143,7 +143,8 @@ def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
     """Render a chart as a ``<figure>`` with an inline PNG, alt text and caption.
 
     The PNG is drawn at 220 dpi (over 200 ppi in print) and embedded as a ``data:``
-    URL, with the ``width`` and ``height`` of the figure at 110 dpi in CSS pixels. The chart's figure is closed afterwards, even on error.
+    URL, with the ``width`` and ``height`` of the figure at 110 dpi in CSS pixels. The
+    chart's figure is closed afterwards, even on error.
 
     Args:
         chart: A chart from :mod:`evalkit.report.charts`.
