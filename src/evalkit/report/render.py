@@ -247,7 +247,8 @@ def table_html(
     first column as row headers (``<th scope="row">``). Numeric columns carry the
     ``num`` class (right-aligned). A table of :data:`WIDE_TABLE_COLUMNS` columns or more
     has the ``wide`` class too (smaller type in print), and a cell with a word of
-    :data:`LONG_WORD` characters or more the ``long-word`` class (it may break anywhere).
+    :data:`LONG_WORD` characters or more the ``long-word`` class (it may break anywhere),
+    and a cell with a word like a file name or id the ``literal`` class (never hyphenated).
     All text is HTML-escaped.
 
     Default formats: booleans "Yes"/"No"; integers as is, with thousands separators
@@ -289,7 +290,9 @@ def table_html(
         for j, value in enumerate(values):
             shown = _format_cell(value, formats.get(columns[j]), missing_text)
             text = _escape(shown)
-            classes = _cell_class(numeric[j], long_word=_has_long_word(shown))
+            classes = _cell_class(
+                numeric[j], long_word=_has_long_word(shown), literal=_has_identifier(shown)
+            )
             opening = f'th scope="row"{classes}' if j == 0 else f"td{classes}"
             closing = "th" if j == 0 else "td"
             cells.append(f"<{opening}>{text}</{closing}>")
@@ -315,9 +318,22 @@ def _has_long_word(text: str) -> bool:
     return any(len(word) >= LONG_WORD for word in text.split())
 
 
-def _cell_class(is_numeric: bool, *, long_word: bool) -> str:
-    """The class attribute of a body cell: ``num`` (right-aligned), ``long-word`` (breaks)."""
-    names = [name for name, on in (("num", is_numeric), ("long-word", long_word)) if on]
+_IDENTIFIER = re.compile(r"(?=\S*[a-z])(?=\S*[._/@:\d])\S+", re.IGNORECASE)
+
+
+def _has_identifier(text: str) -> bool:
+    """True when the text has a word like a file name, code or id (``jrf-members.yaml``)."""
+    return _IDENTIFIER.search(text) is not None
+
+
+def _cell_class(is_numeric: bool, *, long_word: bool, literal: bool = False) -> str:
+    """The class attribute of a body cell.
+
+    ``num`` right-aligns it, ``long-word`` lets a long word break anywhere, ``literal``
+    keeps hyphens from being added to a file name, code or id in it.
+    """
+    flags = (("num", is_numeric), ("long-word", long_word), ("literal", literal))
+    names = [name for name, on in flags if on]
     return f' class="{" ".join(names)}"' if names else ""
 
 
