@@ -119,3 +119,17 @@ def test_every_word_of_every_pack_page_is_inside_the_margins(built_sample):
     assert not problems, f"{len(problems)} words outside the text area:\n" + "\n".join(
         problems[:60]
     )
+
+
+def test_hashes_are_printed_whole_with_no_hyphen_added(built_sample):
+    """A SHA-256 may wrap in print, but no hyphen may be added to it (it would not match)."""
+    for pdf in sorted(built_sample["reports"].glob("*/evidence-pack.pdf")):
+        html = (pdf.parent / "evidence-pack.html").read_text(encoding="utf-8")
+        hashes = set(re.findall(r"\b[0-9a-f]{64}\b", html))
+        assert hashes, f"{pdf.parent.name}: no SHA-256 on the page"
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        squashed = "".join(text.split())
+        missing = sorted(h for h in hashes if h not in squashed)
+        assert not missing, f"{pdf.parent.name}: hashes broken in print: {missing}"
