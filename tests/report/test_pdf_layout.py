@@ -1,12 +1,12 @@
 """Issue 11 item 4: every word of every printed page lies inside the page's text area.
 
-The sample's pack PDFs are read with poppler's ``pdftotext -bbox-layout``, which gives
-each word's box in points. The text area is A4 less the ``@page`` margins of evalkit's
-stylesheet (read from the stylesheet, not copied here). A word is in place when it lies
-inside the text area, or wholly inside the top or bottom margin band and between the
-side margins (the running header, the data notice and the page number live there).
-A word that crosses the edge of the text area, or runs past a side margin, is cut off
-or runs off the page.
+The sample's pack PDFs and its overview are read with poppler's
+``pdftotext -bbox-layout``, which gives each word's box in points. The text area is A4
+less the ``@page`` margins of evalkit's stylesheet (read from it, not copied here). A
+word is in place when it lies inside the text area, or wholly inside the top or bottom
+margin band and between the side margins (the running header, the data notice and the
+page number live there). A word that crosses the edge of the text area, or runs past a
+side margin, is cut off or runs off the page.
 """
 
 from __future__ import annotations
@@ -111,10 +111,11 @@ def misplaced(pdf: Path, margins_mm: tuple[float, float, float, float]) -> list[
     return problems
 
 
-def test_every_word_of_every_pack_page_is_inside_the_margins(built_sample):
+def test_every_word_of_every_pack_and_overview_page_is_inside_the_margins(built_sample):
     margins = page_margins_mm((TEMPLATES_DIR / "evalkit.css").read_text(encoding="utf-8"))
     pdfs = sorted(built_sample["reports"].glob("*/evidence-pack.pdf"))
     assert len(pdfs) == len(built_sample["in_scope"])
+    pdfs += sorted((built_sample["reports"] / "overview").glob("*.pdf"))
     problems = [p for pdf in pdfs for p in misplaced(pdf, margins)]
     assert not problems, f"{len(problems)} words outside the text area:\n" + "\n".join(
         problems[:60]
