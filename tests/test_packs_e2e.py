@@ -99,3 +99,45 @@ def test_index_and_manifest(built):
     assert "overview/portfolio-overview.html" in index
     manifest = json.loads((built["reports"] / "manifest.json").read_text())
     assert manifest
+
+
+def test_every_link_on_every_page_resolves_to_a_file(built):
+    """Each pack's tables and charts link their CSV files and its workbook; all exist."""
+    from bs4 import BeautifulSoup
+
+    reports = built["reports"]
+    pages = [reports / "index.html", *sorted(reports.glob("*/*.html"))]
+    broken = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.find_all("a", href=True):
+            href = str(link["href"])
+            if not href.startswith("#") and not (page.parent / href).is_file():
+                broken.append(f"{page.relative_to(reports)}: {href}")
+    assert broken == []
+    pid = built["pack_id"]
+    page = (reports / pid / "evidence-pack.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    # one link under each table (and each chart), all to CSV files in downloads/
+    assert len(soup.select(".download a")) >= len(soup.find_all("table"))
+    assert f'href="{pid}-data.xlsx"' in page
+    overview = (reports / "overview" / "portfolio-overview.html").read_text(encoding="utf-8")
+    assert 'href="portfolio-data.xlsx"' in overview
+
+
+def test_the_manifest_lists_every_download_with_its_sha256(built):
+    import hashlib
+
+    reports = built["reports"]
+    manifest = json.loads((reports / "manifest.json").read_text())
+    for pid in built["in_scope"]:
+        folder = reports / pid
+        files = manifest["packs"][pid]["files"]
+        on_disk = {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
+        assert files == on_disk
+        assert f"{pid}-data.xlsx" in files and "downloads/cover.csv" in files
+    assert "portfolio-data.xlsx" in manifest["overview"]["files"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
+import time
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from evalkit.spreadsheet import (
     restore,
     sheet_title,
     show_controls,
+    write_csv,
     write_xlsx,
 )
 from small_portfolio import ROOT
@@ -328,3 +331,65 @@ def test_evalkit_reads_back_the_text_exactly_as_typed(hostile_scored: Hostile) -
     assert set(scores["actions"]["owner"].dropna()) <= expected[("partnerships", "lead_officer")]
     names = set(scores["vfm_indicators"]["name"].dropna())
     assert names and names <= expected[("indicators", "name")]
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_a_csv_notice_is_a_first_row_of_one_inert_cell(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"Risk": ["=1+1", "Flood"], "Score (£)": [12, 3.5]})
+    text = frame_to_csv(frame, notice="=INVENTED, \x1b[31m not real")
+    assert text == (
+        '"\'=INVENTED, \\x1b[31m not real"\n'  # quoted: it holds a comma
+        "Risk,Score (£)\n'=1+1,12.0\nFlood,3.5\n"
+    )
+    path = write_csv(tmp_path / "t.csv", frame, notice="INVENTED", excel=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfINVENTED\nRisk,")  # UTF-8 for Excel
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+    back = read_csv_frame(path, skiprows=1, encoding="utf-8-sig")
+    assert list(back["Risk"]) == ["=1+1", "Flood"]
+    assert write_csv(tmp_path / "plain.csv", frame).read_bytes().startswith(b"Risk,")
+
+
+def test_a_workbook_is_the_same_bytes_whenever_it_is_written(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "=y"]})
+    one = write_xlsx(tmp_path / "one.xlsx", {"s": frame}, notice="N").read_bytes()
+    time.sleep(2.1)  # zip times have two-second steps
+    two = write_xlsx(tmp_path / "two.xlsx", {"s": frame}, notice="N").read_bytes()
+    assert one == two
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.xlsx", "two.xlsx"]
+    with zipfile.ZipFile(tmp_path / "one.xlsx") as book:
+        assert {info.date_time for info in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"dcterms:created" not in book.read("docProps/core.xml")
+        assert b"dcterms:modified" not in book.read("docProps/core.xml")
+
+
+def test_text_like_an_error_code_stays_text_and_whole_columns_keep_their_types(
+    tmp_path: Path,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "note": ["#N/A", "#DIV/0!", "fine"],
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "x": [0.5, float("inf"), None],
+            "ok": [True, False, True],
+        }
+    )
+    sheet = load_workbook(write_xlsx(tmp_path / "e.xlsx", {"s": frame})).worksheets[0]
+    assert [c.data_type for c in sheet["A"]][1:] == ["s", "s", "s"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["#N/A", 1, 0.5, True],
+        ["#DIV/0!", None, "inf", False],
+        ["fine", 3, None, True],
+    ]
+
+
+def test_a_long_sheet_is_written_in_pieces_with_every_row_in_order(tmp_path: Path) -> None:
+    """More rows than one piece (10,000): every row, in order, across the joins."""
+    n = 25_003
+    frame = pd.DataFrame({"i": range(n), "text": [f"=row {i}" for i in range(n)]})
+    sheet = load_workbook(write_xlsx(tmp_path / "long.xlsx", {"s": frame}), read_only=True)["s"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == n + 1
+    assert rows[10_000:10_002] == [(9_999, "'=row 9999"), (10_000, "'=row 10000")]
+    assert rows[-1] == (n - 1, f"'=row {n - 1}")

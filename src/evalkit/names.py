@@ -32,8 +32,10 @@ from evalkit.errors import BuildError
 from evalkit.terminal import inert
 
 __all__ = [
+    "DOWNLOADS_DIR",
     "ID_RULE",
     "MAX_ID_LENGTH",
+    "PORTFOLIO_WORKBOOK",
     "RESERVED_NAMES",
     "check_id",
     "id_problem",
@@ -42,7 +44,13 @@ __all__ = [
     "safe_child",
     "shown",
     "without_paths",
+    "workbook_name",
 ]
+
+#: The folder of a pack's CSV downloads, inside the pack's folder.
+DOWNLOADS_DIR = "downloads"
+#: The portfolio's workbook of every score, finding and action, in the overview's folder.
+PORTFOLIO_WORKBOOK = "portfolio-data.xlsx"
 
 #: The longest id accepted, in characters.
 MAX_ID_LENGTH = 64
@@ -213,3 +221,8 @@ def project_path(value: str | Path, root: Path = PROJECT_ROOT) -> Path:
     """
     path = Path(value)
     return path if path.is_absolute() else (Path(root) / path).resolve()
+
+
+def workbook_name(partnership_id: str) -> str:
+    """A pack's workbook of its tables, in the pack's folder: ``<partnership id>-data.xlsx``."""
+    return f"{partnership_id}-data.xlsx"

@@ -30,19 +30,20 @@ break: ``\r\n`` and a lone ``\r`` are shown as a newline.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evalkit.atomic import atomic_path
+from evalkit.atomic import atomic_path, atomic_write_text
 
 if TYPE_CHECKING:
     import os
 
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -52,6 +53,7 @@ __all__ = [
     "restore",
     "sheet_title",
     "show_controls",
+    "write_csv",
     "write_xlsx",
 ]
 
@@ -66,6 +68,7 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
 _COLUMN_WIDTH = (8, 60)
 _WIDTH_SAMPLE_ROWS = 1000
+_CHUNK_ROWS = 10_000
 _DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -171,22 +174,56 @@ def _map_text(frame: pd.DataFrame, func: Any) -> pd.DataFrame:
     return out
 
 
-def frame_to_csv(frame: pd.DataFrame, **kwargs: Any) -> str:
+def frame_to_csv(frame: pd.DataFrame, *, notice: str | None = None, **kwargs: Any) -> str:
     r"""CSV text of ``frame`` with every text cell neutralised (numbers stay numbers).
 
     Args:
         frame: The table.
+        notice: A line written above the header row, as a one-cell row (for example
+            the invented-data notice), when given; neutralised and with control
+            characters shown like any other text.
         **kwargs: Passed to :meth:`pandas.DataFrame.to_csv` (``index=False`` and
             ``lineterminator="\n"`` unless given).
 
     Returns:
         The CSV text.
     """
+    import csv
+
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
     buffer = io.StringIO()
+    if notice:
+        line = _quoted(show_controls(notice).replace("\n", " "))
+        csv.writer(buffer, lineterminator=kwargs["lineterminator"]).writerow([line])
     _map_text(frame, neutralise).to_csv(buffer, **kwargs)
     return buffer.getvalue()
+
+
+def write_csv(
+    path: str | os.PathLike[str],
+    frame: pd.DataFrame,
+    *,
+    notice: str | None = None,
+    excel: bool = False,
+) -> Path:
+    """Write ``frame`` as a formula-safe CSV file, atomically (see :func:`frame_to_csv`).
+
+    Args:
+        path: The ``.csv`` file to write.
+        frame: The table.
+        notice: A line above the header row, when given (see :func:`frame_to_csv`).
+        excel: Begin the file with a UTF-8 byte-order mark, so that Excel reads it as
+            UTF-8 rather than in the computer's legacy code page (``£`` and ``—``
+            would otherwise show as ``Â£`` and ``â€”``). For downloads people open in a
+            spreadsheet; pandas and Python's ``csv`` read such a file as usual
+            (``encoding="utf-8-sig"``; pandas strips the mark itself).
+
+    Returns:
+        The path written.
+    """
+    text = frame_to_csv(frame, notice=notice)
+    return atomic_write_text(path, text, encoding="utf-8-sig" if excel else "utf-8")
 
 
 def read_csv_frame(path: str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
@@ -243,49 +280,103 @@ def _cell_value(value: Any) -> Any:
         value = value.item()  # numpy scalars
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # a spreadsheet has no infinity: "inf", as text
     if isinstance(value, bool | int | float | date):
         return value
     return str(value)
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: Any) -> int:
-    """Write one cell; strings as strings, never formulas. Returns the shown width."""
+def _shown(value: Any) -> tuple[Any, int]:
+    """A cell's stored value (strings made inert) and its shown width in characters."""
     value = _cell_value(value)
-    cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         text = _quoted(show_controls(value))
-        cell.value = text
-        cell.data_type = "s"
-        return max(len(line) for line in text.split("\n"))
-    cell.value = value
+        return text, max(len(line) for line in text.split("\n"))
     if isinstance(value, date):
-        cell.number_format = _DATE_FORMAT
-        return len(_DATE_FORMAT)
-    return len(str(value)) if value is not None else 0
+        return value, len(_DATE_FORMAT)
+    return value, len(str(value)) if value is not None else 0
 
 
-def _fill_sheet(sheet: Worksheet, frame: pd.DataFrame, notice: str | None) -> None:
-    """One frame as a sheet: the notice, a bold frozen header row, then the rows."""
+def _typed(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:
+    """A cell for a value that needs a type or a style; other values are appended as they are.
+
+    openpyxl types a plain value itself, which is right for numbers, booleans and
+    most text (text never begins with ``=`` once neutralised, so it is never a
+    formula). Text equal to an error code (``#N/A``) would become an error cell, so it is
+    a string cell here; dates get a date format; headings and the notice are bold.
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = _DATE_FORMAT
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _column(sheet: WriteOnlyWorksheet, series: pd.Series) -> tuple[list[Any], int]:
+    """A column's values as appended, and the widest of its first 1,000 shown (characters).
+
+    Whole columns of numbers or booleans are converted at once (missing values become
+    None); a column of anything else is converted cell by cell (:func:`_shown`).
+    """
+    import numpy as np
+    import pandas as pd
+    from openpyxl.cell.cell import ERROR_CODES
+
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
+    numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+    if numeric and not (kind == "f" and np.isinf(series.to_numpy(dtype=float)).any()):
+        values = series.astype(object).where(series.notna(), None).tolist()
+        widths = [len(str(v)) for v in values[:_WIDTH_SAMPLE_ROWS] if v is not None]
+        return values, max(widths, default=0)
+    values, widest = [], 0
+    for index, value in enumerate(series):
+        stored, width = _shown(value)
+        if index < _WIDTH_SAMPLE_ROWS:
+            widest = max(widest, width)
+        if isinstance(stored, date) or (isinstance(stored, str) and stored in ERROR_CODES):
+            stored = _typed(sheet, stored)
+        values.append(stored)
+    return values, widest
+
+
+def _fill_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, notice: str | None) -> None:
+    """One frame as a sheet: the notice, a bold frozen header row, then the rows.
+
+    The sheet is streamed (openpyxl's write-only mode) and converted 10,000 rows at a
+    time, whole columns of numbers at once, so a workbook of a large portfolio's scores
+    is never held in memory cell by cell. Column widths come from the header and the
+    first 1,000 rows, worked out before any row is written.
+    """
     from openpyxl.utils import get_column_letter
 
-    top = 1
-    if notice:
-        _put(sheet, 1, 1, notice)
-        sheet.cell(row=1, column=1).font = Font(bold=True)
-        top = 2
-    widths = [_put(sheet, top, j, str(name)) for j, name in enumerate(frame.columns, 1)]
-    for j in range(1, len(widths) + 1):
-        sheet.cell(row=top, column=j).font = Font(bold=True)
-    for i, values in enumerate(frame.itertuples(index=False, name=None), top + 1):
-        for j, value in enumerate(values, 1):
-            shown = _put(sheet, i, j, value)
-            if i - top <= _WIDTH_SAMPLE_ROWS:
-                widths[j - 1] = max(widths[j - 1], shown)
-    sheet.freeze_panes = f"A{top + 1}"
+    def chunk(start: int) -> list[tuple[list[Any], int]]:
+        rows = frame.iloc[start : start + _CHUNK_ROWS]
+        return [_column(sheet, rows.iloc[:, j]) for j in range(frame.shape[1])]
+
+    header = [_shown(str(name)) for name in frame.columns]
+    first = chunk(0)
     low, high = _COLUMN_WIDTH
-    for j, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
+    # A write-only sheet has column widths (Worksheet._setup makes them); the stubs miss them.
+    dimensions = sheet.column_dimensions  # type: ignore[attr-defined]
+    for j, ((_, head), (_, body)) in enumerate(zip(header, first, strict=True), 1):
+        width = max(head, body)
+        dimensions[get_column_letter(j)].width = min(max(width, low), high) + 2
+    top = 2 if notice else 1
+    sheet.freeze_panes = f"A{top + 1}"
+    if notice:
+        sheet.append([_typed(sheet, _shown(notice)[0], bold=True)])
+    sheet.append([_typed(sheet, value, bold=True) for value, _ in header])
+    for start in range(0, len(frame), _CHUNK_ROWS):
+        columns = first if start == 0 else chunk(start)
+        for row in zip(*(values for values, _ in columns), strict=True):
+            sheet.append(list(row))
 
 
 def write_xlsx(
@@ -298,7 +389,8 @@ def write_xlsx(
 
     Strings are stored as strings (never formulas) and neutralised with the same rule
     as CSV cells; numbers stay numbers and dates are dates. Each sheet has a bold
-    header row, frozen, and columns sized to their contents (8 to 60 characters).
+    header row, frozen, and columns sized to their contents (8 to 60 characters). The
+    rows are streamed to the file, so memory does not grow with the number of cells.
 
     Args:
         path: The ``.xlsx`` file to write.
@@ -312,17 +404,49 @@ def write_xlsx(
     """
     from openpyxl import Workbook
 
-    book = Workbook()
-    first = book.active
+    book = Workbook(write_only=True)
     taken: set[str] = set()
     for name, frame in sheets.items():
         title = sheet_title(name, taken)
         taken.add(title)
-        sheet = book.create_sheet(title)
-        _fill_sheet(sheet, frame, notice)
-    if first is not None and sheets:
-        book.remove(first)
+        _fill_sheet(book.create_sheet(title), frame, notice)
+    if not sheets:
+        book.create_sheet("Sheet")
     final = Path(path)
     with atomic_path(final) as tmp:
-        book.save(tmp)
+        scratch = tmp.with_name(tmp.name + ".unfixed")
+        try:
+            book.save(scratch)
+            _fix_times(scratch, tmp)
+        finally:
+            scratch.unlink(missing_ok=True)
     return final
+
+
+#: The time stamped on every part of a workbook: the earliest a zip file can hold.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def _fix_times(source: Path, target: Path) -> None:
+    """Copy a workbook with no time in it, so the same tables give the same bytes.
+
+    openpyxl stamps each part of the zip with the time it was written and records the
+    time of saving as the document's created and modified dates; both would make two
+    builds of the same pack differ. The parts are stamped 1980-01-01 (the earliest a
+    zip can hold) and the two dates are left out, as the packs' PDFs leave theirs out.
+    Parts are streamed, never read whole.
+    """
+    import shutil
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part.external_attr = 0o644 << 16
+            if info.filename == "docProps/core.xml":
+                new.writestr(part, _CORE_DATES.sub(b"", old.read(info)))
+                continue
+            with old.open(info) as reader, new.open(part, "w", force_zip64=True) as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)

@@ -92,17 +92,22 @@ def test_a_new_format_is_one_entry_the_build_makes_lists_and_indexes(
     assert result.ok, result.summary()
     folder = reports / pid
     names = ["evidence-pack.copy.html", "evidence-pack.ipynb", "evidence-pack.txt"]
-    # The notebook writes summary.json itself; the build writes the rest and no scratch file.
-    assert sorted(p.name for p in folder.iterdir()) == [*names, "summary.json"]
+    # The notebook writes summary.json, its downloads and its workbook itself; the build
+    # writes the rest and no scratch file.
+    notebook_files = ["downloads", f"{pid}-data.xlsx", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*names, *notebook_files])
     assert built_sample["names"][pid] in (folder / "evidence-pack.txt").read_text()
     record = json.loads((reports / "manifest.json").read_text())["packs"][pid]
+    on_disk = [p for p in folder.rglob("*") if p.is_file()]
     assert record["files"] == {
-        name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in on_disk
     }
+    assert set(names) < set(record["files"])
     assert list(record["stages"]) == ["execute", "page", "txt", "copy"]
     index = (reports / "index.html").read_text(encoding="utf-8")
     headings = ["Partnership", "ID", "Tier", "Most serious finding", "Status"]
-    headings += ["Web page", "PDF", "Text", "Copy"]
+    headings += ["Web page", "PDF", "Text", "Copy", "Data"]
     assert [th.get_text() for th in BeautifulSoup(index, "html.parser").select("thead th")] == (
         headings
     )

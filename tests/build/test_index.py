@@ -34,7 +34,7 @@ def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
             "name": "Armed Forces Hub",
             "tier": "minor",
             "status": "built",
-            "links": [("HTML", None), ("PDF", "z/evidence-pack.pdf")],
+            "links": [("HTML", None), ("PDF", "z/evidence-pack.pdf"), ("Excel", None)],
             "error": None,
             "found": "",
             "alert": False,
@@ -44,7 +44,7 @@ def test_rows_are_sorted_by_name_and_carry_their_links_and_error():
             "name": "Zoo Trust",
             "tier": None,
             "status": "failed",
-            "links": [("HTML", None), ("PDF", None)],
+            "links": [("HTML", None), ("PDF", None), ("Excel", None)],
             "error": "boom",
             "found": "",
             "alert": True,
@@ -73,8 +73,24 @@ def test_the_page_has_a_column_per_format_and_a_link_per_file(tmp_path):
     assert '<th scope="col">Web page</th>' in page and '<th scope="col">PDF</th>' in page
     assert '<a href="csp/evidence-pack.pdf">PDF<span class="visually-hidden"> for Safety' in page
     assert '<a href="overview/portfolio-overview.html">' in page
-    assert page.count(">none</td>") == 1  # no web page for csp
+    assert page.count(">none</td>") == 2  # no web page and no workbook for csp
     assert "1 pack, generated 2025-01-02T03:04:05." in page
+    assert "Portfolio data" not in page  # the overview has no workbook
+
+
+def test_the_index_links_each_packs_workbook_and_the_portfolios(tmp_path):
+    files = {**FILES, "csp-data.xlsx": "d", "downloads/risks.csv": "e"}
+    manifest = {
+        "packs": {"csp": {"name": "Safety", "status": "built", "files": files}},
+        "overview": {"files": {"portfolio-overview.html": "c", "portfolio-data.xlsx": "f"}},
+    }
+    page = write_index(tmp_path, manifest, notice=None, generated="").read_text(encoding="utf-8")
+    assert '<th scope="col">Data</th>' in page
+    assert '<a href="csp/csp-data.xlsx">Excel<span class="visually-hidden"> for Safety' in page
+    assert (
+        '<a href="overview/portfolio-data.xlsx">Portfolio data: every score, finding and '
+        "action (Excel workbook)</a>"
+    ) in page
 
 
 def _summary(folder, top, findings):

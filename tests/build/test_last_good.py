@@ -228,3 +228,81 @@ def test_what_a_killed_build_left_is_removed_by_the_next(tmp_path):
     assert sorted(tidy(reports)) == sorted([dead, temp])
     assert alive.exists() and keep.exists() and not dead.exists() and not temp.exists()
     assert remove_stale_staging(reports / "hub") == []
+
+
+def test_a_staged_subfolder_replaces_the_old_one_file_by_file(tmp_path):
+    """The downloads folder holds exactly the new version's files once committed."""
+    out = tmp_path / "csp"
+    (out / "downloads").mkdir(parents=True)
+    (out / "downloads" / "risks.csv").write_text("old risks", encoding="utf-8")
+    (out / "downloads" / "equity.csv").write_text("a table no longer shown", encoding="utf-8")
+    staging = Staging.create(out)
+    (staging.folder / "downloads").mkdir()
+    (staging.folder / "downloads" / "risks.csv").write_text("new risks", encoding="utf-8")
+    (staging.folder / "downloads" / "swot.csv").write_text("new swot", encoding="utf-8")
+    (staging.folder / "downloads" / ".swot.csv.123.tmp").write_text("scratch", encoding="utf-8")
+    (staging.folder / "csp-data.xlsx").write_text("new book", encoding="utf-8")
+    assert staging.names() == ["csp-data.xlsx", "downloads/risks.csv", "downloads/swot.csv"]
+    assert (out / "downloads" / "equity.csv").exists()  # nothing moves before the commit
+
+    assert staging.commit() == ["csp-data.xlsx", "downloads/risks.csv", "downloads/swot.csv"]
+    assert snapshot(out) == {
+        "csp-data.xlsx": b"new book",
+        "downloads/risks.csv": b"new risks",
+        "downloads/swot.csv": b"new swot",
+    }
+
+
+def test_a_discarded_staging_folder_leaves_the_old_downloads(tmp_path):
+    out = tmp_path / "csp"
+    (out / "downloads").mkdir(parents=True)
+    (out / "downloads" / "risks.csv").write_text("old risks", encoding="utf-8")
+    staging = Staging.create(out)
+    (staging.folder / "downloads").mkdir()
+    (staging.folder / "downloads" / "risks.csv").write_text("half done", encoding="utf-8")
+    staging.discard()
+    assert snapshot(out) == {"downloads/risks.csv": b"old risks"}
+
+
+#: Writes a CSV per name in TABLES and a workbook, as the pack notebook's downloads do.
+DOWNLOADS = (
+    "import pathlib\n"
+    "if output_dir:\n"
+    "    folder = pathlib.Path(output_dir, 'downloads')\n"
+    "    folder.mkdir(exist_ok=True)\n"
+    "    for name in TABLES:\n"
+    "        (folder / (name + '.csv')).write_text(name + ' v' + VERSION)\n"
+    "    pathlib.Path(output_dir, partnership_id + '-data.xlsx').write_text('book v' + VERSION)"
+)
+
+
+@pytest.mark.slow
+def test_the_build_commits_the_downloads_and_a_failed_rebuild_keeps_the_last_good_ones(
+    processed, tmp_path
+):
+    settings = _settings(processed, tmp_path)
+    reports = settings.reports_dir
+    good = tiny_notebook(
+        tmp_path / "v1.ipynb", "VERSION = '1'\nTABLES = ['risks', 'equity']", DOWNLOADS
+    )
+    first = _build(settings, good)
+    assert first["result"].ok
+    before = snapshot(reports / "csp")
+    assert before["downloads/equity.csv"] == b"equity v1"
+    assert before["csp-data.xlsx"] == b"book v1"
+    # The manifest lists every file of the pack, downloads included, with its SHA-256.
+    assert first["manifest"]["csp"]["files"] == {name: sha(data) for name, data in before.items()}
+
+    broken = tiny_notebook(
+        tmp_path / "v2.ipynb", "VERSION = '2'\nTABLES = ['risks']", BREAK_CSP, DOWNLOADS
+    )
+    second = _build(settings, broken)
+    after = snapshot(reports / "csp")
+    assert {k: v for k, v in after.items() if k != "evidence-pack.failed.ipynb"} == before
+    assert second["manifest"]["csp"]["status"] == "stale"
+    assert second["manifest"]["csp"]["files"] == first["manifest"]["csp"]["files"]
+    # hub was rebuilt: its downloads are the new version's, the table it dropped is gone
+    hub = snapshot(reports / "hub")
+    assert hub["downloads/risks.csv"] == b"risks v2" and "downloads/equity.csv" not in hub
+    assert "downloads/equity.csv" not in second["manifest"]["hub"]["files"]
+    assert [p.name for p in reports.rglob(".*")] == []

@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,10 @@ def _build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _text(path: Path) -> str:
-    """What a reader of the file can see: a PDF's text, any other file as text."""
+    """What a reader of the file can see: a PDF's text, a workbook's parts, any file as text."""
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as book:
+            return "\n".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
     if path.suffix == ".pdf":
         done = subprocess.run(
             ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
@@ -199,8 +203,9 @@ def test_the_build_made_every_kind_of_file(built):
         for suffix in (".html", ".pdf", ".ipynb"):
             assert f"{pack}/evidence-pack{suffix}" in names
         assert f"{pack}/summary.json" in names
+        assert {f"{pack}/{pack}-data.xlsx", f"{pack}/downloads/cover.csv"} <= names
     assert {"index.html", "manifest.json", "overview/portfolio-overview.html"} <= names
-    assert "overview/portfolio-overview.pdf" in names
+    assert {"overview/portfolio-overview.pdf", "overview/portfolio-data.xlsx"} <= names
 
 
 @pytest.mark.slow

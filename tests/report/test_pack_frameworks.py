@@ -304,3 +304,25 @@ def test_sector_view_of_organisational_returns_suppresses_nothing(make_pack, rea
         "Scores by sector of organisation, each organisation counting once. The answers "
         "are official organisational positions, so no group is suppressed."
     ]
+
+
+def test_the_data_behind_a_survey_chart_is_each_group_shown_and_no_one_else(make_pack):
+    """The chart's own download: the pooled group by its group name, never its members."""
+    pack = pooled_pack(make_pack)
+    fragment = frameworks.html(pack, "nuffield-pat")
+    data = {item.slug: item for item in pack.downloads}
+    assert list(data) == ["nuffield-pat-by-group", "nuffield-pat"]
+    chart = data["nuffield-pat-by-group"]
+    assert chart.title == "Nuffield PAT: each group's view"
+    assert chart.frame.to_dict("list") == {
+        "Organisation or group": ["Council", "Other partners (3 organisations)"],
+        "Id": ["P1", "P1"],
+        "Principle": ["Need", "Need"],
+        "Score": [3.0, 2.0],
+    }
+    assert 'href="downloads/nuffield-pat-by-group.csv"' in fragment
+    # the dimension table's download: Purpose's suppressed figures are blank, as on the page
+    table = data["nuffield-pat"].frame
+    assert table.loc[1, ["Id", "Score", "Lowest group", "Spread (SD)"]].tolist() == [
+        "P2", None, None, None
+    ]  # fmt: skip

@@ -1,7 +1,9 @@
 """``reports/index.html``: every pack in the manifest, with a link to each of its files.
 
 The index has one column per output format in the registry
-(:data:`evalkit.build.formats.FORMATS`), in registry order. Its links go to the files
+(:data:`evalkit.build.formats.FORMATS`), in registry order, then a column for the
+pack's data (its workbook, :func:`evalkit.names.workbook_name`), and links the
+portfolio's workbook beside the overview. Its links go to the files
 the manifest lists, which are always the ones on disk: for a pack whose rebuild failed,
 its last good version, and the status says so (:func:`status_text`).
 """
@@ -16,11 +18,14 @@ from typing import Any
 
 from evalkit.build.formats import FORMATS
 from evalkit.build.plan import OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
+from evalkit.names import PORTFOLIO_WORKBOOK, workbook_name
 
 INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"
 SEVERITIES = ("high", "medium", "low")
 TITLE = "Partnership evidence packs"
+#: The heading of the column of each pack's workbook, and its link's text.
+DATA_HEADING, DATA_LABEL = "Data", "Excel"
 
 
 def links(folder: str, stem: str, files: Mapping[str, str]) -> list[tuple[str, str | None]]:
@@ -29,6 +34,18 @@ def links(folder: str, stem: str, files: Mapping[str, str]) -> list[tuple[str, s
         (fmt.label, f"{folder}/{name}" if (name := fmt.file_name(stem)) in files else None)
         for fmt in FORMATS.values()
     ]
+
+
+def data_link(folder: str, files: Mapping[str, str]) -> tuple[str, str | None]:
+    """(link text, relative link or None) for a pack's workbook, if its record lists one."""
+    name = workbook_name(folder)
+    return (DATA_LABEL, f"{folder}/{name}" if name in files else None)
+
+
+def portfolio_data_link(record: Mapping[str, Any] | None) -> str | None:
+    """A link to the portfolio's workbook, if the overview's record lists one."""
+    files = (record or {}).get("files", {})
+    return f"{OVERVIEW_ID}/{PORTFOLIO_WORKBOOK}" if PORTFOLIO_WORKBOOK in files else None
 
 
 def headline(summary_path: Path) -> str:
@@ -98,7 +115,10 @@ def index_rows(
                 "name": rec.get("name"),
                 "tier": rec.get("tier"),
                 "status": status_text(rec),
-                "links": links(pid, PACK_STEM, rec.get("files", {})),
+                "links": [
+                    *links(pid, PACK_STEM, rec.get("files", {})),
+                    data_link(pid, rec.get("files", {})),
+                ],
                 "error": (rec.get("error") or {}).get("message")
                 if rec.get("status") == "failed"
                 else None,
@@ -123,10 +143,11 @@ def write_index(
 
     page = render_index(
         index_rows(manifest.get("packs", {}), reports_dir),
-        columns=[fmt.heading for fmt in FORMATS.values()],
+        columns=[*(fmt.heading for fmt in FORMATS.values()), DATA_HEADING],
         title=TITLE,
         notice=notice,
         overview_href=overview_link(manifest.get("overview")),
+        data_href=portfolio_data_link(manifest.get("overview")),
         generated=generated,
     )
     return write_html(page, reports_dir / INDEX_FILE)

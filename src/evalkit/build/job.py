@@ -9,9 +9,10 @@ in the main process or in the kernel as the format says
 **The last good pack is never lost.** Every file of a job is written in a private
 staging folder inside the pack's folder (``<id>/.staging-<pid>-<random>/``, on the same
 file system): the notebook, each format, and the ``summary.json`` the notebook writes
-(its ``output_dir`` points at the staging folder while it runs; the written notebook
-records the pack's own folder, as planned). Only when all of them are complete does
-:meth:`Staging.commit` move them over the previous files, one :func:`os.replace` each,
+and its downloads (``downloads/<table>.csv`` and the workbook): its ``output_dir`` points
+at the staging folder while it runs; the written notebook records the pack's own folder,
+as planned. The manifest lists every one of these files. Only when all of them are
+complete does :meth:`Staging.commit` move them over the previous files, one :func:`os.replace` each,
 one after the other with nothing else in between. On a failure or a stop the staging
 folder is removed and the previous files are untouched. A staging folder left by a
 process that was killed is removed by the next build (:func:`remove_stale_staging`).
@@ -112,27 +113,51 @@ class Staging:
         return cls(folder, out_dir)
 
     def names(self) -> list[str]:
-        """The files to move into place: every complete file, not the hidden scratch ones."""
-        return sorted(
-            p.name for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(".")
-        )
+        """The files to move into place, relative to the staging folder.
+
+        Every complete file, in subfolders too (the notebook's ``downloads/``, as
+        ``downloads/<table>.csv``); not the hidden scratch ones, nor links.
+        """
+        found = []
+        for path in self.folder.rglob("*"):
+            relative = path.relative_to(self.folder)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if path.is_file() and not path.is_symlink():
+                found.append(relative.as_posix())
+        return sorted(found)
 
     def commit(self) -> list[str]:
         """Move every staged file over the previous one, then remove the staging folder.
 
         The files are flushed to disk first, so the renames follow one another with
         nothing else in between: a reader may, for that moment, find the new notebook
-        beside the old PDF, but never half a file. No ``await`` here, so a stop
-        (which cancels at an ``await``) never splits a commit.
+        beside the old PDF, but never half a file. A subfolder's files replace the
+        previous ones one by one too, and then any file left in it from the previous
+        version (a table the pack no longer shows) is removed, so the subfolder holds
+        exactly this version's files. No ``await`` here, so a stop (which cancels at an
+        ``await``) never splits a commit.
 
         Returns:
-            The names of the files moved.
+            The names of the files moved (relative to the pack's folder).
         """
         names = self.names()
         for name in names:
             fsync_quietly(self.folder / name)
+        subfolders = sorted({str(Path(name).parent) for name in names} - {"."})
+        for sub in subfolders:
+            target = self.out_dir / sub
+            if target.is_symlink() or (target.exists() and not target.is_dir()):
+                target.unlink()
+            target.mkdir(parents=True, exist_ok=True)
         for name in names:
             os.replace(self.folder / name, self.out_dir / name)
+        kept = set(names)
+        for sub in subfolders:
+            for old in (self.out_dir / sub).iterdir():
+                if old.is_file() and f"{sub}/{old.name}" not in kept:
+                    old.unlink(missing_ok=True)
+            fsync_quietly(self.out_dir / sub)
         for name in self.obsolete:
             (self.out_dir / name).unlink(missing_ok=True)
         fsync_quietly(self.out_dir)
@@ -428,7 +453,8 @@ async def _write(
     """Write the executed notebook, then each format, in the staging folder.
 
     Returns:
-        File name → SHA-256 of the notebook and each format's file.
+        File name → SHA-256 of the notebook, each format's file and every file the
+        notebook wrote (``summary.json``, ``downloads/<table>.csv``, the workbook).
     """
     import nbformat
 
@@ -443,6 +469,9 @@ async def _write(
             await _make(lane, fmt, Sources(notebook, page), out, clock, log)
         files[out.name] = file_sha(out)
     page.unlink(missing_ok=True)
+    # and every file the notebook wrote into its output_dir (summary.json, the downloads)
+    for name in staging.names():
+        files.setdefault(name, file_sha(staging.folder / name))
     return files
 
 

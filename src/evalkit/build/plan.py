@@ -28,7 +28,14 @@ from evalkit.build.records import BuildJob, BuildOptions, PackOutcome
 from evalkit.config import NOTEBOOKS_DIR, PROJECT_ROOT, Settings
 from evalkit.errors import BuildError
 from evalkit.method.results import ScoredFolder
-from evalkit.names import check_id, project_relative, safe_child
+from evalkit.names import (
+    DOWNLOADS_DIR,
+    PORTFOLIO_WORKBOOK,
+    check_id,
+    project_relative,
+    safe_child,
+    workbook_name,
+)
 from evalkit.spreadsheet import read_csv_frame
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "evidence_pack.ipynb"
@@ -183,6 +190,7 @@ def pack_folder(reports_dir: Path, pack_id: str, stem: str) -> Path:
     folder = safe_child(reports_dir, pack_id, what=f"the folder of pack {pack_id}")
     names = [f"{stem}.ipynb", f"{stem}.failed.ipynb", f".{stem}.page.html", "summary.json"]
     names += [fmt.file_name(stem) for fmt in FORMATS.values()]
+    names += [DOWNLOADS_DIR, workbook_name(pack_id), PORTFOLIO_WORKBOOK]
     linked = sorted(name for name in names if (folder / name).is_symlink())
     if linked:
         raise BuildError(

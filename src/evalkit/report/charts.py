@@ -194,10 +194,35 @@ class _PlainTextFigure(Figure):
     """
 
     def draw(self, renderer: Any) -> None:
-        """Draw the figure with mathtext and TeX switched off for every text."""
+        """Draw the figure with mathtext and TeX switched off for every text.
+
+        Titles and texts written on the axes wrap at the figure's edge (matplotlib's
+        ``wrap``), so that a long name is never cut off; the layout makes room for the
+        extra lines.
+        """
         with mpl.rc_context(cast(Any, _PLAIN_TEXT)):
             _text_as_text(self)
+            _wrap_at_the_edge(self)
             super().draw(renderer)
+
+
+#: Texts with no line longer than this (a value label, "range 1.0–5.0") never wrap.
+_SHORT_TEXT = 24
+
+
+def _wrap_at_the_edge(figure: Figure) -> None:
+    """Let every long title and text on the figure's axes wrap at the figure's edge.
+
+    Not a text with a ``$`` in it: matplotlib measures the lines it tries when wrapping
+    as mathtext whenever they hold a pair of ``$`` (whatever ``parse_math`` says), so
+    such a text (rare: a name from data with dollars) is left as it is.
+    """
+    for ax in figure.axes:
+        for child in ax.get_children():
+            if isinstance(child, Text) and child.get_rotation() == 0:
+                text = child.get_text()
+                long = max((len(line) for line in text.split("\n")), default=0) > _SHORT_TEXT
+                child.set_wrap(long and "$" not in text)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -313,10 +338,40 @@ def _empty_chart(title: str, message: str) -> Chart:
     return Chart(fig, alt, f"{title}. {message}")
 
 
+#: Characters of legend text that fit across the figure (8.5 pt type, 7 in wide), less
+#: the room each entry's marker takes.
+_LEGEND_CHARACTERS = 104
+_LEGEND_MARKER_CHARACTERS = 5
+#: Height of one more row of legend (inches).
+_LEGEND_ROW_IN = 0.19
+
+
 def _bottom_legend(fig: Figure, handles: list[Any], ncol: int | None = None) -> None:
-    """Add a worded legend centred below the plot."""
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncol=ncol or min(4, len(handles)))
+    """Add a worded legend centred below the plot: every entry, every word inside the figure.
+
+    The columns are as many as asked (four at most) while every label fits in two lines
+    of its column; labels are wrapped to their column's width, and the figure is made
+    taller for the rows beyond one per four entries (which the charts allow for).
+    """
+    if not handles:
+        return
+    labels = [show_controls(str(h.get_label())) for h in handles]
+    columns = min(ncol or 4, len(handles))
+
+    def width(cols: int) -> int:
+        return max(12, _LEGEND_CHARACTERS // cols - _LEGEND_MARKER_CHARACTERS)
+
+    while columns > 1 and any(len(textwrap.wrap(label, width(columns))) > 2 for label in labels):
+        columns -= 1
+    wrapped = ["\n".join(textwrap.wrap(label, width(columns))) or label for label in labels]
+    rows = [
+        max(label.count("\n") + 1 for label in wrapped[i : i + columns])
+        for i in range(0, len(wrapped), columns)
+    ]
+    expected = math.ceil(len(handles) / 4)
+    if sum(rows) > expected:
+        fig.set_figheight(fig.get_figheight() + _LEGEND_ROW_IN * (sum(rows) - expected))
+    fig.legend(handles=handles, labels=wrapped, loc="outside lower center", ncol=columns)
 
 
 def _group_style(index: int) -> tuple[str, str]:

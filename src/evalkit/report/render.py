@@ -76,7 +76,15 @@ NBCONVERT_ALT_PLACEHOLDER = "No description has been provided"
 #: Cells with this tag (notes for readers of the notebook itself) are left off the page.
 NOTEBOOK_ONLY_TAG = "notebook-only"
 
-_PNG_DPI = 110
+#: Charts are drawn at this resolution: a 7 in figure printed 180 mm wide is 217 ppi.
+_PNG_DPI = 220
+#: Their ``<img>`` is sized as at 110 dpi (770 CSS px for a 7 in figure), so the screen
+#: page is laid out as before and the bitmap is twice as dense (as for a "2x" screen).
+_DISPLAY_DPI = 110
+#: Tables with this many columns or more are marked ``wide`` (smaller type in print).
+WIDE_TABLE_COLUMNS = 8
+#: A cell with a word this long (a hash, a file name) may break it anywhere in print.
+LONG_WORD = 24
 _CALLOUT_LABELS = {"note": "Note", "warning": "Warning", "invented": "INVENTED SAMPLE DATA"}
 _INVENTED_DEFAULT = "this is not a real council's assessment."
 _ACTIVE_TAGS = ("script", "iframe", "object", "embed", "link", "base", "meta", "applet", "frame")
@@ -134,8 +142,9 @@ def _png_size(png: bytes) -> tuple[int, int]:
 def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
     """Render a chart as a ``<figure>`` with an inline PNG, alt text and caption.
 
-    The PNG is drawn at 110 dpi and embedded as a ``data:`` URL with its pixel
-    ``width`` and ``height``. The chart's figure is closed afterwards, even on error.
+    The PNG is drawn at 220 dpi (over 200 ppi in print) and embedded as a ``data:``
+    URL, with the ``width`` and ``height`` of the figure at 110 dpi in CSS pixels. The
+    chart's figure is closed afterwards, even on error.
 
     Args:
         chart: A chart from :mod:`evalkit.report.charts`.
@@ -156,7 +165,7 @@ def figure_html(chart: Chart, *, figure_id: str | None = None) -> str:
         buffer = _png_bytes(chart)
     finally:
         close(chart)
-    width, height = _png_size(buffer)
+    width, height = (round(side * _DISPLAY_DPI / _PNG_DPI) for side in _png_size(buffer))
     data = base64.b64encode(buffer).decode("ascii")
     id_attr = f' id="{_escape(figure_id)}"' if figure_id else ""
     caption = f"<figcaption>{_escape(chart.caption)}</figcaption>" if chart.caption else ""
@@ -236,7 +245,11 @@ def table_html(
 
     The table has a ``<caption>``, a ``<thead>`` of ``<th scope="col">`` cells, and the
     first column as row headers (``<th scope="row">``). Numeric columns carry the
-    ``num`` class (right-aligned). All text is HTML-escaped.
+    ``num`` class (right-aligned). A table of :data:`WIDE_TABLE_COLUMNS` columns or more
+    has the ``wide`` class too (smaller type in print), and a cell with a word of
+    :data:`LONG_WORD` characters or more the ``long-word`` class (it may break anywhere),
+    and a cell with a word like a file name or id the ``literal`` class (never hyphenated).
+    All text is HTML-escaped.
 
     Default formats: booleans "Yes"/"No"; integers as is, with thousands separators
     from 10,000; floats to one decimal place; missing values as ``missing_text``.
@@ -275,12 +288,12 @@ def table_html(
     for values in frame.itertuples(index=False, name=None):
         cells = []
         for j, value in enumerate(values):
-            text = _escape(_format_cell(value, formats.get(columns[j]), missing_text))
-            opening = (
-                f'th scope="row"{_num_class(numeric[j])}'
-                if j == 0
-                else f"td{_num_class(numeric[j])}"
+            shown = _format_cell(value, formats.get(columns[j]), missing_text)
+            text = _escape(shown)
+            classes = _cell_class(
+                numeric[j], long_word=_has_long_word(shown), literal=_has_identifier(shown)
             )
+            opening = f'th scope="row"{classes}' if j == 0 else f"td{classes}"
             closing = "th" if j == 0 else "td"
             cells.append(f"<{opening}>{text}</{closing}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -288,8 +301,9 @@ def table_html(
         span = max(len(columns), 1)
         rows.append(f'<tr><td colspan="{span}" class="empty">{_escape(empty_text)}</td></tr>')
     thead = f"<thead><tr>{head}</tr></thead>" if columns else ""
+    wide = " wide" if len(columns) >= WIDE_TABLE_COLUMNS else ""
     return (
-        f'<table class="data-table"><caption>{_escape(caption)}</caption>'
+        f'<table class="data-table{wide}"><caption>{_escape(caption)}</caption>'
         f"{thead}<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -297,6 +311,30 @@ def table_html(
 def _num_class(is_numeric: bool) -> str:
     """Return the class attribute that right-aligns numbers."""
     return ' class="num"' if is_numeric else ""
+
+
+def _has_long_word(text: str) -> bool:
+    """True when the text has a word of :data:`LONG_WORD` characters or more."""
+    return any(len(word) >= LONG_WORD for word in text.split())
+
+
+_IDENTIFIER = re.compile(r"(?=\S*[a-z])(?=\S*[._/@:\d])\S+", re.IGNORECASE)
+
+
+def _has_identifier(text: str) -> bool:
+    """True when the text has a word like a file name, code or id (``jrf-members.yaml``)."""
+    return _IDENTIFIER.search(text) is not None
+
+
+def _cell_class(is_numeric: bool, *, long_word: bool, literal: bool = False) -> str:
+    """The class attribute of a body cell.
+
+    ``num`` right-aligns it, ``long-word`` lets a long word break anywhere, ``literal``
+    keeps hyphens from being added to a file name, code or id in it.
+    """
+    flags = (("num", is_numeric), ("long-word", long_word), ("literal", literal))
+    names = [name for name, on in flags if on]
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "note") -> str:
@@ -651,6 +689,7 @@ def render_index(
     notice: str | None,
     overview_href: str | None,
     generated: str | None,
+    data_href: str | None = None,
 ) -> str:
     """Render ``reports/index.html``: every pack with a link to each of its files.
 
@@ -666,6 +705,8 @@ def render_index(
         notice: Text for the invented-data banner, if any.
         overview_href: Link to the portfolio overview, if one was built.
         generated: When the packs were built, as display text.
+        data_href: Link to the portfolio's workbook of scores, findings and actions,
+            if one was written.
 
     Returns:
         The page as a string.
@@ -690,6 +731,7 @@ def render_index(
         columns=list(columns),
         packs=rows,
         overview=overview_href,
+        data=data_href,
         generated=generated,
     )
     _assert_self_contained(page)

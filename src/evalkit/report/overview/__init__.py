@@ -5,7 +5,8 @@ folder into an :class:`Overview`, and each section module has one function that 
 it into HTML, in the order the notebook shows them:
 
 :mod:`.title`, :mod:`.landscape`, :mod:`.network`, :mod:`.money`, :mod:`.reviews`,
-:mod:`.comparison`, :mod:`.benchmark`, :mod:`.findings`, :mod:`.provenance`.
+:mod:`.comparison`, :mod:`.benchmark`, :mod:`.findings`, :mod:`.provenance`, then
+:mod:`.downloads` (the portfolio's workbook of scores, findings and actions).
 
 Comparisons are made dimension by dimension; frameworks whose sources forbid totals
 are never added up.
@@ -14,6 +15,7 @@ are never added up.
 from evalkit.report.overview import (
     benchmark,
     comparison,
+    downloads,
     findings,
     landscape,
     money,
@@ -28,6 +30,7 @@ __all__ = [
     "Overview",
     "benchmark",
     "comparison",
+    "downloads",
     "findings",
     "landscape",
     "load_overview",

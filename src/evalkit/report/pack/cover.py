@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.report.fragments import date_text, heading, para, text_or, yes_no_text
-from evalkit.report.render import callout_html, table_html
+from evalkit.report.pack import downloads
+from evalkit.report.render import callout_html
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -32,7 +33,7 @@ def html(pack: Pack) -> str:
     return (
         heading(2, "About this partnership")
         + para(reading)
-        + table_html(_facts(pack), caption="Register entry (cover facts)")
+        + downloads.table(pack, _facts(pack), name="cover", caption="Register entry (cover facts)")
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from evalkit.method.results import DatasetMeta, ScoredFolder, ScoringMeta
 from evalkit.method.rules import round_end
 from evalkit.method.run import for_round, in_round
 from evalkit.report.fragments import in_framework_order
+from evalkit.report.pack.downloads import Downloads
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -44,6 +45,8 @@ class Pack:
         scores: the partnership's rows of every score table, for this round only (the
             years up to its end for money and indicators).
         frameworks: the frameworks scoring used, by id.
+        downloads: the tables the pack's sections have shown so far, for the
+            downloads (:mod:`evalkit.report.pack.downloads`).
     """
 
     partnership_id: str
@@ -53,6 +56,7 @@ class Pack:
     tables: dict[str, pd.DataFrame]
     scores: dict[str, pd.DataFrame]
     frameworks: Mapping[str, Framework]
+    downloads: Downloads = field(default_factory=Downloads)
 
     @property
     def dataset(self) -> DatasetMeta:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from evalkit.report.fragments import SEVERITY_WORDS, heading, para
 from evalkit.report.labels import labelled
-from evalkit.report.render import table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -26,17 +26,21 @@ def html(pack: Pack) -> str:
         "(see docs/scoring.md); each has a stable code so it can be tracked between "
         "rounds."
     )
-    out += table_html(
+    out += downloads.table(
+        pack,
         labelled(
             f.assign(severity=f["severity"].map(SEVERITY_WORDS)),
             "findings",
             ["severity", "code", "message"],
         ),
+        name="findings",
         caption="Findings, most serious first",
     )
     if len(actions):
-        out += table_html(
+        out += downloads.table(
+            pack,
             action_plan(actions),
+            name="action-plan",
             caption="Action plan (one row an action, with the findings it answers)",
         )
     return out

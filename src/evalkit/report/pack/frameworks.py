@@ -18,7 +18,8 @@ from evalkit.method.disclosure import ORGANISATIONAL, POOLED_ID
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import label, labelled
-from evalkit.report.render import callout_html, figure_html, table_html
+from evalkit.report.pack import downloads
+from evalkit.report.render import callout_html
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -63,11 +64,12 @@ def html(pack: Pack, framework_id: str) -> str:
     out += para(_reading(fw, d))
     if fw.mode == "survey":
         out += para(_disclosure(pack, fw, d))
-        out += figure_html(_profile_chart(pack, framework_id, d))
-        out += _dimension_table(fw, d, SURVEY_COLUMNS)
+        chart, data, title = _profile_chart(pack, framework_id, d)
+        out += downloads.figure(pack, chart, data=f"{fw.id}-by-group", frame=data, title=title)
+        out += _dimension_table(pack, fw, d, SURVEY_COLUMNS)
     else:
-        out += figure_html(_bar_chart(fw, d))
-        out += _dimension_table(fw, d, CHECKLIST_COLUMNS, {"score": "Mean rating"})
+        out += downloads.figure(pack, _bar_chart(fw, d), data=fw.id)
+        out += _dimension_table(pack, fw, d, CHECKLIST_COLUMNS, {"score": "Mean rating"})
     return out + _total(pack, framework_id)
 
 
@@ -154,8 +156,10 @@ def _disclosure(pack: Pack, fw: Framework, d: pd.DataFrame) -> str:
     return text
 
 
-def _profile_chart(pack: Pack, framework_id: str, d: pd.DataFrame) -> charts.Chart:
-    """Each published group's score on each dimension (survey frameworks)."""
+def _profile_chart(
+    pack: Pack, framework_id: str, d: pd.DataFrame
+) -> tuple[charts.Chart, pd.DataFrame, str]:
+    """Each published group's score on each dimension (survey frameworks): chart, data, title."""
     fw = pack.frameworks[framework_id]
     orgs = _groups(pack, framework_id)
     pooled = bool((orgs["organisation_id"] == POOLED_ID).any())
@@ -163,7 +167,15 @@ def _profile_chart(pack: Pack, framework_id: str, d: pd.DataFrame) -> charts.Cha
     # a pooled chart shows groups, not organisations (the note above says who is pooled)
     view = "each group's view" if pooled else "each organisation's view"
     title = f"{fw.short_title or fw.title}: {view}"
-    return charts.profile_chart(
+    data = pd.DataFrame(
+        {
+            "Organisation or group" if pooled else "Organisation": orgs["group_name"],
+            label(DIMENSIONS, "dimension_id"): orgs["dimension_id"],
+            fw.dimension_label.capitalize(): orgs["dimension_title"],
+            label(DIMENSIONS, "score"): orgs["score"],
+        }
+    )
+    chart = charts.profile_chart(
         orgs.rename(columns={"group_name": "group_name" if pooled else "organisation_name"}),
         group="group_name" if pooled else "organisation_name",
         scale_min=fw.scale_def.min,
@@ -171,6 +183,7 @@ def _profile_chart(pack: Pack, framework_id: str, d: pd.DataFrame) -> charts.Cha
         agree_line=fw.scale_def.agree_line,
         title=title,
     )
+    return chart, data.reset_index(drop=True), title
 
 
 def _bar_chart(fw: Framework, d: pd.DataFrame) -> charts.Chart:
@@ -188,6 +201,7 @@ def _bar_chart(fw: Framework, d: pd.DataFrame) -> charts.Chart:
 
 
 def _dimension_table(
+    pack: Pack,
     fw: Framework,
     d: pd.DataFrame,
     columns: Mapping[str, str | None],
@@ -202,8 +216,10 @@ def _dimension_table(
     if fw.bands_level == "dimension" and fw.bands:
         table[fw.band_label] = d["band"].fillna("—").to_numpy()
     scale = fw.scale_def
-    return table_html(
+    return downloads.table(
+        pack,
         table,
+        name=fw.id,
         caption=f"{fw.title} by {fw.dimension_label} (scale {scale.min:g}–{scale.max:g})",
         formats=formats,
     )
@@ -264,8 +280,10 @@ def by_sector_html(pack: Pack) -> str:
     out = heading(3, "Views by sector") + para(reading)
     if not shown:
         return out
-    return out + table_html(
+    return out + downloads.table(
+        pack,
         _sector_table(pack, s, shown),
+        name="scores-by-sector",
         caption=f"Scores by sector, one column a sector (groups under {minimum} "
         "respondents suppressed)",
     )

@@ -19,7 +19,7 @@ from evalkit.report.fragments import (
     yes_no_text,
 )
 from evalkit.report.labels import labelled
-from evalkit.report.render import table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -36,8 +36,13 @@ def html(pack: Pack) -> str:
     return (
         heading(2, "Register facts and governance")
         + para(reading)
-        + table_html(_facts(pack), caption="Governance and money (from the register)")
-        + table_html(members, caption="Member organisations")
+        + downloads.table(
+            pack,
+            _facts(pack),
+            name="governance",
+            caption="Governance and money (from the register)",
+        )
+        + downloads.table(pack, members, name="members", caption="Member organisations")
     )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import label, labelled
-from evalkit.report.render import figure_html, table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -38,13 +38,15 @@ def html(pack: Pack) -> str:
         return out + para("No output or outcome indicators were recorded.")
     latest = costs[costs["period"] == costs.groupby("indicator_id")["period"].transform("max")]
     out += para(_reading(latest))
-    out += figure_html(charts.indicator_chart(latest))
-    out += table_html(
+    out += downloads.figure(pack, charts.indicator_chart(latest), data="indicators")
+    out += downloads.table(
+        pack,
         labelled(costs, "vfm_indicators", INDICATOR_COLUMNS),
+        name="indicators",
         caption="Outputs and outcomes against baseline and target",
         formats=_whole("vfm_indicators", ["baseline", "target", "actual"]),
     )
-    return out + _equity(pack.scores["equity"])
+    return out + _equity(pack, pack.scores["equity"])
 
 
 def _reading(latest: pd.DataFrame) -> str:
@@ -59,12 +61,14 @@ def _reading(latest: pd.DataFrame) -> str:
     )
 
 
-def _equity(equity: pd.DataFrame) -> str:
+def _equity(pack: Pack, equity: pd.DataFrame) -> str:
     """Indicators split by place or group ('' when none are)."""
     if not len(equity):
         return ""
-    return heading(3, "Equity: results by place or group") + table_html(
+    return heading(3, "Equity: results by place or group") + downloads.table(
+        pack,
         labelled(equity, "equity", EQUITY_COLUMNS),
+        name="equity",
         caption="Indicators split by place or group",
         formats=_whole("equity", ["baseline", "actual"]),
     )

@@ -20,7 +20,8 @@ import pandas as pd
 from evalkit import __version__
 from evalkit.config import PACKAGE_DIR, TEMPLATES_DIR
 from evalkit.report.fragments import gbp_text, heading, para
-from evalkit.report.render import SOURCE_DATE_EPOCH, source_date, table_html
+from evalkit.report.pack import downloads
+from evalkit.report.render import SOURCE_DATE_EPOCH, source_date
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -125,12 +126,21 @@ def html(pack: Pack) -> str:
             "What this pack was built from, so that it can be reproduced and checked: "
             "building the same inputs with the same code gives the same files."
         )
-        + table_html(_parameters(pack), caption="Build parameters and code version")
-        + table_html(
+        + downloads.table(
+            pack,
+            _parameters(pack),
+            name="build-parameters",
+            caption="Build parameters and code version",
+        )
+        + downloads.table(
+            pack,
             framework_table(pack.frameworks, pack.frameworks_present()),
+            name="frameworks-used",
             caption="Frameworks used in this pack: edition and file SHA-256",
         )
-        + table_html(input_table(pack.dataset.input_files), caption="Input files")
+        + downloads.table(
+            pack, input_table(pack.dataset.input_files), name="input-files", caption="Input files"
+        )
     )
 
 

@@ -8,8 +8,7 @@ import pandas as pd
 
 from evalkit.method.rules import missing_share, percent_text
 from evalkit.report.fragments import bullets, heading
-from evalkit.report.pack import frameworks
-from evalkit.report.render import table_html
+from evalkit.report.pack import downloads, frameworks
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -27,8 +26,10 @@ def html(pack: Pack) -> str:
     return (
         heading(2, "Data quality and caveats")
         + bullets(notes)
-        + table_html(
+        + downloads.table(
+            pack,
             _confirmation(pack),
+            name="framework-confidence",
             caption="How far each framework's content is confirmed, and missing answers",
         )
         + frameworks.by_sector_html(pack)

@@ -8,7 +8,7 @@ from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
-from evalkit.report.render import figure_html, table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -39,5 +39,7 @@ def html(pack: Pack) -> str:
         f"15 or more, evalkit's default banding). The highest scoring: "
         f"{str(top['description']).rstrip('.')} (score {int(top['score'])})."
     )
-    out += figure_html(charts.risk_heatmap(risks))
-    return out + table_html(labelled(risks, "risks", RISK_COLUMNS), caption="Risks, highest first")
+    out += downloads.figure(pack, charts.risk_heatmap(risks), data="risks")
+    return out + downloads.table(
+        pack, labelled(risks, "risks", RISK_COLUMNS), name="risks", caption="Risks, highest first"
+    )

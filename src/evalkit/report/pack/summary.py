@@ -10,7 +10,7 @@ from evalkit.method.findings import Severity
 from evalkit.method.rules import has_answers, plural
 from evalkit.report.fragments import SEVERITY_WORDS, heading, para
 from evalkit.report.labels import labelled
-from evalkit.report.render import table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -23,16 +23,21 @@ def html(pack: Pack) -> str:
     """One line per framework and the top findings."""
     f = pack.findings()
     out = heading(2, "Summary") + para(_reading(pack))
-    out += table_html(
+    out += downloads.table(
+        pack,
         _results_by_framework(pack),
+        name="results-by-framework",
         caption="Results by framework (bands only where the framework publishes them)",
         empty_text="No framework could be scored: no evidence was recorded in this round.",
     )
     if len(f):
         shown = f[f["severity"] != "info"].head(TOP_FINDINGS)
         shown = shown.assign(severity=shown["severity"].map(SEVERITY_WORDS))
-        out += table_html(
-            labelled(shown, "findings", ["severity", "message"]), caption="Top findings"
+        out += downloads.table(
+            pack,
+            labelled(shown, "findings", ["severity", "message"]),
+            name="top-findings",
+            caption="Top findings",
         )
     return out
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from evalkit.method.rules import plural
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
-from evalkit.report.render import table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -33,7 +33,9 @@ def html(pack: Pack) -> str:
     out += para(
         "; ".join(plural(int(counts.get(c, 0)), c, PLURALS[c]) for c in CATEGORY_ORDER) + "."
     )
-    return out + table_html(
+    return out + downloads.table(
+        pack,
         labelled(swot, "swot", ["category", "text"]),
+        name="swot",
         caption="Strengths, weaknesses, opportunities and threats",
     )

@@ -10,7 +10,7 @@ from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import gbp_text, heading, para
 from evalkit.report.labels import label, labelled
-from evalkit.report.render import figure_html, table_html
+from evalkit.report.pack import downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -35,10 +35,10 @@ def html(pack: Pack) -> str:
     if inputs.empty:
         return out + para("No inputs were recorded.")
     out += para(_reading(pack, inputs))
-    out += figure_html(_inputs_chart(inputs))
-    out += _inputs_table(inputs)
-    out += _share_table(pack.scores["vfm_share"])
-    return out + _unit_costs_table(pack.scores["vfm_indicators"])
+    out += downloads.figure(pack, _inputs_chart(inputs), data="inputs")
+    out += _inputs_table(pack, inputs)
+    out += _share_table(pack, pack.scores["vfm_share"])
+    return out + _unit_costs_table(pack, pack.scores["vfm_indicators"])
 
 
 def _reading(pack: Pack, inputs: pd.DataFrame) -> str:
@@ -74,16 +74,18 @@ def _inputs_chart(inputs: pd.DataFrame) -> charts.Chart:
     )
 
 
-def _inputs_table(inputs: pd.DataFrame) -> str:
+def _inputs_table(pack: Pack, inputs: pd.DataFrame) -> str:
     money = ("cash_gbp", "in_kind_gbp", "officer_time_gbp", "total_gbp")
-    return table_html(
+    return downloads.table(
+        pack,
         labelled(inputs, "vfm_inputs", INPUT_COLUMNS),
+        name="inputs",
         caption="Inputs (economy)",
         formats={label("vfm_inputs", c): POUNDS for c in money},
     )
 
 
-def _share_table(share: pd.DataFrame) -> str:
+def _share_table(pack: Pack, share: pd.DataFrame) -> str:
     """What the council puts in against what the other partners add ('' when unknown)."""
     if not len(share):
         return ""
@@ -93,24 +95,28 @@ def _share_table(share: pd.DataFrame) -> str:
         "partners_gbp": POUNDS,
         "partner_gbp_per_council_gbp": "{:.2f}",
     }
-    return table_html(
+    return downloads.table(
+        pack,
         labelled(share, "vfm_share", columns),
+        name="council-and-partners",
         caption="What the council puts in and what partners add",
         formats={label("vfm_share", c): f for c, f in formats.items()},
     )
 
 
-def _unit_costs_table(costs: pd.DataFrame) -> str:
+def _unit_costs_table(pack: Pack, costs: pd.DataFrame) -> str:
     """Cost per unit of output, or per unit of improvement ('' when none was worked out)."""
     unit = costs[costs["cost_per_unit"].notna() | costs["cost_per_improvement"].notna()]
     if not len(unit):
         return ""
     unit = unit.assign(cost=unit["cost_per_unit"].fillna(unit["cost_per_improvement"]))
     cost = "Cost (£)"
-    return table_html(
+    return downloads.table(
+        pack,
         labelled(
             unit, "vfm_indicators", ["name", "period", "measure", "actual", "cost"], {"cost": cost}
         ),
+        name="unit-costs",
         caption="Unit costs (efficiency and effectiveness)",
         formats={cost: "£{:,.2f}", label("vfm_indicators", "actual"): "{:,.0f}"},
     )
