@@ -1,0 +1,278 @@
+"""What the committee cover report says, worked out once from the scored portfolio.
+
+:func:`cover_report` turns the portfolio (:class:`evalkit.report.overview.Overview`,
+read by :func:`evalkit.report.overview.load_overview`) into a :class:`CoverReport`:
+every sentence, recommendation and table row the report shows. The web page
+(:mod:`.page`) and the Word document (:mod:`.document`) only lay it out, so the three
+formats always say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from evalkit import __version__
+from evalkit.method.rules import plural
+from evalkit.report.committee.words import and_list, date_in_words, finding_phrase
+from evalkit.report.fragments import text_or
+from evalkit.report.overview.provenance import frameworks_used
+
+if TYPE_CHECKING:
+    from evalkit.report.overview.portfolio import Overview
+
+#: The priorities counted in the report, most urgent first.
+PRIORITIES = ("high", "medium", "low")
+#: How many of the most common findings the summary names.
+MOST_COMMON = 3
+#: Recommendations made from findings at most (then one on reporting progress).
+MAX_FINDING_RECOMMENDATIONS = 4
+#: A recommendation names the partnerships when there are at most this many.
+MAX_NAMED = 4
+#: The pack each row links to, relative to the reports folder (``{id}``: the partnership).
+PACK_PDF = "{id}/evidence-pack.pdf"
+PACK_HTML = "{id}/evidence-pack.html"
+
+
+@dataclass(frozen=True)
+class PackRow:
+    """One partnership's line in the table of evidence packs.
+
+    Attributes:
+        partnership_id: the partnership's id (its pack's folder).
+        name: the partnership's name.
+        lead: the lead officer and directorate, as one line.
+        counts: findings by priority (``high``, ``medium``, ``low``).
+    """
+
+    partnership_id: str
+    name: str
+    lead: str
+    counts: dict[str, int]
+
+    @property
+    def page(self) -> str:
+        """The pack's web page, relative to the reports folder."""
+        return PACK_HTML.format(id=self.partnership_id)
+
+    @property
+    def pdf(self) -> str:
+        """The pack's PDF, relative to the reports folder."""
+        return PACK_PDF.format(id=self.partnership_id)
+
+
+@dataclass(frozen=True)
+class CoverReport:
+    """Everything the committee cover report says, in the order it says it.
+
+    Attributes:
+        title: the report's title.
+        dataset: the name of the portfolio's data.
+        assessment_round: the round reported on.
+        as_of: the date the position is given at, in words ("31 March 2025").
+        as_of_iso: the same date as ISO text ("2025-03-31"; blank if unknown).
+        notice: the invented-data notice, when the data is invented.
+        purpose: why the committee has the report, in one sentence.
+        summary: what was found, one sentence a point.
+        recommendations: what the committee is asked to do, in order.
+        packs: one row per in-scope partnership, by name.
+        method: how the report was produced, one sentence a point.
+    """
+
+    title: str
+    dataset: str
+    assessment_round: str
+    as_of: str
+    as_of_iso: str
+    notice: str | None
+    purpose: str
+    summary: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    packs: tuple[PackRow, ...]
+    method: tuple[str, ...]
+
+    @property
+    def dated(self) -> str:
+        """The round and the date, as one line under the title."""
+        when = f"; position as at {self.as_of}" if self.as_of else ""
+        return f"Assessment round {self.assessment_round}{when}."
+
+
+def cover_report(view: Overview) -> CoverReport:
+    """Work out the cover report's every sentence and row from the portfolio."""
+    findings = _in_scope(view, view.scores.get("findings", pd.DataFrame()))
+    pack_rows = _pack_rows(view, findings)
+    return CoverReport(
+        title=f"Partnership review {view.assessment_round}: report to the scrutiny committee",
+        dataset=view.dataset.title,
+        assessment_round=view.assessment_round,
+        as_of=date_in_words(view.scoring.as_of),
+        as_of_iso=view.scoring.as_of,
+        notice=view.notice,
+        purpose=(
+            f"This report summarises the evidence packs on the council's "
+            f"{plural(len(pack_rows), 'partnership')} in scope for review in the "
+            f"{view.assessment_round} round, and asks the committee to agree what happens next."
+        ),
+        summary=tuple(_summary(view, findings)),
+        recommendations=tuple(_recommendations(view, findings)),
+        packs=tuple(pack_rows),
+        method=tuple(_method(view)),
+    )
+
+
+def _in_scope(view: Overview, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a score table that belong to in-scope partnerships."""
+    if frame.empty or "partnership_id" not in frame:
+        return frame
+    keep = frame["partnership_id"].isin(set(view.in_scope["partnership_id"]))
+    return frame[keep].reset_index(drop=True)
+
+
+def _assessed(view: Overview) -> int:
+    """In-scope partnerships with framework scores in the round."""
+    scored = set(view.round_dimension_scores().get("partnership_id", pd.Series(dtype=str)))
+    return len(scored & set(view.in_scope["partnership_id"]))
+
+
+def _affected(findings: pd.DataFrame, severity: str) -> tuple[int, int]:
+    """How many findings of a priority, and how many distinct partnerships they concern."""
+    rows = findings[findings["severity"] == severity] if len(findings) else findings
+    return len(rows), int(rows["partnership_id"].nunique()) if len(rows) else 0
+
+
+def _by_code(findings: pd.DataFrame) -> pd.DataFrame:
+    """Per code: its priority, findings and partnerships affected, most partnerships first."""
+    return (
+        findings.groupby("code")
+        .agg(
+            severity=("severity", "first"),
+            findings=("code", "size"),
+            partnerships=("partnership_id", "nunique"),
+        )
+        .reset_index()
+        .sort_values(["partnerships", "findings", "code"], ascending=[False, False, True])
+        .reset_index(drop=True)
+    )
+
+
+def _summary(view: Overview, findings: pd.DataFrame) -> list[str]:
+    """The main points: scope, findings by priority, the commonest, high priorities."""
+    register, in_scope = len(view.register), len(view.in_scope)
+    points = [
+        f"The register holds {plural(register, 'partnership')}; {in_scope} "
+        f"{'is' if in_scope == 1 else 'are'} in scope for review, and {_assessed(view)} of "
+        f"them had evidence scored against at least one framework in {view.assessment_round}."
+    ]
+    if findings.empty:
+        return [*points, "No findings were raised for the partnerships in scope."]
+    counts = []
+    for severity in PRIORITIES:
+        n, affected = _affected(findings, severity)
+        counts.append(
+            f"{plural(n, f'{severity}-priority finding')} affecting "
+            f"{plural(affected, 'partnership')}"
+        )
+    points.append(f"Across the portfolio there are {and_list(counts)}.")
+    top = _by_code(findings).head(MOST_COMMON)
+    named = [
+        f"{finding_phrase(code)} ({plural(n, 'partnership')})"
+        for code, n in zip(top["code"], top["partnerships"], strict=True)
+    ]
+    most = "findings are" if len(named) > 1 else "finding is"
+    points.append(f"The most common {most} {and_list(named)}.")
+    high = findings[findings["severity"] == "high"]
+    names = sorted({view.names.get(p, p) for p in high["partnership_id"]})
+    if names:
+        have = "has a high-priority finding" if len(names) == 1 else "have high-priority findings"
+        points.append(f"{plural(len(names), 'partnership')} {have}: {and_list(names)}.")
+    else:
+        points.append("No partnership in scope has a high-priority finding.")
+    return points
+
+
+def _mode(values: pd.Series) -> str | None:
+    """The commonest text in a column (the first in order of a tie), or None."""
+    values = values.dropna().astype(str)
+    values = values[values != ""]
+    return str(values.value_counts(sort=True).index[0]) if len(values) else None
+
+
+def _timescale(view: Overview, code: str) -> str | None:
+    """The commonest timescale the action list gives a finding code."""
+    actions = view.scores.get("actions", pd.DataFrame())
+    if actions.empty or "finding" not in actions or "timescale" not in actions:
+        return None
+    answers = actions["finding"].astype(str).str.split(r",\s*").map(lambda codes: code in codes)
+    return _mode(actions.loc[answers, "timescale"])
+
+
+def _recommendation(view: Overview, findings: pd.DataFrame, code: str) -> str:
+    """Ask the lead officers of the partnerships with one finding to act on it."""
+    rows = findings[findings["code"] == code]
+    names = sorted({view.names.get(p, p) for p in rows["partnership_id"]})
+    who = f"the {plural(len(names), 'partnership')}" if len(names) > 1 else "the partnership"
+    listed = f" ({and_list(names)})" if len(names) <= MAX_NAMED else ""
+    when = _timescale(view, code)
+    action = _mode(rows["action"]) if "action" in rows else None
+    text = (
+        f"Ask the lead {'officers' if len(names) > 1 else 'officer'} of {who} with "
+        f"{finding_phrase(code)}{listed} to report back"
+    )
+    text += f" {when}" if when else ""
+    if action:
+        action = action.strip()
+        return f"{text} on this action: {action}{'' if action.endswith(('.', '?', '!')) else '.'}"
+    return f"{text} on what they will do about it."
+
+
+def _recommendations(view: Overview, findings: pd.DataFrame) -> list[str]:
+    """Every high-priority code, then the commonest medium ones, then reporting progress."""
+    if findings.empty:
+        return ["Note that no findings were raised for the partnerships in scope this round."]
+    by_code = _by_code(findings)
+    chosen = list(by_code.loc[by_code["severity"] == "high", "code"])
+    medium = [c for c in by_code.loc[by_code["severity"] == "medium", "code"] if c not in chosen]
+    chosen += medium[: max(0, MAX_FINDING_RECOMMENDATIONS - len(chosen))]
+    recommendations = [_recommendation(view, findings, code) for code in chosen]
+    actions = _in_scope(view, view.scores.get("actions", pd.DataFrame()))
+    recommendations.append(
+        f"Note the {plural(len(actions), 'action')} in the evidence packs, each with an owner "
+        "and a timescale, and ask officers to report progress on them with the next round's "
+        "packs."
+    )
+    return recommendations
+
+
+def _pack_rows(view: Overview, findings: pd.DataFrame) -> list[PackRow]:
+    """One row per in-scope partnership, by name, with its findings by priority."""
+    rows = []
+    for record in view.in_scope.sort_values("name").itertuples(index=False):
+        pid = str(record.partnership_id)
+        own = findings[findings["partnership_id"] == pid] if len(findings) else findings
+        counts = {s: int((own["severity"] == s).sum()) if len(own) else 0 for s in PRIORITIES}
+        lead = f"{text_or(record.lead_officer)}, {text_or(record.lead_directorate)}"
+        rows.append(PackRow(pid, str(record.name), lead, counts))
+    return rows
+
+
+def _method(view: Overview) -> list[str]:
+    """How the report was made: the frameworks, the round, evalkit's version."""
+    used = frameworks_used(view)
+    titles = [view.frameworks[f].name if f in view.frameworks else f for f in used]
+    frameworks = (
+        f"Partnerships were scored against {plural(len(titles), 'published framework')}: "
+        f"{and_list(titles)}."
+        if titles
+        else "No framework was scored this round."
+    )
+    return [
+        frameworks,
+        f"Scores, findings and actions are for the {view.assessment_round} assessment round; "
+        "each finding follows a published rule, and each partnership's evidence pack shows the "
+        "evidence behind it.",
+        f"Made with evalkit version {__version__}, from the same data as the evidence packs "
+        "and the portfolio overview.",
+    ]
