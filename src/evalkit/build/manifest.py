@@ -1,7 +1,9 @@
 """``reports/manifest.json``: every pack's status, key, timings, files and error.
 
 The manifest is rewritten after every pack. Packs not in this build (``--only``) keep
-their earlier records, so it always describes every pack in the reports folder.
+their earlier records, so it always describes every pack in the reports folder. The
+overview and the committee cover report have a record each beside ``packs``
+(``overview``, ``committee``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from evalkit import __version__
 from evalkit.atomic import atomic_write_text
-from evalkit.build.plan import OVERVIEW_ID
+from evalkit.build.plan import COMMITTEE_ID, OVERVIEW_ID, PORTFOLIO_STEMS
 from evalkit.build.records import PackOutcome
 
 MANIFEST_FILE = "manifest.json"
@@ -38,8 +40,9 @@ def write_manifest(
     path: Path, outcomes: list[PackOutcome], *, workers: int, assessment_round: str, updated: str
 ) -> dict[str, Any]:
     """Merge this build's outcomes into the manifest at ``path``; write and return it."""
-    packs = {o.id: o.record() for o in outcomes if o.id != OVERVIEW_ID}
+    packs = {o.id: o.record() for o in outcomes if o.id not in PORTFOLIO_STEMS}
     overview = next((o.record() for o in outcomes if o.id == OVERVIEW_ID), None)
+    committee = next((o.record() for o in outcomes if o.id == COMMITTEE_ID), None)
     previous = read_manifest(path)
     manifest = {
         "evalkit_version": __version__,
@@ -48,6 +51,7 @@ def write_manifest(
         "workers": workers,
         "packs": {**previous.get("packs", {}), **packs},
         "overview": overview or previous.get("overview"),
+        COMMITTEE_ID: committee or previous.get(COMMITTEE_ID),
     }
     atomic_write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest

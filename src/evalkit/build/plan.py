@@ -1,10 +1,10 @@
 """Planning a build: which partnerships, and a job for each pack that is out of date.
 
 The register (``partnerships.csv``) says which partnerships are in scope; ``--only``
-narrows them. Each in-scope partnership's pack, and the portfolio overview (built
-unless ``--only`` is given), gets an input key (:mod:`evalkit.build.keys`); the ones
-whose key and files match the manifest are up to date, the others become
-:class:`~evalkit.build.records.BuildJob` records.
+narrows them. Each in-scope partnership's pack, and the portfolio overview and the
+committee cover report (both built unless ``--only`` is given), gets an input key
+(:mod:`evalkit.build.keys`); the ones whose key and files match the manifest are up to
+date, the others become :class:`~evalkit.build.records.BuildJob` records.
 
 Nothing read from the processed folder is trusted to be a safe name: every id in the
 register is checked again (:func:`evalkit.names.check_id`), and every pack folder must be
@@ -44,6 +44,12 @@ PACK_STEM = "evidence-pack"
 OVERVIEW_ID = "overview"
 OVERVIEW_STEM = "portfolio-overview"
 OVERVIEW_TITLE = "Portfolio overview: the partnership landscape"
+COMMITTEE_NOTEBOOK = NOTEBOOKS_DIR / "committee_report.ipynb"
+COMMITTEE_ID = "committee"
+COMMITTEE_STEM = "committee-report"
+COMMITTEE_TITLE = "Partnership review: report to the scrutiny committee"
+#: The portfolio-wide jobs, by id: their folder and stem (not partnerships' packs).
+PORTFOLIO_STEMS = {OVERVIEW_ID: OVERVIEW_STEM, COMMITTEE_ID: COMMITTEE_STEM}
 
 
 def pack_parameters(
@@ -76,7 +82,9 @@ def pack_parameters(
 def overview_parameters(
     assessment_round: str, processed_dir: Path, output_dir: Path, root: Path = PROJECT_ROOT
 ) -> dict[str, str]:
-    """The parameters passed to ``portfolio_overview.ipynb``, folders relative to ``root``.
+    """The parameters of ``portfolio_overview.ipynb`` (and ``committee_report.ipynb``).
+
+    Folders are relative to ``root``.
 
     Args:
         assessment_round: the round to compare.
@@ -189,6 +197,7 @@ def pack_folder(reports_dir: Path, pack_id: str, stem: str) -> Path:
     """
     folder = safe_child(reports_dir, pack_id, what=f"the folder of pack {pack_id}")
     names = [f"{stem}.ipynb", f"{stem}.failed.ipynb", f".{stem}.page.html", "summary.json"]
+    names += [f"{stem}.docx"]
     names += [fmt.file_name(stem) for fmt in FORMATS.values()]
     names += [DOWNLOADS_DIR, workbook_name(pack_id), PORTFOLIO_WORKBOOK]
     linked = sorted(name for name in names if (folder / name).is_symlink())
@@ -239,10 +248,28 @@ def _overview_job(
     )
 
 
+def _committee_job(
+    job: Callable[..., BuildJob], notebook: Path, settings: Settings, assessment_round: str
+) -> BuildJob:
+    folder = pack_folder(settings.reports_dir, COMMITTEE_ID, COMMITTEE_STEM)
+    return job(
+        id=COMMITTEE_ID,
+        notebook=notebook,
+        out_dir=folder,
+        stem=COMMITTEE_STEM,
+        params=overview_parameters(assessment_round, settings.processed_dir, folder),
+        title=COMMITTEE_TITLE,
+        header="Report to the scrutiny committee",
+        masthead="Committee cover report",
+    )
+
+
 def plan_build(
     settings: Settings, options: BuildOptions, scored: ScoredFolder, manifest: Mapping[str, Any]
 ) -> Plan:
-    """Key the selected packs (and the overview, unless ``--only``); job the stale ones.
+    """Key the selected packs (and, unless ``--only``, the overview and the cover report).
+
+    The stale ones become jobs.
 
     Raises:
         BuildError: unknown formats, no prepared data, unknown or out-of-scope ids.
@@ -266,6 +293,14 @@ def plan_build(
             options.force,
         )
     if not options.only:
+        notebook = options.committee_notebook or COMMITTEE_NOTEBOOK
+        key = keys.overview(notebook.read_bytes())
+        plan.add(
+            PackOutcome(COMMITTEE_ID, COMMITTEE_TITLE, "up-to-date", key),
+            _committee_job(job, notebook, settings, assessment_round),
+            manifest.get(COMMITTEE_ID),
+            options.force,
+        )
         notebook = options.overview_notebook or OVERVIEW_NOTEBOOK
         key = keys.overview(notebook.read_bytes())
         plan.add(

@@ -40,6 +40,7 @@ class BuildOptions:
         round: the assessment round (default: the round scoring made findings for).
         pack_notebook: a pack notebook other than the bundled one.
         overview_notebook: an overview notebook other than the bundled one.
+        committee_notebook: a committee cover report notebook other than the bundled one.
     """
 
     only: tuple[str, ...] = ()
@@ -51,6 +52,7 @@ class BuildOptions:
     round: str | None = None
     pack_notebook: Path | None = None
     overview_notebook: Path | None = None
+    committee_notebook: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The batch build: one evidence pack per in-scope partnership, plus the overview.
+"""The batch build: one evidence pack per in-scope partnership, the overview, the cover report.
 
 Design (see ``docs/evidence-packs.md``):
 
@@ -43,7 +43,7 @@ from evalkit.build.job import remove_stale_staging
 from evalkit.build.kernels import signals_held
 from evalkit.build.lanes import run_jobs
 from evalkit.build.manifest import MANIFEST_FILE, now, read_manifest, write_manifest
-from evalkit.build.plan import OVERVIEW_ID, Plan, plan_build
+from evalkit.build.plan import PORTFOLIO_STEMS, Plan, plan_build
 from evalkit.build.records import BuildJob, BuildOptions, BuildResult, JobOutcome, LastGood
 from evalkit.config import Settings
 from evalkit.errors import BuildError, InputFileError
@@ -91,7 +91,8 @@ def attach_last_good(plan: Plan, manifest: Mapping[str, Any], reports: Path) -> 
     """
     packs = manifest.get("packs", {})
     for outcome in plan.outcomes:
-        record = manifest.get("overview") if outcome.id == OVERVIEW_ID else packs.get(outcome.id)
+        portfolio = outcome.id in PORTFOLIO_STEMS  # the overview and the cover report
+        record = manifest.get(outcome.id) if portfolio else packs.get(outcome.id)
         outcome.last_good = LastGood.from_record(record, reports / outcome.id)
         if outcome.status == "up-to-date" and outcome.last_good is not None:
             outcome.built = outcome.last_good.built

@@ -19,10 +19,7 @@ def packs_frame(report: CoverReport) -> pd.DataFrame:
         {
             "Partnership": [row.name for row in report.packs],
             "Lead officer and directorate": [row.lead for row in report.packs],
-            **{
-                SEVERITY_WORDS[s]: [row.counts[s] for row in report.packs]
-                for s in PRIORITIES
-            },
+            **{SEVERITY_WORDS[s]: [row.counts[s] for row in report.packs] for s in PRIORITIES},
         }
     )
 

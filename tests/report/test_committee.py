@@ -1,0 +1,248 @@
+"""The committee cover report: every sentence, recommendation and row worked out by hand.
+
+A four-partnership portfolio is made in the test: Alpha, Beta and Gamma in scope, Delta
+out of scope (its findings must not be counted). Alpha and Beta have framework scores in
+2024-25; Gamma has none.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from evalkit.method.results import DatasetMeta, ScoringMeta
+from evalkit.report.committee import CoverReport, cover_html, cover_report
+from evalkit.report.committee.words import and_list, date_in_words, finding_phrase
+from evalkit.report.overview import Overview
+
+NOTICE = "INVENTED SAMPLE DATA — made up for a test."
+
+
+def _register() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "partnership_id": ["a", "b", "c", "d"],
+            "name": ["Alpha", "Beta", "Gamma", "Delta"],
+            "lead_officer": ["A. Officer", "B. Officer", None, "D. Officer"],
+            "lead_directorate": ["Resources", "Growth", "Growth", "Growth"],
+            "in_scope": pd.array([True, True, True, False], dtype="boolean"),
+        }
+    )
+
+
+def _findings() -> pd.DataFrame:
+    rows = [
+        ("a", "no-governing-document", "high", "Agree a governing document."),
+        ("a", "evidence-missing", "medium", "Record the evidence."),
+        ("a", "target-missed", "low", "Review the target."),
+        ("b", "no-governing-document", "high", "Agree a governing document."),
+        ("b", "evidence-missing", "medium", "Record the evidence."),
+        ("b", "evidence-missing", "medium", "Record the evidence."),
+        ("c", "evidence-missing", "medium", "Record the evidence."),
+        ("c", "partners-diverge", "medium", "Discuss it at the board: why?"),
+        ("d", "high-risk", "high", "Confirm the mitigation."),  # out of scope
+    ]
+    return pd.DataFrame(rows, columns=["partnership_id", "code", "severity", "action"])
+
+
+def _actions() -> pd.DataFrame:
+    rows = [
+        ("a", "no-governing-document", "within 3 months"),
+        ("b", "no-governing-document", "within 3 months"),
+        ("a", "evidence-missing", "within 6 months"),
+        ("b", "evidence-missing", "within 6 months"),
+        ("c", "evidence-missing, partners-diverge", None),
+        ("d", "high-risk", "at once"),  # out of scope
+    ]
+    return pd.DataFrame(rows, columns=["partnership_id", "finding", "timescale"])
+
+
+def _dimension_scores() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "round": ["2024-25", "2024-25", "2024-25", "2023-24"],
+            "partnership_id": ["a", "b", "d", "c"],
+            "framework_id": ["nuffield-pat"] * 4,
+            "dimension_id": ["P1"] * 4,
+            "score": [2.0, 3.0, 4.0, 1.0],
+        }
+    )
+
+
+@pytest.fixture
+def view(frameworks) -> Overview:
+    return Overview(
+        assessment_round="2024-25",
+        tables={"partnerships": _register()},
+        scores={
+            "dimension_scores": _dimension_scores(),
+            "findings": _findings(),
+            "actions": _actions(),
+        },
+        frameworks=frameworks,
+        dataset=DatasetMeta(title="Test portfolio", invented=True, notice=NOTICE),
+        scoring=ScoringMeta(
+            assessment_round="2024-25",
+            as_of="2025-03-31",
+            lower_on_disagreement=False,
+            officer_day_rate_gbp=300.0,
+            min_cell_size=3,
+            framework_editions={},
+            framework_dirs=(),
+        ),
+    )
+
+
+@pytest.fixture
+def report(view) -> CoverReport:
+    return cover_report(view)
+
+
+def test_words():
+    assert date_in_words("2025-03-31") == "31 March 2025"
+    assert date_in_words("2024-01-05") == "5 January 2024"
+    assert date_in_words("") == ""
+    assert and_list([]) == "" and and_list(["A"]) == "A"
+    assert and_list(["A", "B"]) == "A and B"
+    assert and_list(["A", "B", "C"]) == "A, B and C"
+    assert finding_phrase("no-governing-document") == "no governing document"
+    assert finding_phrase("made-up") == "the finding 'made-up'"
+
+
+def test_title_round_date_and_notice(report):
+    assert report.title == "Partnership review 2024-25: report to the scrutiny committee"
+    assert report.dated == "Assessment round 2024-25; position as at 31 March 2025."
+    assert report.notice == NOTICE
+    assert report.purpose == (
+        "This report summarises the evidence packs on the council's 3 partnerships in scope "
+        "for review in the 2024-25 round, and asks the committee to agree what happens next."
+    )
+
+
+def test_summary_counts_in_scope_partnerships_not_findings(report):
+    # high: a, b (Delta's high risk is out of scope); medium: 4 evidence-missing (a, b, b, c)
+    # + 1 partners-diverge (c) = 5 over a, b, c; low: 1 (a).
+    # most common by partnerships: evidence-missing 3, no-governing-document 2, then
+    # partners-diverge and target-missed 1 each (1 finding each): the code breaks the tie.
+    assert report.summary == (
+        "The register holds 4 partnerships; 3 are in scope for review, and 2 of them had "
+        "evidence scored against at least one framework in 2024-25.",
+        "Across the portfolio there are 2 high-priority findings affecting 2 partnerships, "
+        "5 medium-priority findings affecting 3 partnerships and 1 low-priority finding "
+        "affecting 1 partnership.",
+        "The most common findings are ratings given without evidence (3 partnerships), "
+        "no governing document (2 partnerships) and partners disagreeing about how well it "
+        "works (1 partnership).",
+        "2 partnerships have high-priority findings: Alpha and Beta.",
+    )
+
+
+def test_recommendations_come_from_the_findings_high_first(report):
+    assert report.recommendations == (
+        "Ask the lead officers of the 2 partnerships with no governing document (Alpha and "
+        "Beta) to report back within 3 months on this action: Agree a governing document.",
+        "Ask the lead officers of the 3 partnerships with ratings given without evidence "
+        "(Alpha, Beta and Gamma) to report back within 6 months on this action: Record the "
+        "evidence.",
+        "Ask the lead officer of the partnership with partners disagreeing about how well it "
+        "works (Gamma) to report back on this action: Discuss it at the board: why?",
+        "Note the 5 actions in the evidence packs, each with an owner and a timescale, and "
+        "ask officers to report progress on them with the next round's packs.",
+    )
+
+
+def test_packs_table_rows_by_name_with_counts_by_priority(report):
+    rows = [(r.partnership_id, r.name, r.lead, r.counts, r.page, r.pdf) for r in report.packs]
+    assert rows == [
+        ("a", "Alpha", "A. Officer, Resources", {"high": 1, "medium": 1, "low": 1},
+         "a/evidence-pack.html", "a/evidence-pack.pdf"),
+        ("b", "Beta", "B. Officer, Growth", {"high": 1, "medium": 2, "low": 0},
+         "b/evidence-pack.html", "b/evidence-pack.pdf"),
+        ("c", "Gamma", "not recorded, Growth", {"high": 0, "medium": 2, "low": 0},
+         "c/evidence-pack.html", "c/evidence-pack.pdf"),
+    ]  # fmt: skip
+
+
+def test_how_it_was_produced(report):
+    assert report.method == (
+        "Partnerships were scored against 1 published framework: Nuffield PAT.",
+        "Scores, findings and actions are for the 2024-25 assessment round; each finding "
+        "follows a published rule, and each partnership's evidence pack shows the evidence "
+        "behind it.",
+        "Made with evalkit version 0.1.0, from the same data as the evidence packs and the "
+        "portfolio overview.",
+    )
+
+
+def test_without_findings_or_high_priorities(view):
+    view.scores = {**view.scores, "findings": _findings().iloc[:0]}
+    report = cover_report(view)
+    assert report.summary[1:] == ("No findings were raised for the partnerships in scope.",)
+    assert report.recommendations == (
+        "Note that no findings were raised for the partnerships in scope this round.",
+    )
+    view.scores = {**view.scores, "findings": _findings().iloc[[1, 2]]}  # Alpha: medium, low
+    report = cover_report(view)
+    assert report.summary[-1] == "No partnership in scope has a high-priority finding."
+    assert report.summary[2] == (
+        "The most common findings are ratings given without evidence (1 partnership) and a "
+        "missed target (1 partnership)."
+    )
+
+
+def test_real_data_has_no_notice(view):
+    view.dataset = DatasetMeta(title="Real", invented=False, notice=None)
+    report = cover_report(view)
+    assert report.notice is None
+    assert "INVENTED" not in cover_html(report)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_page_headings_notice_numbered_recommendations_and_linked_table(report):
+    soup = BeautifulSoup(cover_html(report), "html.parser")
+    assert [(h.name, h.get_text()) for h in soup.find_all(["h1", "h2", "h3"])] == [
+        ("h1", "Partnership review 2024-25: report to the scrutiny committee"),
+        ("h2", "Summary"),
+        ("h2", "Recommendations"),
+        ("h2", "Evidence packs (appendices)"),
+        ("h2", "How this report was produced"),
+    ]
+    assert soup.find(class_="callout-invented").get_text() == NOTICE
+    assert [li.get_text() for li in soup.ol.find_all("li")] == list(report.recommendations)
+    table = soup.find("table")
+    assert table.caption.get_text() == ("Evidence packs, by partnership name: findings by priority")
+    head = [(th.get_text(), th.get("scope")) for th in table.thead.find_all("th")]
+    assert head == [
+        ("Partnership", "col"),
+        ("Lead officer and directorate", "col"),
+        ("High", "col"),
+        ("Medium", "col"),
+        ("Low", "col"),
+    ]
+    body = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in table.tbody("tr")]
+    assert body == [
+        ["Alpha", "A. Officer, Resources", "1", "1", "1"],
+        ["Beta", "B. Officer, Growth", "1", "2", "0"],
+        ["Gamma", "not recorded, Growth", "0", "2", "0"],
+    ]
+    links = [(a.get_text(), a["href"]) for a in table.find_all("a")]
+    assert links == [
+        ("Alpha", "../a/evidence-pack.html"),
+        ("Beta", "../b/evidence-pack.html"),
+        ("Gamma", "../c/evidence-pack.html"),
+    ]
+    assert all(tr.th.get("scope") == "row" for tr in table.tbody("tr"))
+
+
+def test_text_from_data_is_inert_on_the_page(view):
+    register = _register()
+    register.loc[0, "name"] = "<script>alert(1)</script> & \x1b[31m"
+    view.tables = {"partnerships": register}
+    html = cover_html(cover_report(view))
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x1b[31m" in html
+    assert "\x1b" not in html
