@@ -246,3 +246,88 @@ def test_text_from_data_is_inert_on_the_page(view):
     assert soup.find("script") is None
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x1b[31m" in html
     assert "\x1b" not in html
+
+
+# --------------------------------------------------------------------------- the Word document
+
+
+def _docx(report: CoverReport, tmp_path):
+    import docx
+
+    from evalkit.report.committee import write_docx
+
+    path = write_docx(report, tmp_path)
+    assert path == tmp_path / "committee-report.docx"
+    return docx.Document(str(path)), path
+
+
+def test_docx_notice_first_then_headings_in_word_styles(report, tmp_path):
+    document, _ = _docx(report, tmp_path)
+    paragraphs = document.paragraphs
+    assert paragraphs[0].text == NOTICE
+    headings = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [
+        ("Heading 1", "Partnership review 2024-25: report to the scrutiny committee"),
+        ("Heading 2", "Summary"),
+        ("Heading 2", "Recommendations"),
+        ("Heading 2", "Evidence packs (appendices)"),
+        ("Heading 2", "How this report was produced"),
+    ]
+    numbered = [p.text for p in paragraphs if p.style.name == "List Number"]
+    assert numbered == list(report.recommendations)
+    bulleted = [p.text for p in paragraphs if p.style.name == "List Bullet"]
+    assert bulleted == [*report.summary, *report.method]
+    assert paragraphs[2].text == (
+        "Test portfolio. Assessment round 2024-25; position as at 31 March 2025."
+    )
+
+
+def test_docx_table_has_a_repeated_header_row_and_plain_paths(report, tmp_path):
+    from docx.oxml.ns import qn
+
+    document, _ = _docx(report, tmp_path)
+    (table,) = document.tables
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells == [
+        ["Partnership", "Lead officer and directorate", "High", "Medium", "Low",
+         "Evidence pack (PDF, in the reports folder)"],
+        ["Alpha", "A. Officer, Resources", "1", "1", "1", "a/evidence-pack.pdf"],
+        ["Beta", "B. Officer, Growth", "1", "2", "0", "b/evidence-pack.pdf"],
+        ["Gamma", "not recorded, Growth", "0", "2", "0", "c/evidence-pack.pdf"],
+    ]  # fmt: skip
+    header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
+    assert header is not None and header.get(qn("w:val")) == "true"
+    assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None
+               for r in table.rows[1:])  # fmt: skip
+    caption = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert caption == ["Evidence packs, by partnership name: findings by priority"]
+
+
+def test_docx_properties_name_no_one_and_the_file_is_reproducible(report, tmp_path):
+    import zipfile
+
+    document, path = _docx(report, tmp_path)
+    properties = document.core_properties
+    assert properties.title == report.title
+    assert properties.author == "" and properties.last_modified_by == ""
+    assert properties.language == "en-GB"
+    assert properties.created.date().isoformat() == "2025-03-31"
+    first = path.read_bytes()
+    _docx(report, tmp_path)
+    assert path.read_bytes() == first
+    body = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert "fldSimple" not in body and "instrText" not in body and "hyperlink" not in body
+
+
+def test_docx_text_from_data_is_plain_and_visible(view, tmp_path):
+    register = _register()
+    register.loc[0, "name"] = '=HYPERLINK("x") <b>\x1b[31m'
+    view.tables = {"partnerships": register}
+    view.dataset = DatasetMeta(title="Real", invented=False, notice=None)
+    document, path = _docx(cover_report(view), tmp_path)
+    assert document.paragraphs[0].style.name == "Heading 1"  # no notice for real data
+    assert document.tables[0].rows[1].cells[0].text == '=HYPERLINK("x") <b>\\x1b[31m'
+    import zipfile
+
+    body = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert "fldSimple" not in body and "instrText" not in body
