@@ -12,6 +12,7 @@ import papermill
 import pytest
 
 from evalkit.build.plan import (
+    COMMITTEE_NOTEBOOK,
     OVERVIEW_NOTEBOOK,
     PACK_NOTEBOOK,
     overview_parameters,
@@ -22,8 +23,12 @@ from small_portfolio import ROOT
 
 @pytest.mark.parametrize(
     ("notebook", "params"),
-    [(PACK_NOTEBOOK, pack_parameters), (OVERVIEW_NOTEBOOK, overview_parameters)],
-    ids=["evidence_pack", "portfolio_overview"],
+    [
+        (PACK_NOTEBOOK, pack_parameters),
+        (OVERVIEW_NOTEBOOK, overview_parameters),
+        (COMMITTEE_NOTEBOOK, overview_parameters),
+    ],
+    ids=["evidence_pack", "portfolio_overview", "committee_report"],
 )
 def test_declares_exactly_the_parameters_the_builder_passes(notebook, params):
     declared = set(papermill.inspect_notebook(str(notebook)))
@@ -34,7 +39,9 @@ def test_declares_exactly_the_parameters_the_builder_passes(notebook, params):
     )
 
 
-@pytest.mark.parametrize("notebook", [PACK_NOTEBOOK, OVERVIEW_NOTEBOOK], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "notebook", [PACK_NOTEBOOK, OVERVIEW_NOTEBOOK, COMMITTEE_NOTEBOOK], ids=lambda p: p.stem
+)
 def test_notebook_is_thin(notebook):
     nb = nbformat.read(notebook, as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -132,6 +139,7 @@ def test_nbval_lax_on_source_notebooks(sample_scored, tmp_path):
             "-q",
             str(PACK_NOTEBOOK),
             str(OVERVIEW_NOTEBOOK),
+            str(COMMITTEE_NOTEBOOK),
         ],
         capture_output=True,
         text=True,
