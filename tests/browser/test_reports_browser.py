@@ -14,17 +14,18 @@ def reports(built_sample):
         "index": out / "index.html",
         "pack": out / built_sample["pack_id"] / "evidence-pack.html",
         "overview": out / "overview" / "portfolio-overview.html",
+        "committee": out / "committee" / "committee-report.html",
     }
 
 
-@pytest.mark.parametrize("page_name", ["index", "pack", "overview"])
+@pytest.mark.parametrize("page_name", ["index", "pack", "overview", "committee"])
 def test_page_loads_offline_without_errors(reports, page_name, open_offline):
     page, errors, failed, external = open_offline(reports[page_name], bypass_csp=False)
     assert page.locator("h1").count() == 1
     assert errors == [] and failed == [] and external == []
 
 
-@pytest.mark.parametrize("page_name", ["index", "pack", "overview"])
+@pytest.mark.parametrize("page_name", ["index", "pack", "overview", "committee"])
 def test_page_has_no_wcag_violations(
     reports, page_name, open_offline, run_axe, describe_violations
 ):

@@ -107,3 +107,33 @@ def test_the_word_file_is_staged_listed_and_kept_when_a_rebuild_fails(processed,
     manifest = json.loads((settings.reports_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["committee"]["status"] == "stale"
     assert manifest["committee"]["files"] == record["files"]
+
+
+@pytest.mark.slow
+def test_the_sample_cover_report_in_three_formats(built_sample):
+    import docx
+    from bs4 import BeautifulSoup
+    from pypdf import PdfReader
+
+    reports = built_sample["reports"]
+    folder = reports / "committee"
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    files = manifest["committee"]["files"]
+    assert {"committee-report.html", "committee-report.pdf", "committee-report.docx"} <= set(files)
+    notice = ScoredFolder.open(built_sample["processed"]).notice
+    assert notice  # the sample is invented: all three formats say so first
+    pdf = PdfReader(folder / "committee-report.pdf")
+    assert 2 <= len(pdf.pages) <= 4
+    assert pdf.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in pdf.trailer["/Root"]
+    assert "INVENTED SAMPLE DATA" in pdf.pages[0].extract_text()
+    page = BeautifulSoup((folder / "committee-report.html").read_text("utf-8"), "html.parser")
+    assert notice in page.get_text()
+    links = [a["href"] for a in page.select("table a")]
+    assert sorted(links) == sorted(
+        f"../{pid}/evidence-pack.html" for pid in built_sample["in_scope"]
+    )
+    assert all((folder / href).resolve().is_file() for href in links)
+    document = docx.Document(str(folder / "committee-report.docx"))
+    assert document.paragraphs[0].text == notice
+    assert len(document.tables[0].rows) == len(built_sample["in_scope"]) + 1
