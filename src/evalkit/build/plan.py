@@ -259,7 +259,7 @@ def _committee_job(
         stem=COMMITTEE_STEM,
         params=overview_parameters(assessment_round, settings.processed_dir, folder),
         title=COMMITTEE_TITLE,
-        header="Report to the scrutiny committee",
+        header="Partnership portfolio",
         masthead="Committee cover report",
     )
 
