@@ -44,7 +44,8 @@ def _plan(settings: Settings, manifest: dict | None = None, **options):
 
 def test_every_in_scope_pack_gets_a_job_then_the_overview_alone(settings, sample_scored):
     plan = _plan(settings)
-    *packs, overview = plan.jobs
+    *packs, committee, overview = plan.jobs  # the cover report: tests/build/test_committee_build.py
+    assert committee.id == "committee"
     assert sorted(job.id for job in packs) == sample_scored["in_scope"]
     assert not any(job.alone for job in packs)
     assert (overview.id, overview.alone, overview.stem) == ("overview", True, "portfolio-overview")

@@ -51,7 +51,9 @@ def write_manifest(
         "workers": workers,
         "packs": {**previous.get("packs", {}), **packs},
         "overview": overview or previous.get("overview"),
-        COMMITTEE_ID: committee or previous.get(COMMITTEE_ID),
     }
+    committee = committee or previous.get(COMMITTEE_ID)
+    if committee is not None:  # none before the first full build
+        manifest[COMMITTEE_ID] = committee
     atomic_write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
