@@ -4,8 +4,9 @@ A small scored portfolio (two in-scope partnerships, ``csp`` and ``hub``), tiny 
 notebooks, the real ``evalkit build`` run as a subprocess, and a *gate*: an IPython
 startup file (through ``IPYTHONDIR``) that every kernel of the build runs. The gate
 notes each notebook cell a kernel starts (``<pid> <pack id>``, the overview as
-``overview``) in a trace file and, for the pack named by ``EVALKIT_TEST_HOLD``, waits
-there, so a test can stop the build at a chosen point without any hook in evalkit.
+``overview``, the committee cover report as ``committee``) in a trace file and, for the
+pack named by ``EVALKIT_TEST_HOLD``, waits there, so a test can stop the build at a
+chosen point without any hook in evalkit.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def _install():
     def gate(info):
         ns = shell.user_ns
         who = ns.get("partnership_id") or ("overview" if "assessment_round" in ns else None)
+        if who == "overview" and "committee" in (info.raw_cell or "") + str(ns.get("output_dir")):
+            who = "committee"  # the cover report's injected cell names its folder
         if who is None or (info.raw_cell or "").startswith("%reset"):
             return
         note(f"{os.getpid()} {who}")
@@ -228,6 +231,7 @@ def sha(data: bytes) -> str:
 def files_match_disk(manifest: dict[str, Any], reports: Path, ids: Iterable[str]) -> None:
     """Assert each record lists exactly the hashes of the files on disk."""
     for pid in ids:
-        record = manifest["overview"] if pid == "overview" else manifest["packs"][pid]
+        portfolio = pid in ("overview", "committee")  # beside the packs, not among them
+        record = manifest[pid] if portfolio else manifest["packs"][pid]
         for name, digest in record["files"].items():
             assert sha((reports / pid / name).read_bytes()) == digest, f"{pid}/{name}"

@@ -58,7 +58,8 @@ def test_no_change_rebuilds_nothing(built_sample, tmp_path):
     result = run_build(settings, BuildOptions(progress=False))
     assert result.ok
     assert result.built == []
-    assert len(result.skipped) == len(built_sample["in_scope"]) + 1  # + the overview
+    # + the overview and the committee cover report
+    assert len(result.skipped) == len(built_sample["in_scope"]) + 2
 
 
 def test_changing_one_partnerships_answers_rebuilds_that_pack_alone(built_sample, tmp_path):
@@ -79,7 +80,7 @@ def test_changing_one_partnerships_answers_rebuilds_that_pack_alone(built_sample
     assert main(["score", *args]) == 0
     result = run_build(settings, BuildOptions(progress=False))
     assert result.ok
-    assert sorted(o.id for o in result.built) == sorted([target, "overview"])
+    assert sorted(o.id for o in result.built) == sorted([target, "committee", "overview"])
     forced = run_build(settings, BuildOptions(only=(target,), force=True, progress=False))
     assert [o.id for o in forced.built] == [target]
 
