@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evalkit.report.fragments import in_framework_order, is_missing
+from evalkit.report.fragments import is_missing
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -119,19 +119,36 @@ def headline_of(pack: Pack) -> Headline:
 
 
 def _bands(pack: Pack) -> tuple[FrameworkBand, ...]:
-    """The bands of this round's framework totals, in report order."""
+    """The bands of this round's scores, in report order, for frameworks that publish them.
+
+    A framework with bands for its total gives its band (``Genuine collaboration``); one
+    with bands for each dimension gives how many dimensions fall in each band, in the
+    framework's order (``Wilder factors (4 factors)``: ``1 Concern, 2 Borderline, 1 Strength``).
+    """
     totals = pack.scores.get("framework_scores")
-    if totals is None or totals.empty or "band" not in totals:
-        return ()
-    if "round" in totals:
+    if totals is not None and len(totals) and "round" in totals:
         totals = totals[totals["round"].astype(str) == pack.assessment_round]
-    band_of = {
-        str(row["framework_id"]): str(row["band"])
-        for _, row in totals.iterrows()
-        if _text(row["band"]) is not None
-    }
-    return tuple(
-        FrameworkBand(pack.frameworks[fid].name, band_of[fid], pack.frameworks[fid].band_indicative)
-        for fid in in_framework_order(band_of)
-        if fid in pack.frameworks
-    )
+    dims = pack.dims()
+    found: list[FrameworkBand] = []
+    for fid in pack.frameworks_present():
+        fw = pack.frameworks.get(fid)
+        if fw is None or not fw.bands:
+            continue
+        if fw.bands_level == "total":
+            rows = (
+                totals[totals["framework_id"] == fid]
+                if totals is not None and len(totals)
+                else None
+            )
+            band = _text(rows.iloc[0].get("band")) if rows is not None and len(rows) else None
+            if band:
+                found.append(FrameworkBand(fw.name, band, fw.band_indicative))
+            continue
+        labels = dims.loc[dims["framework_id"] == fid, "band"].dropna().astype(str)
+        counts = labels.value_counts()
+        if counts.empty:
+            continue
+        tally = ", ".join(f"{counts[b.label]} {b.label}" for b in fw.bands if b.label in counts)
+        per = f"{len(labels)} {fw.dimension_label}{'' if len(labels) == 1 else 's'}"
+        found.append(FrameworkBand(f"{fw.name} ({per})", tally, fw.band_indicative))
+    return tuple(found)
