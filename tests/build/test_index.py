@@ -152,6 +152,17 @@ def test_the_lead_sentence_counts_partnerships_needing_action_now(tmp_path):
     assert lead_text(index_rows(INDEX_MANIFEST)) == "5 partnerships."  # nothing known
 
 
+def test_a_summary_without_a_priority_is_not_taken_for_nothing_to_act_on(tmp_path):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "summary.json").write_text(
+        json.dumps({"top_finding": "Funding ends.", "findings": {"high": 1}}), encoding="utf-8"
+    )
+    (row,) = index_rows({"old": {"name": "Old", "status": "built"}}, tmp_path)
+    assert (row.found, row.priority, row.high, row.priority_rank) == ("Funding ends.", None, 1, 4)
+    page = render_page([row], notice=None, overview_href=None, data_href=None, generated=None)
+    assert '<tr data-priority="unknown">' in page
+
+
 def test_read_headline_copes_with_missing_and_broken_summaries(tmp_path):
     assert read_headline(tmp_path / "missing" / "summary.json") is None
     (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")

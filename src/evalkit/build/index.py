@@ -185,8 +185,8 @@ class IndexRow:
     @property
     def priority_rank(self) -> int:
         """0 for high, 1 medium, 2 low, 3 nothing to act on, 4 not known (for sorting)."""
-        if not self.known:
-            return len(PRIORITIES) + 1
+        if not self.known or (self.found and self.priority not in PRIORITIES):
+            return len(PRIORITIES) + 1  # a summary from before priorities were written
         return PRIORITIES.index(self.priority) if self.priority in PRIORITIES else len(PRIORITIES)
 
     @property
