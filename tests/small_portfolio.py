@@ -311,3 +311,103 @@ def write_two_rounds(folder: Path) -> Path:
     for name, (headers, rows) in TWO_ROUND_TABLES.items():
         write_csv(folder / f"{name}.csv", headers, rows)
     return folder
+
+
+# An index of five packs, worked by hand (tests/build/test_index.py, tests/browser) ------
+
+#: Each pack's manifest record. flood's rebuild failed (its 3 October version is shown);
+#: roads failed with no earlier version; the others are up to date.
+INDEX_MANIFEST: dict[str, dict[str, object]] = {
+    "csp": {
+        "name": "Community Safety Partnership",
+        "tier": "strategic",
+        "status": "built",
+        "built": "2026-11-26T09:30:00+00:00",
+        "files": {"evidence-pack.html": "a", "evidence-pack.pdf": "b", "csp-data.xlsx": "c"},
+    },
+    "hub": {
+        "name": "Armed Forces Covenant Hub",
+        "tier": "significant",
+        "status": "up-to-date",
+        "built": "2026-10-03T08:00:00+00:00",
+        "files": {"evidence-pack.html": "a", "evidence-pack.pdf": "b"},
+    },
+    "flood": {
+        "name": "Flood Resilience Board",
+        "tier": "operational",
+        "status": "stale",
+        "built": "2026-10-03T08:00:00+00:00",
+        "files": {"evidence-pack.html": "a"},
+        "error": {"name": "KeyError", "message": "'/srv/evalkit/data/processed/tier.csv'"},
+    },
+    "parks": {
+        "name": "Parks Friends",
+        "tier": "operational",
+        "status": "up-to-date",
+        "built": "2026-11-25T23:59:00+00:00",
+        "files": {"evidence-pack.html": "a"},
+    },
+    "roads": {
+        "name": "Highways <Board> & Co",
+        "tier": "operational",
+        "status": "failed",
+        "built": None,
+        "files": {},
+        "error": {"name": "Timeout", "message": "timed out after 600 s"},
+    },
+}
+#: The summary.json each pack wrote (roads wrote none).
+INDEX_SUMMARIES: dict[str, dict[str, object]] = {
+    "csp": {
+        "top_finding": "Funding for violence reduction ends in March 2025.",
+        "top_priority": "high",
+        "findings": {"high": 2, "medium": 3, "low": 1, "info": 1},
+        "bands": [
+            {"framework": "VicHealth tool", "band": "Genuine collaboration", "indicative": True}
+        ],
+        "lead_directorate": "Resources",
+        "tier": "strategic",
+    },
+    "hub": {
+        "top_finding": "Trust between partners is low.",
+        "top_priority": "medium",
+        "findings": {"medium": 4, "low": 2},
+        "bands": [],
+        "lead_directorate": "Adult Services",
+        "tier": "significant",
+    },
+    "flood": {
+        "top_finding": "No evidence was recorded.",
+        "top_priority": "high",
+        "findings": {"high": 1, "medium": 1},
+        "bands": [
+            {
+                "framework": "Wilder factors (20 factors)",
+                "band": "2 Concern, 15 Borderline, 3 Strength",
+                "indicative": True,
+            }
+        ],
+        "lead_directorate": "Growth",
+        "tier": "operational",
+    },
+    "parks": {
+        "top_finding": None,
+        "top_priority": None,
+        "findings": {},
+        "bands": [],
+        "lead_directorate": "Growth",
+        "tier": "operational",
+    },
+}
+#: The default order: most high, then medium, then low-priority findings; not known last.
+INDEX_ORDER = ["csp", "flood", "hub", "parks", "roads"]
+
+
+def write_index_summaries(reports: Path) -> Path:
+    """Write each pack's summary.json of :data:`INDEX_SUMMARIES` under ``reports``."""
+    import json
+
+    for pid, summary in INDEX_SUMMARIES.items():
+        (reports / pid).mkdir(parents=True, exist_ok=True)
+        (reports / pid / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    return reports

@@ -144,8 +144,8 @@ def test_one_broken_partnership_does_not_stop_the_others(
     log = (tmp_path / "logs" / "build" / f"{broken}.log").read_text(encoding="utf-8")
     assert "FAILED: JSONDecodeError" in log
     index = (settings.reports_dir / "index.html").read_text()
-    assert "stale — last good version from " in index
-    assert "this build failed: JSONDecodeError" in index
+    assert "Failed — last good version from " in index
+    assert "This build failed: JSONDecodeError" in index
 
 
 def test_no_temporary_files_or_kernels_left(built_sample):

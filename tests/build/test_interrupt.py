@@ -147,7 +147,7 @@ def _check_after_stop(world: World, before: dict[str, bytes], landed: tuple[str,
         assert _status(manifest, pid) == ("built" if pid in landed else "pending"), pid
     index = (world.reports / "index.html").read_text(encoding="utf-8")
     waiting = sum(pid not in landed for pid in PACKS)  # the index lists packs, not the overview
-    assert index.count("pending — last good version from") == waiting
+    assert index.count("Waiting to be built — last good version from") == waiting
 
 
 def _rerun_matches_a_clean_build(world: World, landed: tuple[str, ...]) -> None:
@@ -250,8 +250,8 @@ def test_a_failing_rebuild_leaves_the_last_good_pack_marked_stale(world, tmp_pat
     )
     assert record["error"]["partial"] == "hub/evidence-pack.failed.ipynb"
     index = (world.reports / "index.html").read_text(encoding="utf-8")
-    assert "stale — last good version from " in index
-    assert ", this build failed: JSONDecodeError: " in index
+    assert "Failed — last good version from " in index
+    assert "This build failed: JSONDecodeError: " in index
     assert '<a href="hub/evidence-pack.html">' in index
     assert leftovers(world.reports, world.gate.tmp) == []
 

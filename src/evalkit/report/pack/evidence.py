@@ -120,12 +120,18 @@ class Pack:
         }
 
     def write_summary(self, output_dir: Path | str) -> Path:
-        """Write ``summary.json`` for the index and for checks, atomically."""
+        """Write ``summary.json`` for the index and for checks, atomically.
+
+        It holds :meth:`summary_record` and the pack's headline
+        (:func:`evalkit.report.pack.headline.headline_of`), which the index shows.
+        """
         from evalkit.atomic import atomic_write_text
+        from evalkit.report.pack.headline import headline_of
 
         folder = Path(output_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.summary_record(), indent=2, ensure_ascii=False)
+        record = {**self.summary_record(), **headline_of(self).record()}
+        text = json.dumps(record, indent=2, ensure_ascii=False)
         return atomic_write_text(folder / "summary.json", text + "\n")
 
 
