@@ -15,6 +15,7 @@ import re
 from evalkit.build.index import (
     IndexRow,
     built_text,
+    committee_link,
     day_text,
     index_rows,
     lead_text,
@@ -64,6 +65,27 @@ def test_the_overview_link_is_its_first_file_in_registry_order():
     )
     assert overview_link({"files": {}}) is None
     assert overview_link(None) is None
+
+
+def test_the_committee_report_is_linked_when_built():
+    files = {"committee-report.html": "a", "committee-report.pdf": "b"}
+    assert committee_link({"files": files}) == "committee/committee-report.html"
+    assert committee_link(None) is None
+    page = render_page(
+        [],
+        notice=None,
+        overview_href=None,
+        data_href=None,
+        generated=None,
+        committee_href="committee/committee-report.html",
+    )
+    assert (
+        '<a href="committee/committee-report.html">Report to the scrutiny committee: '
+        "what was found and what to do</a>" in page
+    )
+    assert "scrutiny committee" not in render_page(
+        [], notice=None, overview_href=None, data_href=None, generated=None
+    )
 
 
 def test_rows_come_most_high_priority_findings_first(tmp_path):

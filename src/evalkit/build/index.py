@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.build.formats import FORMATS
-from evalkit.build.plan import OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
+from evalkit.build.plan import COMMITTEE_ID, COMMITTEE_STEM, OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
 from evalkit.config import TEMPLATES_DIR
 from evalkit.inputs.contract import TIERS
 from evalkit.names import PORTFOLIO_WORKBOOK, without_paths, workbook_name
@@ -66,8 +66,17 @@ def portfolio_data_link(record: Mapping[str, Any] | None) -> str | None:
 
 def overview_link(record: Mapping[str, Any] | None) -> str | None:
     """A link to the overview's first file in registry order (its web page), if any."""
+    return _first_link(OVERVIEW_ID, OVERVIEW_STEM, record)
+
+
+def committee_link(record: Mapping[str, Any] | None) -> str | None:
+    """A link to the committee cover report's web page (or first file), if any."""
+    return _first_link(COMMITTEE_ID, COMMITTEE_STEM, record)
+
+
+def _first_link(folder: str, stem: str, record: Mapping[str, Any] | None) -> str | None:
     files = (record or {}).get("files", {})
-    return next((href for _, href in links(OVERVIEW_ID, OVERVIEW_STEM, files) if href), None)
+    return next((href for _, href in links(folder, stem, files) if href), None)
 
 
 def read_headline(summary_path: Path) -> Headline | None:
@@ -271,6 +280,7 @@ def render_page(
     overview_href: str | None,
     data_href: str | None,
     generated: str | None,
+    committee_href: str | None = None,
     with_script: bool = True,
 ) -> str:
     """The index page as HTML (``with_script=False``: the page as it works without it)."""
@@ -286,6 +296,7 @@ def render_page(
         notice=_shown(notice),
         packs=list(rows),
         overview=overview_href,
+        committee=committee_href,
         data=data_href,
         generated=day_text(generated),
         lead=lead_text(rows),
@@ -308,6 +319,7 @@ def write_index(
         notice=notice,
         overview_href=overview_link(manifest.get("overview")),
         data_href=portfolio_data_link(manifest.get("overview")),
+        committee_href=committee_link(manifest.get(COMMITTEE_ID)),
         generated=generated,
     )
     return write_html(page, reports_dir / INDEX_FILE)
