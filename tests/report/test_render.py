@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import os
 import re
 import stat
@@ -482,3 +483,20 @@ def test_atomic_files_get_ordinary_permissions(tmp_path):
     os.umask(umask)
     path = atomic_write_text(tmp_path / "x.html", "x")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_table_shows_dates_in_words_never_iso_timestamps():
+    frame = pd.DataFrame(
+        {
+            "Agreement": ["Harbour", "Moor", "Vale"],
+            "Signed": pd.to_datetime(["2022-03-15", "2019-06-01", None]),
+            "Reviewed": [datetime.date(2024, 1, 9), datetime.date(2023, 11, 30), None],
+        }
+    )
+    html = table_html(frame, caption="Agreements")
+    assert "<td>15 March 2022</td>" in html
+    assert "<td>1 June 2019</td>" in html
+    assert "<td>9 January 2024</td>" in html
+    assert "<td>30 November 2023</td>" in html
+    assert "00:00:00" not in html and "2022-03-15" not in html
+    assert html.count("<td>—</td>") == 2

@@ -36,7 +36,7 @@ import os
 import re
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -222,6 +222,10 @@ def _format_cell(value: Any, fmt: str | None, missing: str) -> str:
         return f"{value:,}" if abs(int(value)) >= 10_000 else str(value)
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:,.1f}"
+    if isinstance(value, date | datetime) or type(value).__name__ == "datetime64":
+        from evalkit.report.fragments import date_words
+
+        return date_words(value)
     return str(value)
 
 
@@ -252,7 +256,8 @@ def table_html(
     All text is HTML-escaped.
 
     Default formats: booleans "Yes"/"No"; integers as is, with thousands separators
-    from 10,000; floats to one decimal place; missing values as ``missing_text``.
+    from 10,000; floats to one decimal place; dates in words ("15 March 2022", any time of
+    day left off); missing values as ``missing_text``.
 
     Args:
         df: The data.
