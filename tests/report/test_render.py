@@ -157,8 +157,8 @@ def test_page_has_exactly_one_h1_and_no_skipped_levels(page):
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert re.search(r"<h1>Harbour Health Partnership</h1>", page)
-    assert re.search(r"<h2>A second top heading</h2>", page)
-    assert re.search(r"<h3>Too deep</h3>", page)
+    assert '<h2 id="a-second-top-heading">A second top heading</h2>' in page
+    assert '<h3 id="too-deep">Too deep</h3>' in page
 
 
 def test_page_is_self_contained(page):
@@ -220,7 +220,7 @@ def test_missing_title_heading_is_made_from_title():
     nb.cells = [new_markdown_cell("## Only a subheading\n\nText.")]
     html = notebook_to_html(nb, title="Made-up title", running_header="R")
     assert re.search(r"<h1>Made-up title</h1>", html)
-    assert re.search(r"<h2>Only a subheading</h2>", html)
+    assert '<h2 id="only-a-subheading">Only a subheading</h2>' in html
 
 
 def test_notebook_only_cells_are_left_off_the_page():

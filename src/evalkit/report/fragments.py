@@ -52,7 +52,16 @@ def escape(value: object) -> str:
 
 
 def heading(level: int, text: str) -> str:
-    """An ``<hN>`` heading."""
+    """An ``<hN>`` heading.
+
+    The page's ``<h1>`` (shown once per notebook) brings the styles that make the
+    notebook's outputs look as on the built page
+    (:func:`evalkit.report.render.notebook_style_html`; the built page drops them).
+    """
+    if level == 1:
+        from evalkit.report.render import notebook_style_html
+
+        return f"{notebook_style_html()}<h1>{escape(text)}</h1>"
     return f"<h{level}>{escape(text)}</h{level}>"
 
 
