@@ -202,9 +202,10 @@ class _PlainTextFigure(Figure):
         """
         with mpl.rc_context(cast(Any, _PLAIN_TEXT)):
             _text_as_text(self)
-            if _wrap_at_the_edge(self, renderer) and self.get_layout_engine() is not None:
+            engine = self.get_layout_engine()
+            if _wrap_at_the_edge(self, renderer) and engine is not None:
                 # Lay the figure out, then wrap again where the texts now stand.
-                self.get_layout_engine().execute(self)
+                engine.execute(self)
                 _wrap_at_the_edge(self, renderer)
             super().draw(renderer)
 
@@ -244,7 +245,7 @@ def _wrap_plain(text: Text, renderer: Any) -> None:
     text's alignment runs towards, or twice the nearer edge when centred). The text is
     set again on every draw, so it follows a change of layout; words are never split.
     """
-    room = text._get_wrap_line_width()
+    room = float(cast(Any, text)._get_wrap_line_width())
     font = text.get_fontproperties()
 
     def width(line: str) -> float:
