@@ -60,9 +60,9 @@ def test_present_values_are_not_missing(value):
     assert not is_missing(value)
 
 
-def test_date_text_is_day_month_year_in_words():
-    assert date_text("2024-04-01") == "1 April 2024"
-    assert date_text(pd.Timestamp("2025-12-31 13:45")) == "31 December 2025"
+def test_date_text_is_day_month_year():
+    assert date_text("2024-04-01") == "01/04/2024"
+    assert date_text(pd.Timestamp("2025-12-31 13:45")) == "31/12/2025"
 
 
 @pytest.mark.parametrize(

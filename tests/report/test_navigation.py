@@ -289,10 +289,13 @@ def test_a_bad_glossary_file_is_refused_with_its_fault(tmp_path, text, message):
 # --------------------------------------------------------------------------- notebook styles
 
 
-def test_the_title_in_a_notebook_brings_its_styles_scoped_to_outputs():
-    shown = fragments.heading(1, "Evidence pack: Harbour")
-    assert shown.startswith(f'<style class="{NOTEBOOK_STYLE_CLASS}">')
-    assert shown.endswith("</style><h1>Evidence pack: Harbour</h1>")
+def test_the_banner_in_a_notebook_brings_its_styles_scoped_to_outputs():
+    shown = callout_html(NOTICE, kind="invented")
+    assert shown.startswith('<div class="callout callout-invented">')
+    assert shown.endswith(
+        f'</div><style class="{NOTEBOOK_STYLE_CLASS}">\n{notebook_css()}\n</style>'
+    )
+    assert NOTEBOOK_STYLE_CLASS not in callout_html("Few answers.", kind="warning")
     css = notebook_css()
     # Tables left-aligned with numbers right, and the banner's border, inside outputs only.
     scope = ":is(.jp-RenderedHTMLCommon, .rendered_html)"
@@ -302,7 +305,6 @@ def test_the_title_in_a_notebook_brings_its_styles_scoped_to_outputs():
     for line in css.splitlines():
         assert line.startswith(scope), line
     assert "@page" not in css and "html {" not in css
-    assert fragments.heading(2, "Risk") == "<h2>Risk</h2>"
 
 
 def test_the_built_page_has_the_stylesheet_once(soup):

@@ -43,7 +43,7 @@ def test_cover_facts_are_in_words(make_pack, read_tables):
     assert facts["Incorporated"] == "No"
     assert facts["Lead member"] == "not recorded"
     assert facts["Assessment round"] == "2024-25"
-    assert facts["Judged as at"] == "31 March 2025"
+    assert facts["Judged as at"] == "31/03/2025"
 
 
 def test_cover_without_an_as_of_date_says_not_recorded(make_pack, read_tables):
@@ -92,7 +92,7 @@ def test_governance_facts_and_reading(make_pack, read_tables):
     assert facts["Council officer days per year"] == "140"
     assert facts["Total partnership budget"] == "not recorded"
     assert facts["Governing document in place"] == "Yes"
-    assert facts["Governing document dated"] == "1 June 2019"
+    assert facts["Governing document dated"] == "01/06/2019"
     assert facts["Exit arrangements written down"] == "No"
     assert facts["Partnership toolkit used"] == "not recorded"
     assert paragraphs(fragment) == [

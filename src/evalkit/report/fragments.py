@@ -52,16 +52,7 @@ def escape(value: object) -> str:
 
 
 def heading(level: int, text: str) -> str:
-    """An ``<hN>`` heading.
-
-    The page's ``<h1>`` (shown once per notebook) brings the styles that make the
-    notebook's outputs look as on the built page
-    (:func:`evalkit.report.render.notebook_style_html`; the built page drops them).
-    """
-    if level == 1:
-        from evalkit.report.render import notebook_style_html
-
-        return f"{notebook_style_html()}<h1>{escape(text)}</h1>"
+    """An ``<hN>`` heading."""
     return f"<h{level}>{escape(text)}</h{level}>"
 
 
@@ -115,8 +106,8 @@ def date_words(value: Any) -> str:
 
 
 def date_text(value: Any) -> str:
-    """A date in words ("15 March 2022"), or "not recorded"."""
-    return NOT_RECORDED if is_missing(value) else date_words(value)
+    """A date as dd/mm/yyyy, or "not recorded"."""
+    return NOT_RECORDED if is_missing(value) else f"{pd.Timestamp(value):%d/%m/%Y}"
 
 
 def yes_no_text(value: Any, missing: str = NOT_RECORDED) -> str:

@@ -354,6 +354,10 @@ def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "n
     colour alone. For ``kind="invented"``, text that already starts with "INVENTED
     SAMPLE DATA" is not labelled twice, and empty text gets a default explanation.
 
+    The invented-data banner (shown once, under a notebook's title) brings the styles
+    that make a notebook's outputs look as on the page (:func:`notebook_style_html`);
+    :func:`notebook_to_html` removes them, and the page's own banners have none.
+
     Args:
         text: The message (escaped unless it is markup, e.g. :class:`markupsafe.Markup`).
         kind: ``"note"``, ``"warning"`` or ``"invented"``.
@@ -364,6 +368,12 @@ def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "n
     Raises:
         EvalkitError: If ``kind`` is unknown.
     """
+    box = _callout(text, kind=kind)
+    return box + notebook_style_html() if kind == "invented" else box
+
+
+def _callout(text: str, *, kind: str) -> str:
+    """The labelled box of :func:`callout_html`, with no styles."""
     if kind not in _CALLOUT_LABELS:
         raise EvalkitError(f"unknown callout kind {kind!r}; use one of {sorted(_CALLOUT_LABELS)}")
     label = _CALLOUT_LABELS[kind]
@@ -445,9 +455,9 @@ def notebook_css() -> str:
 def notebook_style_html() -> str:
     """A ``<style>`` that makes a notebook's outputs look as on the page (see :func:`notebook_css`).
 
-    The page heading (:func:`evalkit.report.fragments.heading` at level 1, shown once per
-    notebook) carries it; :func:`notebook_to_html` removes it, since the built page has
-    the whole stylesheet already.
+    The invented-data banner (:func:`callout_html`, shown once under a notebook's title)
+    carries it, and a title may call this for real data, which has no banner;
+    :func:`notebook_to_html` removes it, since the built page has the whole stylesheet.
     """
     return f'<style class="{NOTEBOOK_STYLE_CLASS}">\n{notebook_css()}\n</style>'
 
@@ -462,7 +472,7 @@ def _render(template: str, **context: Any) -> str:
         "version": __version__,
         "generated": None,
         "css": Markup(_css()),
-        "notice_html": Markup(callout_html(notice, kind="invented")) if notice else None,
+        "notice_html": Markup(_callout(notice, kind="invented")) if notice else None,
         "body": Markup(""),
     }
     values.update(context)
