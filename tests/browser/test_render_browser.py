@@ -129,3 +129,29 @@ def test_a_wide_table_scrolls_in_its_region_and_the_page_does_not(
     violations = run_axe(view)
     assert violations == [], "axe violations:\n" + describe_violations(violations)
     assert errors == [] and failed == [] and external == []
+
+
+def test_notebook_outputs_keep_their_styles_under_jupyterlab_rules(tmp_path, open_offline):
+    """In JupyterLab every table cell is right-aligned by its own stylesheet; ours wins."""
+    frame = pd.DataFrame({"Organisation": ["County", "District"], "Score": [2.5, 3.0]})
+    output = callout_html(NOTICE, kind="invented") + table_html(frame, caption="Scores")
+    lab = (
+        "<!DOCTYPE html><html lang='en'><head><title>Lab</title><style>"
+        ".jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { text-align: right; }"
+        "</style></head><body><main><div class='jp-RenderedHTMLCommon'>"
+        f"{output}</div></main></body></html>"
+    )
+    path = tmp_path / "lab.html"
+    path.write_text(lab, encoding="utf-8")
+    page, *_ = open_offline(path)
+
+    def style(selector: str, name: str) -> str:
+        return page.locator(selector).first.evaluate(
+            f"el => getComputedStyle(el).getPropertyValue('{name}')"
+        )
+
+    assert style("tbody th", "text-align") == "left"
+    assert style("tbody td.num", "text-align") == "right"
+    assert style("thead th", "text-align") == "left"
+    assert style(".callout-invented", "border-left-width") == "12px"
+    assert style(".callout-invented", "background-color") == "rgb(253, 240, 238)"
