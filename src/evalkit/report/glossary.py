@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,8 +63,9 @@ class GlossaryEntry:
         words = re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
         return f"{GLOSSARY_ID}-{words or 'term'}"
 
+    @cached_property
     def _regex(self) -> re.Pattern[str]:
-        """The expression that finds the entry in a page's text."""
+        """The expression that finds the entry in a page's text (made once per entry)."""
         if self.pattern:
             return re.compile(self.pattern)
         words = "|".join(re.escape(w) for w in sorted({self.term, *self.match}, key=len)[::-1])
@@ -73,11 +74,11 @@ class GlossaryEntry:
 
     def found_in(self, text: str) -> bool:
         """Whether the entry's term (or one of its other forms) is in ``text``."""
-        return self._regex().search(text) is not None
+        return self._regex.search(text) is not None
 
     def names(self, text: str) -> bool:
         """Whether ``text`` (a table cell or heading) is exactly this term or a form of it."""
-        found = self._regex().fullmatch(text.strip())
+        found = self._regex.fullmatch(text.strip())
         return found is not None and not self.pattern
 
 

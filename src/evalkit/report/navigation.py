@@ -146,12 +146,19 @@ def scrolling_tables(soup: BeautifulSoup) -> None:
 
 def _link_terms(soup: BeautifulSoup, entries: Sequence[GlossaryEntry]) -> None:
     """Link table headings and cells that are exactly a glossary term to its entry."""
-    for cell in soup.select("thead th, tbody th, tbody td"):
-        if cell.find(["a", "abbr"]) is not None:
-            continue
-        text = cell.get_text(" ", strip=True)
-        entry = next((e for e in entries if e.names(text)), None)
-        if entry is None:
+    exact: dict[str, GlossaryEntry] = {}  # codes, as written
+    folded: dict[str, GlossaryEntry] = {}  # terms, whatever their case
+    for e in entries:
+        if not e.pattern:
+            for name in (e.term, *e.match):
+                if e.code:
+                    exact.setdefault(name, e)
+                else:
+                    folded.setdefault(name.casefold(), e)
+    for cell in soup.find_all(["th", "td"]):
+        text = " ".join(cell.get_text(" ").split())
+        entry = exact.get(text) or folded.get(text.casefold())
+        if entry is None or cell.find(["a", "abbr"]) is not None:
             continue
         link = soup.new_tag("a", href=f"#{entry.anchor}", attrs={"class": "term"})
         for child in list(cell.contents):
