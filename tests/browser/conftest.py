@@ -55,7 +55,7 @@ def browser(chromium_path: str) -> Iterator[Any]:
 
 
 def open_offline(
-    browser: Any, path: str | Path, *, bypass_csp: bool = True
+    browser: Any, path: str | Path, *, bypass_csp: bool = True, width: int | None = None
 ) -> tuple[Any, list[str], list[str], list[str]]:
     """Open a local file with the network cut off.
 
@@ -64,12 +64,14 @@ def open_offline(
         path: The HTML file to open.
         bypass_csp: Ignore the page's Content-Security-Policy. Needed to inject
             axe-core; pass False to check the page loads cleanly under its own policy.
+        width: The window's width in CSS pixels (a phone is 390), if not the default.
 
     Returns:
         ``(page, console_errors, failed_requests, external_requests)``. The lists keep
         filling while the page is used; the page's context closes with the browser.
     """
-    context = browser.new_context(bypass_csp=bypass_csp, java_script_enabled=True)
+    size = {"viewport": {"width": width, "height": 844}} if width else {}
+    context = browser.new_context(bypass_csp=bypass_csp, java_script_enabled=True, **size)
     page = context.new_page()
     console_errors: list[str] = []
     failed_requests: list[str] = []

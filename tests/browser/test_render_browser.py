@@ -97,3 +97,61 @@ def test_index_page_passes_axe(tmp_path, open_offline, run_axe, describe_violati
     violations = run_axe(page)
     assert violations == [], "axe violations:\n" + describe_violations(violations)
     assert errors == [] and failed == [] and external == []
+
+
+def test_a_wide_table_scrolls_in_its_region_and_the_page_does_not(
+    tmp_path, open_offline, run_axe, describe_violations
+):
+    wide = pd.DataFrame(
+        {
+            f"Column heading {k}": [f"value-{k}-{r}-without-spaces" for r in range(3)]
+            for k in range(9)
+        }
+    )
+    nb = new_notebook()
+    nb.cells = [
+        new_markdown_cell("# Harbour Partnership\n\n## Scores"),
+        new_code_cell("show(table)", outputs=[html_output(table_html(wide, caption="Wide"))]),
+        new_markdown_cell("## Caveats\n\nA closing note."),
+    ]
+    page = notebook_to_html(nb, title="Harbour", running_header="Harbour", notice=NOTICE)
+    path = write_html(page, tmp_path / "wide.html")
+    view, errors, failed, external = open_offline(path, width=390)
+    assert view.evaluate("document.documentElement.scrollWidth") <= 390
+    region = view.locator("div.table-scroll")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table scrolls inside"
+    assert region.evaluate("el => el.clientWidth") <= 390
+    # The region is reached by keyboard and named by the table's caption.
+    assert region.get_attribute("tabindex") == "0"
+    assert view.get_by_role("region", name="Wide").count() == 1
+    view.get_by_role("navigation", name="Contents").get_by_role("link", name="Caveats").click()
+    assert view.evaluate("location.hash") == "#caveats"
+    violations = run_axe(view)
+    assert violations == [], "axe violations:\n" + describe_violations(violations)
+    assert errors == [] and failed == [] and external == []
+
+
+def test_notebook_outputs_keep_their_styles_under_jupyterlab_rules(tmp_path, open_offline):
+    """In JupyterLab every table cell is right-aligned by its own stylesheet; ours wins."""
+    frame = pd.DataFrame({"Organisation": ["County", "District"], "Score": [2.5, 3.0]})
+    output = callout_html(NOTICE, kind="invented") + table_html(frame, caption="Scores")
+    lab = (
+        "<!DOCTYPE html><html lang='en'><head><title>Lab</title><style>"
+        ".jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { text-align: right; }"
+        "</style></head><body><main><div class='jp-RenderedHTMLCommon'>"
+        f"{output}</div></main></body></html>"
+    )
+    path = tmp_path / "lab.html"
+    path.write_text(lab, encoding="utf-8")
+    page, *_ = open_offline(path)
+
+    def style(selector: str, name: str) -> str:
+        return page.locator(selector).first.evaluate(
+            f"el => getComputedStyle(el).getPropertyValue('{name}')"
+        )
+
+    assert style("tbody th", "text-align") == "left"
+    assert style("tbody td.num", "text-align") == "right"
+    assert style("thead th", "text-align") == "left"
+    assert style(".callout-invented", "border-left-width") == "12px"
+    assert style(".callout-invented", "background-color") == "rgb(253, 240, 238)"

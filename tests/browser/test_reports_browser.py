@@ -39,3 +39,18 @@ def test_every_image_has_alt_text(reports, open_offline):
     page, *_ = open_offline(reports["pack"])
     alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt') || '')")
     assert alts and all(len(a) > 40 for a in alts)
+
+
+#: A phone's screen width in CSS pixels.
+PHONE = 390
+
+
+@pytest.mark.parametrize("page_name", ["pack", "overview"])
+def test_a_phone_screen_never_scrolls_sideways(
+    reports, page_name, open_offline, run_axe, describe_violations
+):
+    page, *_ = open_offline(reports[page_name], width=PHONE)
+    assert page.evaluate("window.innerWidth") == PHONE
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    violations = run_axe(page)
+    assert violations == [], describe_violations(violations)

@@ -126,7 +126,24 @@ def _risk() -> Chart:
     )
 
 
+#: A name from data with dollars: matplotlib's own wrapping would measure it as mathtext.
+DOLLARS = (
+    "Grant rose from $5m to $7m over the period while the partners' own contributions "
+    "fell from $2m to $1.5m and the council's stayed at $1m"
+)
+
+
+def _dollars() -> Chart:
+    frame = pd.DataFrame({"name": ["Cost $ per visit", DOLLARS[:40]], "v": [2.0, 4.0]})
+    chart = charts.bar_chart(
+        frame, category="name", value="v", scale_min=1, scale_max=5, title=DOLLARS
+    )
+    chart.figure.axes[0].text(0.02, 0.5, DOLLARS, transform=chart.figure.axes[0].transAxes)
+    return chart
+
+
 CHARTS = {
+    "dollars": _dollars,
     "profile": _profile,
     "bar": _bar,
     "indicator": _indicator,
@@ -197,3 +214,16 @@ def test_the_legend_of_a_profile_names_every_organisation():
         charts.close(chart)
     shown = {" ".join(label.split()) for label in labels}
     assert set(ORGANISATIONS) <= shown
+
+
+def test_a_long_text_with_dollars_is_wrapped_as_typed():
+    chart = _dollars()
+    try:
+        assert texts_outside(chart) == []
+        shown = [t.get_text() for t in chart.figure.findobj(Text) if "$1m" in t.get_text()]
+    finally:
+        charts.close(chart)
+    assert len(shown) >= 2  # the title and the text written on the axes, at least
+    for text in shown:
+        assert text.count("\n") >= 1, "a text wider than the figure must be on several lines"
+        assert " ".join(text.split()) == DOLLARS, "every word, dollars included, as typed"

@@ -135,3 +135,72 @@ def test_hashes_are_printed_whole_with_no_hyphen_added(built_sample):
         squashed = "".join(text.split())
         missing = sorted(h for h in hashes if h not in squashed)
         assert not missing, f"{pdf.parent.name}: hashes broken in print: {missing}"
+
+
+#: A line this tall (points) is a heading: h3 in print is 11.5 pt on a 12.8 pt line, h2
+#: 14 pt on 15.6; body, table and caption lines are 11.2 pt or less.
+HEADING_LINE = 12.0
+_LINE = re.compile(
+    r'<line xMin="[\d.-]+" yMin="([\d.-]+)" xMax="[\d.-]+" yMax="([\d.-]+)">(.*?)</line>',
+    re.DOTALL,
+)
+
+
+def stranded_headings(pdf: Path, margins_mm: tuple[float, float, float, float]) -> list[str]:
+    """Pages whose last line of text (above the bottom margin) is a heading, described."""
+    top, _, bottom, _ = (m * MM for m in margins_mm)
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    problems = []
+    for number, page in enumerate(_PAGE.finditer(out), start=1):
+        height = float(page.group(2))
+        lines = [
+            (float(y0), float(y1), " ".join(re.findall(r">([^<]*)</word>", inner)))
+            for y0, y1, inner in _LINE.findall(page.group(3))
+        ]
+        body = [line for line in lines if line[0] >= top - 1 and line[1] <= height - bottom + 1]
+        if not body:
+            continue
+        y0, y1, text = max(body, key=lambda line: line[1])
+        if y1 - y0 > HEADING_LINE:
+            problems.append(f"{pdf.parent.name} p{number}: {text!r} ends the page")
+    return problems
+
+
+def _pdf(tmp_path: Path, heading_style: str) -> Path:
+    """A two-page PDF: a tall block, then a heading in its own output, then a paragraph."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from evalkit.report.render import html_to_pdf, notebook_to_html
+
+    def shown(fragment: str) -> object:
+        return new_output("display_data", data={"text/html": fragment})
+
+    nb = new_notebook()
+    nb.cells = [
+        new_code_cell("a", outputs=[shown('<h1>Title</h1><div style="height: 220mm">Tall</div>')]),
+        new_code_cell("b", outputs=[shown(f'<h2 style="{heading_style}">Partners disagree</h2>')]),
+        new_code_cell("c", outputs=[shown("<p>" + "Words after the heading. " * 80 + "</p>")]),
+    ]
+    page = notebook_to_html(nb, title="Title", running_header="R")
+    return html_to_pdf(page, tmp_path / "page.pdf")
+
+
+def test_a_heading_at_a_page_end_is_found_and_the_stylesheet_moves_it(tmp_path):
+    margins = page_margins_mm((TEMPLATES_DIR / "evalkit.css").read_text(encoding="utf-8"))
+    forced = _pdf(tmp_path, "break-after: page")  # a heading made to end the page
+    assert stranded_headings(forced, margins) == [
+        f"{tmp_path.name} p1: 'Partners disagree' ends the page"
+    ]
+    kept = _pdf(tmp_path, "")  # as evalkit prints it: the heading goes with its text
+    assert stranded_headings(kept, margins) == []
+
+
+def test_no_heading_is_left_alone_at_a_page_end(built_sample):
+    margins = page_margins_mm((TEMPLATES_DIR / "evalkit.css").read_text(encoding="utf-8"))
+    pdfs = sorted(built_sample["reports"].glob("*/evidence-pack.pdf"))
+    assert len(pdfs) == len(built_sample["in_scope"])
+    pdfs += sorted((built_sample["reports"] / "overview").glob("*.pdf"))
+    problems = [p for pdf in pdfs for p in stranded_headings(pdf, margins)]
+    assert not problems, "headings alone at a page end:\n" + "\n".join(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import os
 import re
 import stat
@@ -156,8 +157,8 @@ def test_page_has_exactly_one_h1_and_no_skipped_levels(page):
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert re.search(r"<h1>Harbour Health Partnership</h1>", page)
-    assert re.search(r"<h2>A second top heading</h2>", page)
-    assert re.search(r"<h3>Too deep</h3>", page)
+    assert '<h2 id="a-second-top-heading">A second top heading</h2>' in page
+    assert '<h3 id="too-deep">Too deep</h3>' in page
 
 
 def test_page_is_self_contained(page):
@@ -219,7 +220,7 @@ def test_missing_title_heading_is_made_from_title():
     nb.cells = [new_markdown_cell("## Only a subheading\n\nText.")]
     html = notebook_to_html(nb, title="Made-up title", running_header="R")
     assert re.search(r"<h1>Made-up title</h1>", html)
-    assert re.search(r"<h2>Only a subheading</h2>", html)
+    assert '<h2 id="only-a-subheading">Only a subheading</h2>' in html
 
 
 def test_notebook_only_cells_are_left_off_the_page():
@@ -482,3 +483,20 @@ def test_atomic_files_get_ordinary_permissions(tmp_path):
     os.umask(umask)
     path = atomic_write_text(tmp_path / "x.html", "x")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_table_shows_dates_in_words_never_iso_timestamps():
+    frame = pd.DataFrame(
+        {
+            "Agreement": ["Harbour", "Moor", "Vale"],
+            "Signed": pd.to_datetime(["2022-03-15", "2019-06-01", None]),
+            "Reviewed": [datetime.date(2024, 1, 9), datetime.date(2023, 11, 30), None],
+        }
+    )
+    html = table_html(frame, caption="Agreements")
+    assert "<td>15 March 2022</td>" in html
+    assert "<td>1 June 2019</td>" in html
+    assert "<td>9 January 2024</td>" in html
+    assert "<td>30 November 2023</td>" in html
+    assert "00:00:00" not in html and "2022-03-15" not in html
+    assert html.count("<td>—</td>") == 2

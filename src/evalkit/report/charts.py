@@ -202,7 +202,11 @@ class _PlainTextFigure(Figure):
         """
         with mpl.rc_context(cast(Any, _PLAIN_TEXT)):
             _text_as_text(self)
-            _wrap_at_the_edge(self)
+            engine = self.get_layout_engine()
+            if _wrap_at_the_edge(self, renderer) and engine is not None:
+                # Lay the figure out, then wrap again where the texts now stand.
+                engine.execute(self)
+                _wrap_at_the_edge(self, renderer)
             super().draw(renderer)
 
 
@@ -210,19 +214,50 @@ class _PlainTextFigure(Figure):
 _SHORT_TEXT = 24
 
 
-def _wrap_at_the_edge(figure: Figure) -> None:
+def _wrap_at_the_edge(figure: Figure, renderer: Any) -> bool:
     """Let every long title and text on the figure's axes wrap at the figure's edge.
 
-    Not a text with a ``$`` in it: matplotlib measures the lines it tries when wrapping
-    as mathtext whenever they hold a pair of ``$`` (whatever ``parse_math`` says), so
-    such a text (rare: a name from data with dollars) is left as it is.
+    A text with a ``$`` in it is wrapped here, by measuring its lines as plain text
+    (:func:`_wrap_plain`): matplotlib's own wrapping measures the lines it tries as
+    mathtext whenever they hold a pair of ``$``, whatever ``parse_math`` says.
+
+    Returns:
+        Whether any text was wrapped here (its room depends on the layout).
     """
+    wrapped = False
     for ax in figure.axes:
         for child in ax.get_children():
             if isinstance(child, Text) and child.get_rotation() == 0:
                 text = child.get_text()
                 long = max((len(line) for line in text.split("\n")), default=0) > _SHORT_TEXT
                 child.set_wrap(long and "$" not in text)
+                if long and "$" in text:
+                    _wrap_plain(child, renderer)
+                    wrapped = True
+    return wrapped
+
+
+def _wrap_plain(text: Text, renderer: Any) -> None:
+    """Break a text's words into lines that fit between its anchor and the figure's edge.
+
+    Each candidate line is measured as plain text (never mathtext), with the same room
+    matplotlib's own wrapping allows (``Text._get_wrap_line_width``: to the edge the
+    text's alignment runs towards, or twice the nearer edge when centred). The text is
+    set again on every draw, so it follows a change of layout; words are never split.
+    """
+    room = float(cast(Any, text)._get_wrap_line_width())
+    font = text.get_fontproperties()
+
+    def width(line: str) -> float:
+        return float(renderer.get_text_width_height_descent(line, font, ismath=False)[0])
+
+    lines: list[str] = []
+    for word in text.get_text().split():
+        if lines and width(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    text.set_text("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- formatting

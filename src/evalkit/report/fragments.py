@@ -78,6 +78,33 @@ def is_missing(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_words(value: Any) -> str:
+    """A date the way people write it: "15 March 2022" (any time of day is left off).
+
+    Args:
+        value: A :class:`datetime.date`, :class:`datetime.datetime`, :class:`pandas.Timestamp`
+            or ISO text.
+    """
+    moment = pd.Timestamp(value)
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
 def date_text(value: Any) -> str:
     """A date as dd/mm/yyyy, or "not recorded"."""
     return NOT_RECORDED if is_missing(value) else f"{pd.Timestamp(value):%d/%m/%Y}"

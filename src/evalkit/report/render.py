@@ -36,7 +36,7 @@ import os
 import re
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -46,6 +46,7 @@ from evalkit.atomic import atomic_path, atomic_write_text
 from evalkit.config import TEMPLATES_DIR
 from evalkit.errors import EvalkitError
 from evalkit.names import without_paths
+from evalkit.report.navigation import PageLink
 from evalkit.spreadsheet import show_controls
 
 if TYPE_CHECKING:
@@ -59,9 +60,13 @@ if TYPE_CHECKING:
 __all__ = [
     "NBCONVERT_ALT_PLACEHOLDER",
     "NOTEBOOK_ONLY_TAG",
+    "NOTEBOOK_STYLE_CLASS",
+    "PageLink",
     "callout_html",
     "figure_html",
     "html_to_pdf",
+    "notebook_css",
+    "notebook_style_html",
     "notebook_to_html",
     "pdf_identifier",
     "render_index",
@@ -222,6 +227,10 @@ def _format_cell(value: Any, fmt: str | None, missing: str) -> str:
         return f"{value:,}" if abs(int(value)) >= 10_000 else str(value)
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:,.1f}"
+    if isinstance(value, date | datetime) or type(value).__name__ == "datetime64":
+        from evalkit.report.fragments import date_words
+
+        return date_words(value)
     return str(value)
 
 
@@ -252,7 +261,8 @@ def table_html(
     All text is HTML-escaped.
 
     Default formats: booleans "Yes"/"No"; integers as is, with thousands separators
-    from 10,000; floats to one decimal place; missing values as ``missing_text``.
+    from 10,000; floats to one decimal place; dates in words ("15 March 2022", any time of
+    day left off); missing values as ``missing_text``.
 
     Args:
         df: The data.
@@ -344,6 +354,10 @@ def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "n
     colour alone. For ``kind="invented"``, text that already starts with "INVENTED
     SAMPLE DATA" is not labelled twice, and empty text gets a default explanation.
 
+    The invented-data banner (shown once, under a notebook's title) brings the styles
+    that make a notebook's outputs look as on the page (:func:`notebook_style_html`);
+    :func:`notebook_to_html` removes them, and the page's own banners have none.
+
     Args:
         text: The message (escaped unless it is markup, e.g. :class:`markupsafe.Markup`).
         kind: ``"note"``, ``"warning"`` or ``"invented"``.
@@ -354,6 +368,12 @@ def callout_html(text: str, *, kind: Literal["note", "warning", "invented"] = "n
     Raises:
         EvalkitError: If ``kind`` is unknown.
     """
+    box = _callout(text, kind=kind)
+    return box + notebook_style_html() if kind == "invented" else box
+
+
+def _callout(text: str, *, kind: str) -> str:
+    """The labelled box of :func:`callout_html`, with no styles."""
     if kind not in _CALLOUT_LABELS:
         raise EvalkitError(f"unknown callout kind {kind!r}; use one of {sorted(_CALLOUT_LABELS)}")
     label = _CALLOUT_LABELS[kind]
@@ -396,6 +416,52 @@ def _css() -> str:
     return (TEMPLATES_DIR / "evalkit.css").read_text(encoding="utf-8")
 
 
+#: The class of the ``<style>`` a notebook shows its outputs with (never on a built page).
+NOTEBOOK_STYLE_CLASS = "evalkit-notebook-styles"
+#: The stylesheet's sections that style what sections display (callouts, figures, tables).
+_NOTEBOOK_SECTIONS = ("callouts", "figures", "tables")
+#: The output areas of JupyterLab and of the classic notebook: styles apply only inside.
+_NOTEBOOK_SCOPE = ":is(.jp-RenderedHTMLCommon, .rendered_html)"
+_SECTION_MARK = re.compile(r"/\* -{8,} ([^*]+?) \*/")
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+@lru_cache(maxsize=1)
+def notebook_css() -> str:
+    """The stylesheet's rules for callouts, figures and tables, scoped to notebook outputs.
+
+    Taken from ``evalkit.css`` itself (its ``:root`` colours and the sections named in
+    :data:`_NOTEBOOK_SECTIONS`), so there is one source of the styles. Every selector is
+    put inside :data:`_NOTEBOOK_SCOPE`, which also outranks JupyterLab's own table styles
+    (it right-aligns every cell), and nothing outside an output area is touched.
+    """
+    css = _css()
+    marks = list(_SECTION_MARK.finditer(css))
+    chosen = [css[: marks[0].start()]] if marks else []  # the :root colours
+    for mark, after in zip(marks, [*marks[1:], None], strict=True):
+        if mark.group(1).strip() in _NOTEBOOK_SECTIONS:
+            chosen.append(css[mark.end() : after.start() if after else len(css)])
+    rules = []
+    for selectors, body in _RULE.findall(_COMMENT.sub("", "".join(chosen))):
+        scoped = ", ".join(
+            _NOTEBOOK_SCOPE if s.strip() == ":root" else f"{_NOTEBOOK_SCOPE} {s.strip()}"
+            for s in selectors.split(",")
+        )
+        rules.append(f"{scoped} {{{' '.join(body.split())}}}")
+    return "\n".join(rules)
+
+
+def notebook_style_html() -> str:
+    """A ``<style>`` that makes a notebook's outputs look as on the page (see :func:`notebook_css`).
+
+    The invented-data banner (:func:`callout_html`, shown once under a notebook's title)
+    carries it, and a title may call this for real data, which has no banner;
+    :func:`notebook_to_html` removes it, since the built page has the whole stylesheet.
+    """
+    return f'<style class="{NOTEBOOK_STYLE_CLASS}">\n{notebook_css()}\n</style>'
+
+
 def _render(template: str, **context: Any) -> str:
     """Render one of evalkit's templates with the shared page variables filled in."""
     from markupsafe import Markup
@@ -406,7 +472,7 @@ def _render(template: str, **context: Any) -> str:
         "version": __version__,
         "generated": None,
         "css": Markup(_css()),
-        "notice_html": Markup(callout_html(notice, kind="invented")) if notice else None,
+        "notice_html": Markup(_callout(notice, kind="invented")) if notice else None,
         "body": Markup(""),
     }
     values.update(context)
@@ -498,6 +564,12 @@ def _export_body(node: NotebookNode, folder: Path | None) -> str:
     resources = {"metadata": {"path": str(folder)}} if folder else None
     body, _ = _exporter().from_notebook_node(_published(node), resources=resources)
     return str(body)
+
+
+def _strip_notebook_styles(soup: BeautifulSoup) -> None:
+    """Remove the styles notebooks show their outputs with: the page has its own."""
+    for style in soup.find_all("style", class_=NOTEBOOK_STYLE_CLASS):
+        style.decompose()
 
 
 def _strip_active_content(soup: BeautifulSoup) -> None:
@@ -621,6 +693,7 @@ def notebook_to_html(
     notice: str | None = None,
     masthead_label: str = "Evidence pack",
     date: str | None = None,
+    links: Sequence[PageLink] = (),
 ) -> str:
     """Turn an executed notebook into a self-contained, accessible HTML page.
 
@@ -629,7 +702,9 @@ def notebook_to_html(
     has ``<html lang>``, a ``<title>``, a skip link to ``<main id="content">``, exactly
     one ``<h1>`` (the notebook's first ``# heading``), no skipped heading levels, inline
     CSS and images only, and ``notice`` as a banner at the top of ``<main>`` and in the
-    footer.
+    footer. :func:`evalkit.report.navigation.add_navigation` adds heading ids, a contents
+    list after the ``<h1>``, a glossary of the terms and codes found on the page, and
+    tables that scroll on a narrow screen; ``links`` go under the masthead.
 
     Args:
         nb: An executed notebook, or the path to one.
@@ -643,6 +718,9 @@ def notebook_to_html(
         date: The page's fixed date (ISO text, e.g. from :func:`source_date`), written to
             its ``dcterms.created`` and ``dcterms.modified`` meta tags (the PDF's dates);
             none when not given, so that the page does not change from build to build.
+        links: Related pages and files, each with a relative ``href`` (for a pack: its
+            PDF, the index, the overview and its workbook), shown under the masthead on
+            screen.
 
     Returns:
         The page as a string.
@@ -654,16 +732,21 @@ def notebook_to_html(
     from bs4 import BeautifulSoup
     from markupsafe import Markup
 
+    from evalkit.report.glossary import page_glossary
+    from evalkit.report.navigation import add_navigation
+
     title, running_header = show_controls(title), show_controls(running_header)
     masthead_label = show_controls(masthead_label)
     notice = _visible(notice)
     node, folder = _load_notebook(nb)
     soup = BeautifulSoup(_export_body(node, folder), "html.parser")
+    _strip_notebook_styles(soup)
     _strip_active_content(soup)
     _show_controls(soup)
     _check_images(soup)
     _check_tables(soup)
     _fix_headings(soup, title)
+    add_navigation(soup, page_glossary())
     # A notebook that already shows the notice at its top needs no second banner there.
     shown = bool(notice) and " ".join((notice or "").split()) in " ".join(soup.get_text().split())
     page = _render(
@@ -676,6 +759,7 @@ def notebook_to_html(
         top_banner=not shown,
         masthead_label=masthead_label,
         date=date,
+        links=[PageLink(show_controls(link.label), link.href) for link in links],
     )
     _assert_self_contained(page)
     return page
