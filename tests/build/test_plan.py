@@ -193,3 +193,31 @@ def test_no_file_the_build_writes_may_be_a_link(tmp_path):
         f"the folder of pack {PACK}: evidence-pack.ipynb, evidence-pack.pdf in {folder} are "
         "symbolic links; evalkit writes only real files. Remove them and build again."
     )
+
+
+def test_each_page_links_its_own_pdf_and_data_then_the_pages_beside_it(settings):
+    from evalkit.build.job import page_links
+
+    jobs = {job.id: job for job in _plan(settings).jobs}
+    pack = next(job for job in jobs.values() if job.id not in {"overview", "committee"})
+    assert [(link.label, link.href) for link in page_links(pack)] == [
+        ("This pack as a PDF", "evidence-pack.pdf"),
+        ("This pack's data (Excel workbook)", f"{pack.id}-data.xlsx"),
+        ("Portfolio overview", "../overview/portfolio-overview.html"),
+        ("Report to the scrutiny committee", "../committee/committee-report.html"),
+        ("All evidence packs", "../index.html"),
+    ]
+    assert [(link.label, link.href) for link in page_links(jobs["overview"])] == [
+        ("The overview as a PDF", "portfolio-overview.pdf"),
+        ("Portfolio data (Excel workbook)", "portfolio-data.xlsx"),
+        ("Report to the scrutiny committee", "../committee/committee-report.html"),
+        ("All evidence packs", "../index.html"),
+    ]
+    assert [(link.label, link.href) for link in page_links(jobs["committee"])] == [
+        ("This report as a PDF", "committee-report.pdf"),
+        ("This report for Word (.docx)", "committee-report.docx"),
+        ("Portfolio overview", "../overview/portfolio-overview.html"),
+        ("All evidence packs", "../index.html"),
+    ]
+    html_only = _plan(settings, formats=("html",)).jobs[0]
+    assert [link.label for link in page_links(html_only)][0] == "This pack's data (Excel workbook)"

@@ -51,14 +51,17 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalkit.atomic import atomic_write_text, fsync_quietly
 from evalkit.build.formats import OutputFormat, Sources
 from evalkit.build.kernels import RESET, KernelError, Lane, process_alive
 from evalkit.build.keys import file_sha
 from evalkit.build.records import BuildJob, Failure, JobOutcome
-from evalkit.names import without_paths
+from evalkit.names import PORTFOLIO_WORKBOOK, without_paths, workbook_name
+
+if TYPE_CHECKING:
+    from evalkit.report.navigation import PageLink
 
 #: Staging folders are named ``.staging-<pid>-<random>`` inside the pack's folder.
 STAGING_PREFIX = ".staging-"
@@ -407,6 +410,36 @@ async def _execute(
     return None
 
 
+def page_links(job: BuildJob) -> list[PageLink]:
+    """The links under a page's masthead: its own PDF and data, then the pages beside it.
+
+    Every href is relative to the page, in the reports folder's layout
+    (``<id>/evidence-pack.html``, ``overview/``, ``committee/``, ``index.html``).
+    """
+    from evalkit.build.index import INDEX_FILE
+    from evalkit.build.plan import COMMITTEE_ID, COMMITTEE_STEM, OVERVIEW_ID, OVERVIEW_STEM
+    from evalkit.report.committee import DOCX_NAME
+    from evalkit.report.navigation import PageLink
+
+    own: list[PageLink] = []
+    if any(fmt.name == "pdf" for fmt in job.formats):
+        what = {OVERVIEW_ID: "The overview", COMMITTEE_ID: "This report"}.get(job.id, "This pack")
+        own.append(PageLink(f"{what} as a PDF", f"{job.stem}.pdf"))
+    overview = PageLink("Portfolio overview", f"../{OVERVIEW_ID}/{OVERVIEW_STEM}.html")
+    committee = PageLink(
+        "Report to the scrutiny committee", f"../{COMMITTEE_ID}/{COMMITTEE_STEM}.html"
+    )
+    index = PageLink("All evidence packs", f"../{INDEX_FILE}")
+    if job.id == OVERVIEW_ID:
+        own.append(PageLink("Portfolio data (Excel workbook)", PORTFOLIO_WORKBOOK))
+        return [*own, committee, index]
+    if job.id == COMMITTEE_ID:
+        own.append(PageLink("This report for Word (.docx)", DOCX_NAME))
+        return [*own, overview, index]
+    own.append(PageLink("This pack's data (Excel workbook)", workbook_name(job.id)))
+    return [*own, overview, committee, index]
+
+
 def _write_page(job: BuildJob, nb: Any, folder: Path) -> Path:
     """Render the notebook's page into the staging folder, hidden (a scratch file)."""
     from evalkit.report.render import notebook_to_html, source_date
@@ -418,6 +451,7 @@ def _write_page(job: BuildJob, nb: Any, folder: Path) -> Path:
         notice=job.notice,
         masthead_label=job.masthead,
         date=source_date(),
+        links=page_links(job),
     )
     path = folder / f".{job.stem}.page.html"
     path.write_text(page, encoding="utf-8")
