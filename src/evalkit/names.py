@@ -36,6 +36,7 @@ __all__ = [
     "ID_RULE",
     "MAX_ID_LENGTH",
     "PORTFOLIO_WORKBOOK",
+    "PORTFOLIO_FOLDERS",
     "RESERVED_NAMES",
     "check_id",
     "id_problem",
@@ -51,6 +52,10 @@ __all__ = [
 DOWNLOADS_DIR = "downloads"
 #: The portfolio's workbook of every score, finding and action, in the overview's folder.
 PORTFOLIO_WORKBOOK = "portfolio-data.xlsx"
+
+#: Folders of the reports folder that hold portfolio-wide reports (the overview and the
+#: committee cover report), so no partnership may have one of these as its id.
+PORTFOLIO_FOLDERS = frozenset({"overview", "committee"})
 
 #: The longest id accepted, in characters.
 MAX_ID_LENGTH = 64

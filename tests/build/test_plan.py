@@ -164,7 +164,7 @@ def test_the_register_is_read_as_typed_though_written_formula_safe(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("bad", ["../../etc", "con", "x" * 65, "CSP"])
+@pytest.mark.parametrize("bad", ["../../etc", "con", "x" * 65, "CSP", "overview", "committee"])
 def test_every_id_in_the_register_is_checked_again(tmp_path, bad):
     path = _register(tmp_path, ["csp", "hub", bad])
     with pytest.raises(BuildError, match=f"{path}, row 4, column partnership_id: '"):

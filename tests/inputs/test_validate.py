@@ -138,6 +138,15 @@ BAD = [
         None,
     ),
     (
+        "reserved-id",
+        "partnerships",
+        lambda r: r[1].__setitem__(0, "committee"),
+        "reserved-id",
+        3,
+        "partnership_id",
+        "committee",
+    ),
+    (
         "duplicate-key",
         "memberships",
         lambda r: r.append(["csp", "police", "member", "no"]),

@@ -30,6 +30,7 @@ from evalkit.errors import BuildError
 from evalkit.method.results import ScoredFolder
 from evalkit.names import (
     DOWNLOADS_DIR,
+    PORTFOLIO_FOLDERS,
     PORTFOLIO_WORKBOOK,
     check_id,
     project_relative,
@@ -131,7 +132,10 @@ def read_register(processed_dir: Path) -> list[Partnership]:
     rows = frame[["partnership_id", "name", "tier", "in_scope"]].itertuples(index=False)
     register = [Partnership(pid, name, tier, scope == "True") for pid, name, tier, scope in rows]
     for number, row in enumerate(register, start=2):  # row 1 holds the headers
-        check_id(row.id, what=f"{path}, row {number}, column partnership_id")
+        where = f"{path}, row {number}, column partnership_id"
+        check_id(row.id, what=where)
+        if row.id in PORTFOLIO_FOLDERS:
+            raise BuildError(f"{where}: {row.id!r} is the folder of a portfolio report")
     return register
 
 

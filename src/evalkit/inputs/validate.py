@@ -561,6 +561,17 @@ def _cross_table_warnings(
         raw = raws["partnerships"]
         locator = _Locator(raw, TABLES_BY_NAME["partnerships"])
         for index, pid in zip(partnerships.index, partnerships["partnership_id"], strict=True):
+            if pid in names.PORTFOLIO_FOLDERS:
+                problems.append(
+                    locator.problem(
+                        "reserved-id",
+                        f"'{pid}' is the folder of a portfolio-wide report, so it cannot "
+                        "be a partnership's id",
+                        index,
+                        "partnership_id",
+                        expected=f"an id other than {' or '.join(sorted(names.PORTFOLIO_FOLDERS))}",
+                    )
+                )
             if pid is not None and pid not in with_members:
                 problems.append(
                     locator.problem(
