@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from evalkit.method.rules import plural
-from evalkit.report import charts
 from evalkit.report.charts import (
     OKABE_ITO,
     SCORE_CMAP,
@@ -116,7 +115,7 @@ def membership_matrix(
         [row_at[p] for p in shown["partnership"]],
         marker="s",
         s=60,
-        color=OKABE_ITO[5] if len(OKABE_ITO) > 5 else OKABE_ITO[0],
+        color=OKABE_ITO[0],
         zorder=2,
     )
     ax.xaxis.tick_top()
@@ -135,6 +134,3 @@ def membership_matrix(
         f"on most of these partnerships: {busiest}."
     )
     return Chart(fig, alt, title)
-
-
-__all__ = ["charts", "membership_matrix", "score_grid"]
