@@ -447,6 +447,16 @@ def test_findings_counted_by_partnership_priority_and_code(view):
     ]
 
 
+def test_findings_by_lead_directorate_count_partnerships_and_priorities(view):
+    # Alpha (Resources): one high, one low; Beta (Growth): one high
+    assert _table(findings.findings_html(view), "Findings by lead directorate") == [
+        ["Lead directorate", "Partnerships with findings", "High", "Medium", "Low",
+         "For information"],
+        ["Growth", "1", "1", "0", "0", "0"],  # same highs and partnerships: by name
+        ["Resources", "1", "1", "0", "1", "0"],
+    ]  # fmt: skip
+
+
 def test_findings_count_partnerships_not_findings_and_name_ties(view):
     # Alpha has two high risks; Beta one review finding: each code affects 1 partnership
     view.scores = {

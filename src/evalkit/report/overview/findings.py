@@ -32,7 +32,24 @@ def findings_html(view: Overview) -> str:
             first="most high-priority findings",
             last="fewest",
         )
+        + table_html(by_directorate(f, view.register), caption="Findings by lead directorate")
         + table_html(by_code, caption="Findings by code")
+    )
+
+
+def by_directorate(findings: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Per lead directorate: partnerships with findings, and findings of each priority."""
+    directorate = register.set_index("partnership_id")["lead_directorate"].fillna("not recorded")
+    f = findings.assign(directorate=findings["partnership_id"].map(directorate))
+    counts = pd.crosstab(f["directorate"], f["severity"])
+    counts = counts.reindex(columns=list(SEVERITY_WORDS), fill_value=0)
+    counts.insert(0, "partnerships", f.groupby("directorate")["partnership_id"].nunique())
+    order = ["high", "partnerships"]
+    counts = counts.sort_values(order, ascending=[False, False], kind="stable")
+    return (
+        counts.rename_axis("Lead directorate")
+        .reset_index()
+        .rename(columns={"partnerships": "Partnerships with findings"} | SEVERITY_WORDS)
     )
 
 
