@@ -198,7 +198,7 @@ def test_the_printed_overview_does_not_grow_with_the_portfolio(frameworks, small
     rows_small = _rows(portfolio(small, frameworks))
     assert rows_small == _rows(portfolio(large, frameworks))
     figures_large = _soup("".join(s(portfolio(large, frameworks)) for s in SECTIONS))("figure")
-    # legal form, matrix, money: no grid above 30 partnerships
+    # legal form, matrix, money: no grid above 20 partnerships
     assert len(figures_large) == 3
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview
 
 #: Most partnerships in one comparison grid (a taller grid would not fit an A4 page).
-HEATMAP_ROWS = 30
+HEATMAP_ROWS = 20
 #: Headings of the key and spread table.
 SPREAD_HEADINGS = (
     "Code",

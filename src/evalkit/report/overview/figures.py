@@ -28,6 +28,9 @@ from evalkit.report.charts import (
 #: Height of one grid row (inches), and room for the title and column labels.
 ROW_IN = 0.3
 FRAME_IN = 1.6
+#: The matrix's row height, and room for its title and its turned organisation names.
+MATRIX_ROW_IN = 0.26
+MATRIX_FRAME_IN = 2.4
 
 
 @_styled
@@ -101,8 +104,7 @@ def membership_matrix(
     col_at = {name: j for j, name in enumerate(columns)}
     shown = members[members["partnership"].isin(row_at) & members["organisation"].isin(col_at)]
     shown = shown.drop_duplicates(["partnership", "organisation"])
-    label_lines = max(len(_wrap(c, 20).splitlines()) for c in columns)
-    fig = _figure(max(2.4, ROW_IN * len(rows) + 1.0 + 0.16 * 20 * min(label_lines, 3) / 3))
+    fig = _figure(MATRIX_ROW_IN * len(rows) + MATRIX_FRAME_IN)
     ax = fig.add_subplot()
     ax.set_xlim(-0.5, len(columns) - 0.5)
     ax.set_ylim(len(rows) - 0.5, -0.5)

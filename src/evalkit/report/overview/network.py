@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: Most organisations (columns) and partnerships (rows) in the matrix.
 MATRIX_COLUMNS = 12
-MATRIX_ROWS = 30
+MATRIX_ROWS = 20
 
 
 @dataclass(frozen=True)
