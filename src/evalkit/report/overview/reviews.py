@@ -8,7 +8,7 @@ import pandas as pd
 
 from evalkit.method.rules import plural
 from evalkit.report.fragments import heading, para
-from evalkit.report.labels import labelled
+from evalkit.report.labels import label, labelled
 from evalkit.report.overview.sizing import OVERDUE_SHEET, long_table_html
 from evalkit.report.render import table_html
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: The overdue table's columns; ``days`` is worked out from the review date.
 OVERDUE_COLUMNS = ("name", "lead_officer", "last_review", "next_review_due", "days")
+#: Dates as the overview's other sentences write them (dd/mm/yyyy), never with a time.
+DATE = "{:%d/%m/%Y}"
 #: Headings that differ in the overdue table from the register's.
 OVERDUE_HEADINGS = {"next_review_due": "Due", "days": "Days overdue"}
 
@@ -41,6 +43,10 @@ def reviews_html(view: Overview) -> str:
         first="most overdue",
         last="least overdue",
         empty_text="No review is overdue.",
+        formats={
+            label("partnerships", "last_review"): DATE,
+            OVERDUE_HEADINGS["next_review_due"]: DATE,
+        },
     )
     return out + table_html(
         toolkit.rename_axis("Toolkit").reset_index(name="Partnerships"),
