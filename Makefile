@@ -75,6 +75,7 @@ test-fast: setup ## run the tests that need no notebook, build or browser
 bench: setup ## benchmarks: validation/scoring at scale, pack build vs the naive loop
 	$(PY) benchmarks/bench_data.py
 	$(PY) benchmarks/bench_build.py --partnerships $(N)
+	$(PY) benchmarks/bench_overview.py --partnerships sample 200 1000
 
 .PHONY: lint
 lint: setup ## ruff check and format check

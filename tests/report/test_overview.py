@@ -18,6 +18,7 @@ from evalkit.report.overview import (
     Overview,
     benchmark,
     comparison,
+    figures,
     findings,
     landscape,
     load_overview,
@@ -229,7 +230,9 @@ def test_title_escapes_the_dataset_title_and_shows_the_notice(view):
 
 def test_title_has_no_banner_for_real_data(view):
     view.dataset = DatasetMeta(title="Real", invented=False, notice=None)
-    assert title.title_html(view) == "<h1>Partnership landscape: Real</h1>"
+    html = title.title_html(view)
+    assert html.startswith("<h1>Partnership landscape: Real</h1><p>Tables of up to 15 rows")
+    assert "callout" not in html
 
 
 def test_landscape_counts_and_register(view):
@@ -323,7 +326,7 @@ def test_reviews_overdue_never_reviewed_and_toolkit(view):
     )
     overdue = _table(html, "Reviews overdue")
     assert overdue[0] == ["Partnership", "Lead officer", "Last review", "Due", "Days overdue"]
-    assert overdue[1][0:2] == ["Alpha", "A. Officer"] and overdue[1][-1] == "31"
+    assert overdue[1] == ["Alpha", "A. Officer", "01/12/2023", "01/12/2024", "31"]
     assert len(overdue) == 2
     assert sorted(_table(html, "Use of the partnership toolkit")[1:]) == [
         ["not recorded", "1"],
@@ -345,11 +348,59 @@ def test_comparison_draws_one_grid_per_framework_for_the_round(view):
     assert len(_soup(html).find_all("figure")) == 1
 
 
-def test_comparison_splits_a_tall_grid_into_parts(view, monkeypatch):
+def test_comparison_has_no_grid_beyond_its_rows_but_keeps_the_key_and_spread(view, monkeypatch):
     monkeypatch.setattr(comparison, "HEATMAP_ROWS", 3)
     html = comparison.comparison_html(view)
-    assert len(_soup(html).find_all("figure")) == 2  # 3 + 1 of 4 partnerships
-    assert "(partnerships 1–3 of 4)" in html and "(partnerships 4–4 of 4)" in html
+    assert not _soup(html).find_all("figure")  # 4 partnerships, more than 3
+    assert _paragraphs(html)[1] == (
+        "4 partnerships have Nuffield PAT scores this round: too many for a grid on paper. "
+        "Every score is in the workbook portfolio-data.xlsx, sheet 'Dimension scores'."
+    )
+    assert len(_table(html, KEY_CAPTION)) == 2
+
+
+KEY_CAPTION = (
+    "Nuffield PAT: key to the principle codes and spread of scores "
+    "(Four-point agreement, no midpoint, 1 to 4)"
+)
+
+
+def test_comparison_keys_every_code_with_its_name_and_spread(view):
+    # P1 scores 1.4, 1.8, 2.2, 2.6: median 2.0; quartiles (linear) 1.7 and 2.3
+    html = comparison.comparison_html(view)
+    assert _table(html, KEY_CAPTION) == [
+        ["Code", "Name", "Partnerships scored", "Lowest", "Middle half", "Median", "Highest"],
+        ["P1", "Recognise and accept the need for partnership", "4", "1.4", "1.7 to 2.3",
+         "2.0", "2.6"],
+    ]  # fmt: skip
+
+
+def test_grid_columns_follow_the_framework_not_text_order(view):
+    jrf = view.frameworks["jrf-members"]
+    codes = pd.Series(["M10", "M2", "M11", "M1"])
+    assert comparison.dimension_order(jrf, codes) == ["M1", "M2", "M10", "M11"]
+    # codes a framework does not list come after, digits read as numbers
+    assert comparison.dimension_order(jrf, pd.Series(["X10", "X9", "M3"])) == ["M3", "X9", "X10"]
+
+
+def test_grid_has_a_colour_bar_with_the_scale_and_values_in_cells(view):
+    scores = view.round_dimension_scores()
+    fw = view.frameworks["nuffield-pat"]
+    chart = figures.score_grid(
+        comparison.score_table(fw, scores),
+        scale_min=1,
+        scale_max=4,
+        scale_name="Score, 1 to 4",
+        title="Grid",
+    )
+    grid_axes, bar_axes = chart.figure.axes
+    assert bar_axes.get_ylabel() == "Score, 1 to 4 (darker is higher)"
+    assert bar_axes.get_ylim() == (1.0, 4.0)
+    assert [t.get_text() for t in grid_axes.get_yticklabels()] == [
+        "Alpha", "Beta", "Delta", "Gamma",
+    ]  # fmt: skip
+    assert sorted(t.get_text() for t in grid_axes.texts) == ["1.4", "1.8", "2.2", "2.6"]
+    assert "colour bar" in chart.alt
 
 
 def test_comparison_and_benchmark_without_scores(view):
@@ -394,6 +445,16 @@ def test_findings_counted_by_partnership_priority_and_code(view):
         ["no-review", "2", "2"],
         ["no-exit", "1", "1"],
     ]
+
+
+def test_findings_by_lead_directorate_count_partnerships_and_priorities(view):
+    # Alpha (Resources): one high, one low; Beta (Growth): one high
+    assert _table(findings.findings_html(view), "Findings by lead directorate") == [
+        ["Lead directorate", "Partnerships with findings", "High", "Medium", "Low",
+         "For information"],
+        ["Growth", "1", "1", "0", "0", "0"],  # same highs and partnerships: by name
+        ["Resources", "1", "1", "0", "1", "0"],
+    ]  # fmt: skip
 
 
 def test_findings_count_partnerships_not_findings_and_name_ties(view):

@@ -15,7 +15,34 @@ NOTICE = "Made up for a test."
 def portfolio(notice: str | None = NOTICE) -> Overview:
     """Two partnerships, three findings (one with formula text), two actions."""
     register = pd.DataFrame(
-        {"partnership_id": ["a", "b"], "name": ["Alpha Trust", "Beta Board"], "in_scope": True}
+        {
+            "partnership_id": ["a", "b"],
+            "name": ["Alpha Trust", "Beta Board"],
+            "in_scope": True,
+            "tier": ["strategic", "operational"],
+            "legal_form": ["MoU", "joint committee"],
+            "incorporated": False,
+            "statutory_basis": ["none", "Care Act 2014 s6"],
+            "council_role": ["member", "lead partner"],
+            "lead_officer": ["A. Officer", "B. Officer"],
+            "out_of_scope_reason": None,
+            "council_cash_gbp": [100.0, 5000.0],
+            "in_kind_gbp": [None, 0.0],
+            "officer_days_per_year": [10.0, None],
+            "total_budget_gbp": None,
+            "last_review": pd.to_datetime(["2023-01-01", None]),
+            "next_review_due": pd.to_datetime(["2024-01-01", None]),
+        }
+    )
+    organisations = pd.DataFrame(
+        {
+            "organisation_id": ["council", "nhs"],
+            "name": ["The Council", "The NHS"],
+            "sector": ["local authority", "health"],
+        }
+    )
+    memberships = pd.DataFrame(
+        {"partnership_id": ["a", "b", "b"], "organisation_id": ["council", "council", "nhs"]}
     )
     findings = pd.DataFrame(
         {
@@ -39,7 +66,11 @@ def portfolio(notice: str | None = NOTICE) -> Overview:
     )
     return Overview(
         assessment_round="2024-25",
-        tables={"partnerships": register},
+        tables={
+            "partnerships": register,
+            "organisations": organisations,
+            "memberships": memberships,
+        },
         scores={"findings": findings, "actions": actions},
         frameworks={},
         dataset=DatasetMeta(
@@ -79,6 +110,13 @@ def test_the_workbook_has_every_score_table_findings_and_actions_first(tmp_path)
         "Unit cost trend",
         "Equity",
         "Risks",
+        "Register",
+        "Organisations",
+        "Memberships",
+        "Council inputs",
+        "Reviews overdue",
+        "Benchmarking",
+        "Findings by partnership",
     ]
     contents = rows(book["Contents"])
     assert contents[0][0] == NOTICE
@@ -121,3 +159,29 @@ def test_the_overview_links_the_workbook():
     assert [a["href"] for a in soup.find_all("a")] == ["portfolio-data.xlsx"]
     assert "2024-25 round" in soup.p.get_text()
     assert "notice that the data is invented" in soup.p.get_text()
+
+
+def test_the_overviews_long_tables_are_in_the_workbook_in_full(tmp_path):
+    book = load_workbook(downloads.write(portfolio(), tmp_path))
+    contents = {row[0]: row[2] for row in rows(book["Contents"])[2:]}
+    # 2 partnerships, 2 organisations, 3 memberships; only Alpha is overdue (due 01/01/2024)
+    assert [contents[s] for s in ("Register", "Organisations", "Memberships")] == [2, 2, 3]
+    assert contents["Reviews overdue"] == 1
+    assert rows(book["Organisations"])[1:] == [
+        ["Organisation", "Sector", "Partnerships"],
+        ["The Council", "local authority", 2],
+        ["The NHS", "health", 1],
+    ]
+    assert rows(book["Memberships"])[2:] == [
+        ["Alpha Trust", "The Council"],
+        ["Beta Board", "The Council"],
+        ["Beta Board", "The NHS"],
+    ]
+    # Beta: £5,000 cash; Alpha: £100 cash + 10 days at £300 = £3,100; most first
+    inputs = rows(book["Council inputs"])
+    assert [r[0] for r in inputs[2:]] == ["Beta Board", "Alpha Trust"]
+    assert inputs[3][4] == 3000  # Alpha's officer time in pounds
+    # both have one high finding; Alpha has a low one too, so it comes first
+    by_part = rows(book["Findings by partnership"])
+    assert by_part[1] == ["Partnership", "High", "Medium", "Low", "For information"]
+    assert by_part[2:] == [["Alpha Trust", 1, 0, 1, 0], ["Beta Board", 1, 0, 0, 0]]

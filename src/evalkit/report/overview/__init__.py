@@ -6,7 +6,11 @@ it into HTML, in the order the notebook shows them:
 
 :mod:`.title`, :mod:`.landscape`, :mod:`.network`, :mod:`.money`, :mod:`.reviews`,
 :mod:`.comparison`, :mod:`.benchmark`, :mod:`.findings`, :mod:`.provenance`, then
-:mod:`.downloads` (the portfolio's workbook of scores, findings and actions).
+:mod:`.downloads` (the portfolio's workbook of scores, findings and actions, and the
+overview's long tables in full). :mod:`.sizing` holds the rule that keeps the printed
+overview the same length whatever the portfolio's size (tables of up to 15 rows in full,
+otherwise their first and last ten); :mod:`.figures` the overview's own charts (the score
+grid with its colour bar, the partnership × organisation matrix).
 
 Comparisons are made dimension by dimension; frameworks whose sources forbid totals
 are never added up.
@@ -16,12 +20,14 @@ from evalkit.report.overview import (
     benchmark,
     comparison,
     downloads,
+    figures,
     findings,
     landscape,
     money,
     network,
     provenance,
     reviews,
+    sizing,
     title,
 )
 from evalkit.report.overview.portfolio import Overview, load_overview
@@ -31,6 +37,7 @@ __all__ = [
     "benchmark",
     "comparison",
     "downloads",
+    "figures",
     "findings",
     "landscape",
     "load_overview",
@@ -38,5 +45,6 @@ __all__ = [
     "network",
     "provenance",
     "reviews",
+    "sizing",
     "title",
 ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.report.fragments import heading, para
-from evalkit.report.render import table_html
+from evalkit.report.overview.sizing import BENCHMARK_SHEET, long_table_html
 
 if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview
@@ -38,10 +38,21 @@ def benchmark_html(view: Overview) -> str:
         "the same dimension. No comparator data from other councils is loaded, so this "
         "benchmarks partnerships against each other within the council."
     )
-    return out + table_html(
-        _against_portfolio(d).rename(columns=HEADINGS),
+    return out + long_table_html(
+        benchmark_table(view),
         caption="Partnerships against the portfolio, dimension by dimension",
+        sheet=BENCHMARK_SHEET,
+        first="most dimensions in the bottom quarter",
+        last="fewest",
     )
+
+
+def benchmark_table(view: Overview) -> pd.DataFrame:
+    """The benchmark table with its headings (empty when nothing is scored)."""
+    d = view.round_dimension_scores()
+    if d.empty:
+        return pd.DataFrame(columns=list(HEADINGS.values()))
+    return _against_portfolio(d).rename(columns=HEADINGS)
 
 
 def _against_portfolio(d: pd.DataFrame) -> pd.DataFrame:
@@ -61,5 +72,7 @@ def _against_portfolio(d: pd.DataFrame) -> pd.DataFrame:
             diverged=("diverged", lambda s: int(s.fillna(False).astype(bool).sum())),
         )
         .reset_index()
-        .sort_values("bottom_quarter", ascending=False)
+        .sort_values(
+            ["bottom_quarter", "above_median", "partnership"], ascending=[False, True, True]
+        )
     )

@@ -29,6 +29,16 @@ import pandas as pd
 from evalkit.names import PORTFOLIO_WORKBOOK
 from evalkit.report.fragments import SEVERITY_WORDS, escape, heading, para
 from evalkit.report.labels import label
+from evalkit.report.overview import benchmark, findings, landscape, money, network, reviews
+from evalkit.report.overview.sizing import (
+    BENCHMARK_SHEET,
+    BY_PARTNERSHIP_SHEET,
+    INPUTS_SHEET,
+    MEMBERSHIPS_SHEET,
+    ORGANISATIONS_SHEET,
+    OVERDUE_SHEET,
+    REGISTER_SHEET,
+)
 from evalkit.spreadsheet import write_xlsx
 
 if TYPE_CHECKING:
@@ -73,14 +83,50 @@ def _with_names(view: Overview, table: str, frame: pd.DataFrame) -> pd.DataFrame
     return out.rename(columns=headings)
 
 
+def overview_tables(view: Overview) -> dict[str, tuple[str, pd.DataFrame]]:
+    """The overview's own long tables, in full: sheet name → (what it holds, table)."""
+    links = network.memberships(view)
+    return {
+        REGISTER_SHEET: (
+            "Every partnership in the register",
+            landscape.register_table(view.register),
+        ),
+        ORGANISATIONS_SHEET: (
+            "Each organisation and how many partnerships it sits on",
+            network.per_organisation(view, links),
+        ),
+        MEMBERSHIPS_SHEET: (
+            "Which organisation sits on which partnership, one row a membership",
+            links.rename(columns={"partnership": NAME, "organisation": "Organisation"}),
+        ),
+        INPUTS_SHEET: ("What the council puts into each partnership", money.inputs_table(view)),
+        OVERDUE_SHEET: (
+            "In-scope partnerships overdue for review",
+            reviews.overdue_table(view.in_scope, view.as_of),
+        ),
+        BENCHMARK_SHEET: (
+            "Each partnership against the portfolio median, dimension by dimension",
+            benchmark.benchmark_table(view),
+        ),
+        BY_PARTNERSHIP_SHEET: (
+            "Findings by partnership and priority",
+            findings.by_partnership(view.scores.get("findings", pd.DataFrame()), view.names),
+        ),
+    }
+
+
 def sheets(view: Overview) -> dict[str, pd.DataFrame]:
-    """The workbook's sheets, by name: the contents, then one per score table."""
+    """The workbook's sheets, by name: the contents, one per score table, then the overview's."""
     tables = {
         SHEETS[name][0]: _with_names(view, name, view.scores.get(name, pd.DataFrame()))
         for name in SHEETS
     }
+    described = [(sheet, SHEETS[name][1]) for name, (sheet, _) in SHEETS.items()]
+    for sheet, (what, table) in overview_tables(view).items():
+        tables[sheet] = table
+        described.append((sheet, what))
     contents = pd.DataFrame(
-        [(sheet, SHEETS[name][1], len(tables[sheet])) for name, (sheet, _) in SHEETS.items()],
+        [(sheet, what, len(tables[sheet])) for sheet, what in described],
         columns=["Sheet", "What it holds", "Rows"],
     )
     return {CONTENTS: contents, **tables}
@@ -103,7 +149,9 @@ def html(view: Overview) -> str:
         f"Every score, finding and action of the {view.assessment_round} round, for every "
         "partnership, as one Excel workbook with a sheet per table (findings, actions, "
         "framework and dimension scores, organisation and sector views, value for money, "
-        "equity and risks). Each evidence pack has its own workbook and a CSV file per "
+        "equity and risks), and the overview's long tables in full (the register, "
+        "organisations and memberships, council inputs, reviews overdue, benchmarking and "
+        "findings by partnership). Each evidence pack has its own workbook and a CSV file per "
         "table, linked from the pack."
     )
     if view.notice:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from evalkit.method.rules import plural
 from evalkit.report.fragments import SEVERITY_WORDS, heading, para
+from evalkit.report.overview.sizing import BY_PARTNERSHIP_SHEET, long_table_html
 from evalkit.report.render import table_html
 
 if TYPE_CHECKING:
@@ -24,8 +25,31 @@ def findings_html(view: Overview) -> str:
     out += para(_reading(f, by_code))
     return (
         out
-        + table_html(_by_partnership(f, view.names), caption="Findings by partnership and priority")
+        + long_table_html(
+            by_partnership(f, view.names),
+            caption="Findings by partnership and priority",
+            sheet=BY_PARTNERSHIP_SHEET,
+            first="most high-priority findings",
+            last="fewest",
+        )
+        + table_html(by_directorate(f, view.register), caption="Findings by lead directorate")
         + table_html(by_code, caption="Findings by code")
+    )
+
+
+def by_directorate(findings: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Per lead directorate: partnerships with findings, and findings of each priority."""
+    directorate = register.set_index("partnership_id")["lead_directorate"].fillna("not recorded")
+    f = findings.assign(directorate=findings["partnership_id"].map(directorate))
+    counts = pd.crosstab(f["directorate"], f["severity"])
+    counts = counts.reindex(columns=list(SEVERITY_WORDS), fill_value=0)
+    counts.insert(0, "partnerships", f.groupby("directorate")["partnership_id"].nunique())
+    order = ["high", "partnerships"]
+    counts = counts.sort_values(order, ascending=[False, False], kind="stable")
+    return (
+        counts.rename_axis("Lead directorate")
+        .reset_index()
+        .rename(columns={"partnerships": "Partnerships with findings"} | SEVERITY_WORDS)
     )
 
 
@@ -66,11 +90,12 @@ def _reading(findings: pd.DataFrame, by_code: pd.DataFrame) -> str:
     return text
 
 
-def _by_partnership(findings: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """One row per partnership with findings: how many of each priority."""
+def by_partnership(findings: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """One row per partnership with findings: how many of each priority, most urgent first."""
+    if findings.empty:
+        return pd.DataFrame(columns=["Partnership", *SEVERITY_WORDS.values()])
     counts = pd.crosstab(findings["partnership_id"].map(names), findings["severity"])
-    return (
-        counts.reindex(columns=list(SEVERITY_WORDS), fill_value=0)
-        .reset_index()
-        .rename(columns={"partnership_id": "Partnership"} | SEVERITY_WORDS)
-    )
+    counts = counts.reindex(columns=list(SEVERITY_WORDS), fill_value=0)
+    order = [*SEVERITY_WORDS]
+    counts = counts.sort_values(order, ascending=[False] * len(order), kind="stable")
+    return counts.rename_axis("Partnership").reset_index().rename(columns=SEVERITY_WORDS)

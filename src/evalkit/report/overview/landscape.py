@@ -10,6 +10,7 @@ from evalkit.method.rules import plural
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import labelled
+from evalkit.report.overview.sizing import REGISTER_SHEET, long_table_html
 from evalkit.report.render import figure_html, table_html
 
 if TYPE_CHECKING:
@@ -42,8 +43,14 @@ def landscape_html(view: Overview) -> str:
     out += figure_html(_legal_form_chart(reg))
     for column, title in GROUPINGS:
         out += table_html(_grouped(reg, column, title), caption=f"Partnerships by {title.lower()}")
-    register = labelled(reg, "partnerships", REGISTER_COLUMNS)
-    return out + table_html(register, caption="The register")
+    return out + long_table_html(
+        register_table(reg), caption="The register", sheet=REGISTER_SHEET, first="", last=""
+    )
+
+
+def register_table(reg: pd.DataFrame) -> pd.DataFrame:
+    """The register's columns a reader needs, headed by their labels."""
+    return labelled(reg, "partnerships", REGISTER_COLUMNS)
 
 
 def _basis(statutory_basis: object) -> str:

@@ -9,7 +9,8 @@ import pandas as pd
 from evalkit.report import charts
 from evalkit.report.fragments import heading, para
 from evalkit.report.labels import label, labelled
-from evalkit.report.render import figure_html, table_html
+from evalkit.report.overview.sizing import END_ROWS, INPUTS_SHEET, is_short, long_table_html
+from evalkit.report.render import figure_html
 
 if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview
@@ -34,27 +35,46 @@ TABLE_COLUMNS = (
 def money_html(view: Overview) -> str:
     """The council's yearly inputs to in-scope partnerships: total, chart and table."""
     rate = view.scoring.officer_day_rate_gbp
-    reg = view.in_scope.assign(
-        officer_time_gbp=view.in_scope["officer_days_per_year"].fillna(0) * rate
-    )
+    reg = _with_inputs(view)
     long = _by_input(reg)
     out = heading(2, "Money in") + para(
         f"The council puts about £{long['gbp'].sum():,.0f} a year into its in-scope "
         f"partnerships, counting officer time at £{rate:,.0f} a day."
     )
+    title = "Council inputs per year by partnership"
+    if not is_short(len(reg)):
+        top = set(reg["name"].head(END_ROWS))
+        long = long[long["name"].isin(top)]
+        title += f": the {END_ROWS} partnerships the council puts most into"
     out += figure_html(
-        charts.money_chart(
-            long,
-            category="name",
-            value="gbp",
-            stack="type",
-            title="Council inputs per year by partnership",
-        )
+        charts.money_chart(long, category="name", value="gbp", stack="type", title=title)
     )
-    table = labelled(reg, "partnerships", TABLE_COLUMNS)
+    table = inputs_table(view)
     days = label("partnerships", "officer_days_per_year")
     formats = {c: "£{:,.0f}" for c in table.columns if "(£)" in c} | {days: "{:,.0f}"}
-    return out + table_html(table, caption="Council inputs (from the register)", formats=formats)
+    return out + long_table_html(
+        table,
+        caption="Council inputs (from the register)",
+        sheet=INPUTS_SHEET,
+        first="most council input",
+        last="least",
+        formats=formats,
+    )
+
+
+def _with_inputs(view: Overview) -> pd.DataFrame:
+    """In-scope partnerships with officer time in pounds, most council input first."""
+    rate = view.scoring.officer_day_rate_gbp
+    reg = view.in_scope.assign(
+        officer_time_gbp=view.in_scope["officer_days_per_year"].fillna(0) * rate
+    )
+    total = reg[list(INPUT_WORDS)].fillna(0).sum(axis=1)
+    return reg.assign(total=total).sort_values(["total", "name"], ascending=[False, True])
+
+
+def inputs_table(view: Overview) -> pd.DataFrame:
+    """The council's inputs per in-scope partnership, headed by their labels."""
+    return labelled(_with_inputs(view), "partnerships", TABLE_COLUMNS)
 
 
 def _by_input(reg: pd.DataFrame) -> pd.DataFrame:

@@ -74,7 +74,7 @@ class Overview:
 
     def round_dimension_scores(self) -> pd.DataFrame:
         """This round's dimension scores, with each partnership's name as ``partnership``."""
-        d = self.scores["dimension_scores"]
+        d = self.scores.get("dimension_scores", pd.DataFrame())
         if d.empty:
             return d
         d = d[d["round"].astype(str) == self.assessment_round]

@@ -8,7 +8,8 @@ import pandas as pd
 
 from evalkit.method.rules import plural
 from evalkit.report.fragments import heading, para
-from evalkit.report.labels import labelled
+from evalkit.report.labels import label, labelled
+from evalkit.report.overview.sizing import OVERDUE_SHEET, long_table_html
 from evalkit.report.render import table_html
 
 if TYPE_CHECKING:
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
 #: The overdue table's columns; ``days`` is worked out from the review date.
 OVERDUE_COLUMNS = ("name", "lead_officer", "last_review", "next_review_due", "days")
+#: Dates as the overview's other sentences write them (dd/mm/yyyy), never with a time.
+DATE = "{:%d/%m/%Y}"
 #: Headings that differ in the overdue table from the register's.
 OVERDUE_HEADINGS = {"next_review_due": "Due", "days": "Days overdue"}
 
@@ -33,13 +36,31 @@ def reviews_html(view: Overview) -> str:
         f"{'has' if len(never) == 1 else 'have'} no review recorded at all. The council's "
         f"partnership toolkit was used for {int(toolkit.get('used', 0))} of {len(reg)}."
     )
-    overdue = overdue.assign(days=(as_of - overdue["next_review_due"]).dt.days)
-    table = labelled(overdue, "partnerships", OVERDUE_COLUMNS, OVERDUE_HEADINGS)
-    out += table_html(table, caption="Reviews overdue", empty_text="No review is overdue.")
+    out += long_table_html(
+        overdue_table(reg, as_of),
+        caption="Reviews overdue",
+        sheet=OVERDUE_SHEET,
+        first="most overdue",
+        last="least overdue",
+        empty_text="No review is overdue.",
+        formats={
+            label("partnerships", "last_review"): DATE,
+            OVERDUE_HEADINGS["next_review_due"]: DATE,
+        },
+    )
     return out + table_html(
         toolkit.rename_axis("Toolkit").reset_index(name="Partnerships"),
         caption="Use of the partnership toolkit",
     )
+
+
+def overdue_table(reg: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """In-scope partnerships overdue for review, most days overdue first."""
+    due = reg["next_review_due"]
+    overdue = reg[due.notna() & (due < as_of)]
+    overdue = overdue.assign(days=(as_of - overdue["next_review_due"]).dt.days)
+    overdue = overdue.sort_values(["days", "name"], ascending=[False, True])
+    return labelled(overdue, "partnerships", OVERDUE_COLUMNS, OVERDUE_HEADINGS)
 
 
 def _toolkit_use(reg: pd.DataFrame) -> pd.Series:

@@ -1,10 +1,11 @@
-"""The overview's single top-level heading and the invented-data banner."""
+"""The overview's single top-level heading, the invented-data banner and the table rule."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evalkit.report.fragments import heading
+from evalkit.report.fragments import heading, para
+from evalkit.report.overview.sizing import rule_text
 from evalkit.report.render import callout_html
 
 if TYPE_CHECKING:
@@ -12,8 +13,8 @@ if TYPE_CHECKING:
 
 
 def title_html(view: Overview) -> str:
-    """The ``<h1>`` naming the dataset, then the invented-data banner if there is one."""
+    """The ``<h1>`` naming the dataset, the invented-data banner if any, and the table rule."""
     out = heading(1, f"Partnership landscape: {view.dataset.title}")
     if view.notice:
         out += callout_html(view.notice, kind="invented")
-    return out
+    return out + para(rule_text())
