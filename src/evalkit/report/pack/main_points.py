@@ -181,16 +181,23 @@ def risk_point(pack: Pack) -> MainPoint:
     if risks.empty:
         return MainPoint("No risks are recorded for this partnership.", anchors.RISK)
     high = risks[risks["rating"] == "high"]
-    text = (
-        f"{len(high)} of the {plural(len(risks), 'recorded risk')} "
-        f"{'is' if len(high) == 1 else 'are'} rated high (a score of 15 or more out of 25)"
-    )
+    rated = "rated high (a score of 15 or more out of 25)"
+    if len(risks) == 1:
+        text = f"The one recorded risk is {'' if len(high) else 'not '}{rated}"
+    else:
+        verb = "is" if len(high) == 1 else "are"
+        text = f"{len(high)} of the {len(risks)} recorded risks {verb} {rated}"
     if len(high):
         managed = high["mitigation"].fillna("").astype(str).str.strip().ne("") & high[
             "owner"
         ].fillna("").astype(str).str.strip().ne("")
-        verb = "has" if len(high) == 1 else "have"
-        text += f"; {int(managed.sum())} of them {verb} a mitigation and an owner recorded"
+        n = int(managed.sum())
+        if len(high) == 1:
+            has = "has a mitigation and an owner" if n else "lacks a mitigation or an owner"
+            text += f"; it {has} recorded"
+        else:
+            verb = "has" if n == 1 else "have"
+            text += f"; {n} of them {verb} a mitigation and an owner recorded"
     return MainPoint(text + ".", anchors.RISK)
 
 
