@@ -60,6 +60,15 @@ def section_heading(level: int, text: str, anchor: str) -> str:
     return f'<h{level} id="{escape(anchor)}">{escape(text)}</h{level}>'
 
 
+def compact(figure: str) -> str:
+    """A chart printed at three quarters of the text width (``.compact-chart`` in the CSS).
+
+    For charts of a few bars or cells, which stay legible smaller; a committee-sized pack
+    keeps its length down this way. On screen nothing changes.
+    """
+    return f'<div class="compact-chart">{figure}</div>'
+
+
 def link(anchor: str, text: str) -> str:
     """An in-page link to a section (text escaped)."""
     return f'<a href="#{escape(anchor)}">{escape(text)}</a>'

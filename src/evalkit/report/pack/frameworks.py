@@ -72,7 +72,7 @@ def html(pack: Pack, framework_id: str) -> str:
         out += downloads.figure(pack, chart, data=f"{fw.id}-by-group", frame=data, title=title)
         out += _total(pack, framework_id)
         return out + _dimension_table(pack, fw, d, SURVEY_COLUMNS)
-    out += downloads.figure(pack, _bar_chart(fw, d), data=fw.id)
+    out += anchors.compact(downloads.figure(pack, _bar_chart(fw, d), data=fw.id))
     out += _total(pack, framework_id)
     return out + _dimension_table(pack, fw, d, CHECKLIST_COLUMNS, {"score": "Mean rating"})
 

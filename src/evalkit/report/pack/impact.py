@@ -39,7 +39,9 @@ def html(pack: Pack) -> str:
     if costs.empty:
         return out + para("No output or outcome indicators were recorded.")
     out += para(_reading(latest))
-    out += downloads.figure(pack, charts.indicator_chart(latest), data="indicators")
+    out += anchors.compact(
+        downloads.figure(pack, charts.indicator_chart(latest), data="indicators")
+    )
     out += appendix.table(
         pack,
         labelled(costs, "vfm_indicators", INDICATOR_COLUMNS),

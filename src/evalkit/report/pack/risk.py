@@ -53,7 +53,7 @@ def html(pack: Pack) -> str:
         f"15 or more, evalkit's default banding). The highest scoring: "
         f"{str(top['description']).rstrip('.')} (score {int(top['score'])})."
     )
-    out += downloads.figure(pack, charts.risk_heatmap(risks), data="risks")
+    out += anchors.compact(downloads.figure(pack, charts.risk_heatmap(risks), data="risks"))
     if high:
         out += downloads.table(
             pack,

@@ -36,7 +36,7 @@ def html(pack: Pack) -> str:
     if inputs.empty:
         return out + para("No inputs were recorded.")
     out += para(_reading(pack, inputs))
-    out += downloads.figure(pack, _inputs_chart(inputs), data="inputs")
+    out += anchors.compact(downloads.figure(pack, _inputs_chart(inputs), data="inputs"))
     out += _inputs_table(pack, inputs)
     out += _share_table(pack, pack.scores["vfm_share"])
     return out + _unit_costs_table(pack, pack.scores["vfm_indicators"])
