@@ -63,6 +63,22 @@ def test_packs_contain_name_and_top_finding(built):
         assert _squash(top)[:40] in pdf
 
 
+def test_detailed_tables_are_on_the_page_and_in_the_downloads_but_not_in_print(built):
+    pid = built["pack_id"]
+    folder = built["reports"] / pid
+    html = (folder / "evidence-pack.html").read_text(encoding="utf-8")
+    pdf = _squash(_pdf_text(folder / "evidence-pack.pdf"))
+    # the main points come before the facts about the partnership, on page 1
+    first = _squash(PdfReader(folder / "evidence-pack.pdf").pages[0].extract_text() or "")
+    assert "Main points" in first
+    assert html.index('id="main-points"') < html.index('id="about"')
+    assert 'id="appendix"' in html and "Appendix: detailed tables" not in pdf
+    for caption, slug in [("Risks, highest first", "risks"), ("Member organisations", "members")]:
+        assert f"<caption>{caption}</caption>" in html
+        assert caption not in pdf
+        assert (folder / "downloads" / f"{slug}.csv").is_file()
+
+
 def test_invented_data_is_labelled_everywhere(built):
     notice = json.loads((built["processed"] / "dataset.json").read_text())["dataset"]["notice"]
     assert "INVENTED" in notice

@@ -243,7 +243,7 @@ def test_review_overdue_the_day_after_it_was_due(due, days):
         assert found == []
     else:
         (f,) = found
-        assert f.message == "The review due on 30/03/2025 is 1 day overdue at 31/03/2025."
+        assert f.message == "The review due on 30 March 2025 is 1 day overdue at 31 March 2025."
 
 
 # -- risk: 15 or more on the 5 × 5 matrix ------------------------------------------------------
@@ -268,4 +268,6 @@ def test_high_risk_from_fifteen(likelihood, impact, fires):
     found = rules.high_risk(_evidence_of(risks=risks))
     assert _codes(found) == (["high-risk"] if fires else [])
     if fires:
-        assert found[0].message.endswith(": Funding ends.")  # no doubled full stop
+        # no owner or mitigation in this register: act now
+        assert found[0].message.endswith(": Funding ends. No mitigation or owner is recorded.")
+        assert found[0].severity.value == "high"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from evalkit.method import risk, rules, vfm
 from small_portfolio import FINANCE, INDICATORS, RATE, REGISTER
@@ -70,7 +71,7 @@ def test_register_and_vfm_rules_fire():
     assert found["unit-cost-rising"].evidence["change_pct"] == 105.0
     assert (
         found["review-overdue"].message
-        == "The review due on 01/01/2025 is 89 days overdue at 31/03/2025."
+        == "The review due on 1 January 2025 is 89 days overdue at 31 March 2025."
     )
 
 
@@ -155,3 +156,139 @@ def test_plural_words():
     assert rules.plural(1, "finding") == "1 finding"
     assert rules.plural(0, "finding") == "0 findings"
     assert rules.plural(2, "opportunity", "opportunities") == "2 opportunities"
+
+
+# -- evidence references: one low finding per framework, listing the sections ----------------
+
+
+def _checklist(n_items: list[int], n_missing: list[int], n_no_evidence: list[int]) -> pd.DataFrame:
+    """Sections of the governance checklist for partnership "p" (it asks for evidence)."""
+    n = len(n_items)
+    return pd.DataFrame(
+        {
+            "partnership_id": ["p"] * n,
+            "framework_id": ["governance-checklist"] * n,
+            "dimension_id": [f"G{i}" for i in range(1, n + 1)],
+            "dimension_title": ["Legal basis", "Money", "Risk"][:n],
+            "mode": ["checklist"] * n,
+            "n_items": n_items,
+            "n_missing": n_missing,
+            "n_no_evidence": n_no_evidence,
+        }
+    )
+
+
+def test_evidence_missing_is_one_low_finding_per_framework_naming_each_section(frameworks):
+    # 4 + 3 + 5 items, 1 not rated: 11 ratings given; 2 + 0 + 1 = 3 without evidence,
+    # 3/11 = 27 %, not more than half: bookkeeping, low priority
+    dims = _checklist([4, 3, 5], [1, 0, 0], [2, 0, 1])
+    (found,) = rules.evidence_missing(_evidence(dimensions=dims, frameworks=frameworks))
+    assert (found.code, found.severity.value, found.framework_id) == (
+        "evidence-missing",
+        "low",
+        "governance-checklist",
+    )
+    assert found.message == (
+        "3 of 11 ratings in Governance checklist have no evidence reference, so they cannot "
+        "be checked, in 2 sections: G1 Legal basis (2); G3 Risk (1)."
+    )
+    assert found.evidence == {
+        "items_without_evidence": 3,
+        "ratings": 11,
+        "dimensions": ["G1", "G3"],
+    }
+
+
+def test_evidence_missing_is_medium_when_more_than_half_the_ratings_have_none(frameworks):
+    # exactly half (2 of 4) stays low; 3 of 4 (75 %) is medium
+    half = rules.evidence_missing(
+        _evidence(dimensions=_checklist([4], [0], [2]), frameworks=frameworks)
+    )
+    most = rules.evidence_missing(
+        _evidence(dimensions=_checklist([4], [0], [3]), frameworks=frameworks)
+    )
+    assert [f.severity.value for f in half + most] == ["low", "medium"]
+    assert most[0].message == (
+        "3 of 4 ratings in Governance checklist have no evidence reference, so they cannot "
+        "be checked, in 1 section: G1 Legal basis (3)."
+    )
+
+
+def test_evidence_missing_is_quiet_when_every_rating_has_evidence(frameworks):
+    dims = _checklist([4, 3], [0, 0], [0, 0])
+    assert rules.evidence_missing(_evidence(dimensions=dims, frameworks=frameworks)) == []
+
+
+# -- a high risk is "act now" only when nobody is managing it ---------------------------------
+
+
+def _high_risk(owner: object, mitigation: object) -> pd.DataFrame:
+    return risk.scored_risks(
+        pd.DataFrame(
+            {
+                "partnership_id": ["p"],
+                "risk_id": ["R1"],
+                "description": ["Grant ends."],
+                "likelihood": [4],
+                "impact": [4],
+                "owner": [owner],
+                "mitigation": [mitigation],
+            }
+        )
+    )
+
+
+def test_a_high_risk_with_a_mitigation_and_an_owner_is_medium():
+    (found,) = rules.high_risk(_evidence(risks=_high_risk("Head of service", "Bid again.")))
+    assert found.severity.value == "medium"
+    assert found.message == (
+        "Risk R1 scores 16 (likelihood 4 × impact 4): Grant ends. Mitigation recorded: "
+        "Bid again (owner: Head of service)."
+    )
+    assert found.evidence["mitigation_recorded"] is True
+
+
+@pytest.mark.parametrize(
+    ("owner", "mitigation", "missing"),
+    [
+        (None, "Bid again.", "owner"),
+        ("Head of service", "  ", "mitigation"),
+        (None, None, "mitigation or owner"),
+    ],
+)
+def test_a_high_risk_without_a_mitigation_or_owner_is_high(owner, mitigation, missing):
+    (found,) = rules.high_risk(_evidence(risks=_high_risk(owner, mitigation)))
+    assert found.severity.value == "high"
+    assert found.message.endswith(f"Grant ends. No {missing} is recorded.")
+
+
+# -- due dates ---------------------------------------------------------------------------------
+
+
+def test_due_dates_are_month_ends_three_six_and_twelve_months_after_the_round():
+    end = rules.round_end("2024-25")  # 31 March 2025
+    assert rules.due_date(end, "high") == pd.Timestamp(2025, 6, 30)
+    assert rules.due_date(end, "medium") == pd.Timestamp(2025, 9, 30)
+    assert rules.due_date(end, "low") == pd.Timestamp(2026, 3, 31)
+    assert rules.due_date(end, "info") is None
+    # a calendar-year round ends 31 December 2024: three months on is 31 March 2025
+    assert rules.due_date(rules.round_end("2024"), "high") == pd.Timestamp(2025, 3, 31)
+    # 30 November 2024 + 3 months: the end of February, in a year that is not a leap year
+    assert rules.due_date(pd.Timestamp(2024, 11, 30), "high") == pd.Timestamp(2025, 2, 28)
+
+
+def test_dates_are_written_the_way_people_write_them():
+    assert rules.date_words(pd.Timestamp(2025, 6, 30)) == "30 June 2025"
+    assert rules.date_words(pd.Timestamp(2025, 3, 1)) == "1 March 2025"
+
+
+def test_actions_carry_a_due_date_from_the_end_of_the_round():
+    from evalkit.method.findings import findings_frame
+
+    ev = _evidence()
+    actions = rules.action_list(findings_frame(rules.run_rules(ev)), ev.partnerships, ev.as_of)
+    due = dict(zip(actions["finding"], actions["due_date"], strict=True))
+    assert due["no-evidence"] == "2025-06-30"  # high
+    assert due["review-overdue"] == "2025-09-30"  # medium
+    assert due["target-missed"] == "2026-03-31"  # low
+    assert list(actions.columns) == rules.ACTION_COLUMNS

@@ -111,3 +111,14 @@ def _read_tables(fragment: str) -> dict[str, list[list[str]]]:
 def read_tables():
     """HTML → {caption: rows of cell text}, the heading row first."""
     return _read_tables
+
+
+@pytest.fixture
+def on_screen():
+    """A section's HTML and the appendix its detailed tables went to, as a screen shows them."""
+    from evalkit.report.pack import appendix
+
+    def page(pack: Pack, fragment: str) -> str:
+        return fragment + appendix.html(pack)
+
+    return page

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import PACK_NOTICE
 from openpyxl import load_workbook
 
-from evalkit.report.pack import downloads, risk, swot, value_for_money
+from evalkit.report.pack import appendix, downloads, risk, swot, value_for_money
 from evalkit.report.pack.downloads import as_shown, shown_value, slug
 from evalkit.spreadsheet import read_csv_frame, restore
 
@@ -78,8 +78,10 @@ def small_pack(make_pack, notice: str | None = PACK_NOTICE):
 
 
 def shown(pack) -> str:
-    """The sections of the small pack, then the data section, as the notebook shows them."""
-    return value_for_money.html(pack) + risk.html(pack) + swot.html(pack) + downloads.html(pack)
+    """The sections of the small pack, the data section and the appendix, as the notebook
+    shows them."""
+    sections = value_for_money.html(pack) + risk.html(pack) + swot.html(pack)
+    return sections + downloads.html(pack) + appendix.html(pack)
 
 
 def sheet_rows(path: Path) -> dict[str, list[list[object]]]:
@@ -106,12 +108,14 @@ def test_the_workbook_holds_each_table_of_the_page_cell_for_cell(make_pack, read
     downloads.write(pack, tmp_path)
     book = sheet_rows(tmp_path / "csp-data.xlsx")
 
-    # A contents sheet, then one sheet per table in the order of the page.
+    # A contents sheet, then one sheet per table in the order the sections show them
+    # (the risks rated high in the risk section, then the full register in the appendix).
     assert list(book) == [
         "Contents",
         "inputs",
         "council-and-partners",
         "unit-costs",
+        "high-risks",
         "risks",
         "swot",
     ]
@@ -150,6 +154,7 @@ def test_each_csv_is_the_table_with_the_notice_first(make_pack, tmp_path):
         "downloads/inputs.csv",
         "downloads/council-and-partners.csv",
         "downloads/unit-costs.csv",
+        "downloads/high-risks.csv",
         "downloads/risks.csv",
         "downloads/swot.csv",
         "csp-data.xlsx",
@@ -198,28 +203,43 @@ def test_every_link_on_the_page_resolves_to_a_written_file(make_pack, tmp_path):
     pack = small_pack(make_pack)
     page = shown(pack)
     downloads.write(pack, tmp_path)
-    hrefs = [a["href"] for a in BeautifulSoup(page, "html.parser").find_all("a")]
+    soup = BeautifulSoup(page, "html.parser")
+    hrefs = [a["href"] for a in soup.find_all("a")]
     # a link under each table and each chart, then the data section's workbook and CSV files
-    assert hrefs.count("downloads/inputs.csv") == 3  # chart, table, list
+    assert hrefs.count("downloads/inputs.csv") == 3  # chart, table (in the appendix), list
     assert "csp-data.xlsx" in hrefs
-    assert [h for h in hrefs if not (tmp_path / h).is_file()] == []
+    files = [h for h in hrefs if not h.startswith("#")]
+    assert [h for h in files if not (tmp_path / h).is_file()] == []
+    # the links to the appendix go to a table on the same page
+    anchors = [h[1:] for h in hrefs if h.startswith("#")]
+    assert anchors == [
+        "detail-inputs",
+        "detail-council-and-partners",
+        "detail-unit-costs",
+        "detail-risks",
+        "detail-swot",
+    ]
+    assert all(soup.find(id=a) is not None and soup.find(id=a).find("table") for a in anchors)
 
 
 def test_each_link_names_its_table_for_screen_readers(make_pack):
-    page = risk.html(small_pack(make_pack))
+    pack = small_pack(make_pack)
+    page = risk.html(pack) + appendix.html(pack)
     links = BeautifulSoup(page, "html.parser").select(".download a")
     assert [a.get_text() for a in links] == [
         "Download the data behind this chart (CSV): Risk matrix",
+        "Download this table (CSV): Risks rated high, with their owners and mitigations",
         "Download this table (CSV): Risks, highest first",
     ]
-    assert links[1].select_one(".visually-hidden").get_text() == ": Risks, highest first"
+    assert links[2].select_one(".visually-hidden").get_text() == ": Risks, highest first"
 
 
 def test_a_section_shown_twice_is_one_download(make_pack):
     pack = small_pack(make_pack)
     risk.html(pack)
     risk.html(pack)
-    assert [item.slug for item in pack.downloads] == ["risks"]
+    assert [item.slug for item in pack.downloads] == ["high-risks", "risks"]
+    assert list(pack.appendix) == ["risks"]
 
 
 def test_values_are_rounded_as_the_page_rounds_them():

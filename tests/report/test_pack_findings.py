@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from bs4 import BeautifulSoup
 
 from evalkit.report.pack import findings
 
@@ -22,24 +23,41 @@ def test_action_plan_lists_each_action_once_with_the_findings_it_answers():
             ],
             "owner": ["Ann", "Ann", "Ann", "Ann", None],
             "timescale": ["3 months", "6 months", "6 months", "6 months", "next review"],
+            "due_date": ["2025-06-30", "2025-09-30", "2025-09-30", "2025-09-30", "2026-03-31"],
         }
     )
     plan = findings.action_plan(actions)
-    assert list(plan.columns) == ["Priority", "Action", "Findings answered", "Owner", "Timescale"]
+    assert list(plan.columns) == ["Priority", "Action", "Findings answered", "Owner", "Due by"]
     assert plan.values.tolist() == [
-        ["High", "Fix R1.", "high-risk", "Ann", "3 months"],
-        ["Medium", "Record evidence.", "evidence-missing ×2", "Ann", "6 months"],
-        ["Medium", "Discuss.", "partners-diverge", "Ann", "6 months"],
-        ["Low", "Review.", "target-missed", "", "next review"],
+        ["High", "Fix R1.", "high-risk", "Ann", "30 June 2025"],
+        ["Medium", "Record evidence.", "evidence-missing ×2", "Ann", "30 September 2025"],
+        ["Medium", "Discuss.", "partners-diverge", "Ann", "30 September 2025"],
+        ["Low", "Review.", "target-missed", "", "31 March 2026"],
+    ]
+
+
+def test_an_action_without_a_due_date_shows_its_timescale():
+    actions = pd.DataFrame(
+        {
+            "priority": ["low"],
+            "action": ["Review."],
+            "finding": ["target-missed"],
+            "owner": ["Ann"],
+            "timescale": ["at the next review"],
+        }
+    )  # scores written before due dates were worked out
+    assert findings.action_plan(actions).values.tolist() == [
+        ["Low", "Review.", "target-missed", "Ann", "at the next review"]
     ]
 
 
 def test_findings_are_listed_in_words_with_the_plan(make_pack, read_tables):
     found = pd.DataFrame(
         {
-            "severity": ["high", "info"],
-            "code": ["high-risk", "note"],
-            "message": ["Risk R1 is high.", "For the record."],
+            "severity": ["high", "low", "info"],
+            "code": ["high-risk", "evidence-missing", "council-accountable-body"],
+            "message": ["Risk R1 is high.", "2 ratings have no evidence.", "For the record."],
+            "framework_id": [None, "governance-checklist", None],
         }
     )
     actions = pd.DataFrame(
@@ -49,21 +67,33 @@ def test_findings_are_listed_in_words_with_the_plan(make_pack, read_tables):
             "finding": ["high-risk"],
             "owner": [None],
             "timescale": ["3 months"],
+            "due_date": ["2025-06-30"],
         }
     )
-    tables = read_tables(findings.html(make_pack(scores={"findings": found, "actions": actions})))
+    fragment = findings.html(make_pack(scores={"findings": found, "actions": actions}))
+    tables = read_tables(fragment)
     assert tables["Findings, most serious first"] == [
-        ["Priority", "Code", "Finding"],
-        ["High", "high-risk", "Risk R1 is high."],
-        ["For information", "note", "For the record."],
-    ]
+        ["Priority", "Code", "Finding", "Evidence"],
+        ["High", "high-risk", "Risk R1 is high.", "Risk"],
+        ["Low", "evidence-missing", "2 ratings have no evidence.", "Governance checklist"],
+        ["For information", "council-accountable-body", "For the record.",
+         "Register facts and governance"],
+    ]  # fmt: skip
     assert tables["Action plan (one row an action, with the findings it answers)"] == [
-        ["Priority", "Action", "Findings answered", "Owner", "Timescale"],
-        ["High", "Fix R1.", "high-risk", "", "3 months"],
+        ["Priority", "Action", "Findings answered", "Owner", "Due by"],
+        ["High", "Fix R1.", "high-risk", "", "30 June 2025"],
+    ]
+    # each finding links to the section its evidence is in, by the section's stable id
+    soup = BeautifulSoup(fragment, "html.parser")
+    links = [(a["href"], a.get_text()) for a in soup.find("table").find_all("a")]
+    assert links == [
+        ("#risk", "Risk"),
+        ("#framework-governance-checklist", "Governance checklist"),
+        ("#governance", "Register facts and governance"),
     ]
 
 
 def test_no_findings(make_pack):
     assert findings.html(make_pack()) == (
-        "<h2>Findings and action plan</h2><p>The rules found nothing to act on.</p>"
+        '<h2 id="findings">Findings and action plan</h2><p>The rules found nothing to act on.</p>'
     )

@@ -13,9 +13,15 @@ NAN = math.nan
 
 
 def paragraphs(fragment: str) -> list[str]:
-    """The section's own paragraphs; notes in callouts are left out."""
+    """The section's own paragraphs; notes in callouts, the framework's name under the
+    heading and the links to the appendix are left out."""
     found = BeautifulSoup(fragment, "html.parser").find_all("p")
-    return [p.get_text() for p in found if p.find_parent(class_="callout") is None]
+    skip = {"appendix-ref", "framework-name"}
+    return [
+        p.get_text()
+        for p in found
+        if p.find_parent(class_="callout") is None and not skip & set(p.get("class") or [])
+    ]
 
 
 def callouts(fragment: str) -> list[str]:
@@ -40,17 +46,22 @@ def checklist_dims(framework_id="governance-checklist"):
     )
 
 
-def test_a_checklist_framework_shows_its_mean_rating_by_section(make_pack, read_tables):
-    fragment = frameworks.html(
-        make_pack(scores={"dimension_scores": checklist_dims()}), "governance-checklist"
+def test_a_checklist_framework_shows_its_mean_rating_by_section(make_pack, read_tables, on_screen):
+    pack = make_pack(scores={"dimension_scores": checklist_dims()})
+    fragment = frameworks.html(pack, "governance-checklist")
+    # G1 0.5 is the lower of the two sections' scores (0.5, 1.5)
+    assert fragment.startswith(
+        '<h2 id="framework-governance-checklist">Governance checklist: Legal basis rated '
+        'lowest of 2 sections</h2><p class="framework-name">Framework: Governance and '
+        "fact-finding checklist</p>"
     )
-    assert fragment.startswith("<h2>Governance and fact-finding checklist</h2>")
     assert paragraphs(fragment) == [
         "Strongest section: Money (1.5); weakest: Legal basis (0.5), on a 0–2 scale. "
         "The source publishes no score bands, so none are applied."
     ]
     caption = "Governance and fact-finding checklist by section (scale 0–2)"
-    assert read_tables(fragment)[caption] == [
+    assert caption not in read_tables(fragment)  # the detailed table is in the appendix
+    assert read_tables(on_screen(pack, fragment))[caption] == [
         ["Id", "Section", "Mean rating", "Items", "Not rated", "Rated without evidence"],
         ["G1", "Legal basis", "0.50", "4", "1", "0"],
         ["G2", "Money", "1.50", "3", "0", "2"],
@@ -87,8 +98,9 @@ def survey_pack(make_pack, framework_id="nuffield-pat", bands=(None, None), kind
     )
 
 
-def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables):
-    fragment = frameworks.html(survey_pack(make_pack), "nuffield-pat")
+def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables, on_screen):
+    pack = survey_pack(make_pack)
+    fragment = frameworks.html(pack, "nuffield-pat")
     assert paragraphs(fragment) == [
         "Strongest principle: Purpose (3.0); weakest: Need (2.0), on a 1–4 scale. "
         "Organisations are on opposite sides of the agree line on: Need. 3 organisations "
@@ -97,7 +109,9 @@ def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables
         "These answers are official organisational positions: each organisation made one "
         "agreed return, so each organisation's view is shown by name.",
     ]
-    rows = read_tables(fragment)["Nuffield Partnership Assessment Tool by principle (scale 1–4)"]
+    rows = read_tables(on_screen(pack, fragment))[
+        "Nuffield Partnership Assessment Tool by principle (scale 1–4)"
+    ]
     assert rows == [
         ["Id", "Principle", "Score", "Lowest group", "Highest group",
          "Spread (SD)", "Organisations", "Respondents", "Partners disagree",
@@ -108,9 +122,9 @@ def test_a_survey_framework_keeps_each_organisations_view(make_pack, read_tables
     assert "Nuffield PAT: each organisation" in fragment
 
 
-def test_dimension_bands_get_a_column(make_pack, read_tables):
+def test_dimension_bands_get_a_column(make_pack, read_tables, on_screen):
     pack = survey_pack(make_pack, "wilder-factors", bands=("Concern", None))
-    rows = read_tables(frameworks.html(pack, "wilder-factors"))[
+    rows = read_tables(on_screen(pack, frameworks.html(pack, "wilder-factors")))[
         "Wilder Collaboration Factors Inventory by factor (scale 1–5)"
     ]
     assert rows[0][-1] == (
@@ -155,7 +169,10 @@ def test_scores_from_statements_evalkit_wrote_say_so_beside_them(make_pack):
 
 def test_a_framework_without_answers_says_so_under_its_caveat(make_pack):
     fragment = frameworks.html(make_pack(), "lga-drivers")
-    assert fragment.startswith("<h2>LGA drivers of collaboration</h2>")
+    assert fragment.startswith(
+        '<h2 id="framework-lga-drivers">LGA drivers: no scores can be shown</h2>'
+        '<p class="framework-name">Framework: LGA drivers of collaboration</p>'
+    )
     assert "Note:" in fragment
     assert paragraphs(fragment)[-1] == "No answers were recorded for this framework in this round."
 
@@ -181,9 +198,10 @@ SECTOR_ROWS = [
 
 
 def test_sector_view_has_a_column_a_sector_shown_and_drops_all_suppressed_rows(
-    make_pack, read_tables
+    make_pack, read_tables, on_screen
 ):
-    fragment = frameworks.by_sector_html(sector_pack(make_pack, SECTOR_ROWS))
+    pack = sector_pack(make_pack, SECTOR_ROWS)
+    fragment = frameworks.by_sector_html(pack)
     assert fragment.startswith("<h3>Views by sector</h3>")
     assert paragraphs(fragment) == [
         "Scores by sector of organisation, each organisation counting once. Any group of "
@@ -193,7 +211,7 @@ def test_sector_view_has_a_column_a_sector_shown_and_drops_all_suppressed_rows(
         "sectors never reach 3 respondents, so they are left out of the table: NHS."
     ]
     caption = "Scores by sector, one column a sector (groups under 3 respondents suppressed)"
-    assert read_tables(fragment)[caption] == [
+    assert read_tables(on_screen(pack, fragment))[caption] == [
         ["Framework", "Id", "local authority", "VCSE"],
         ["Nuffield PAT", "P1", "3.25", "suppressed"],
         ["Nuffield PAT", "P2", "no answers", "2.50"],

@@ -20,7 +20,13 @@ from evalkit.report.pack import (
 
 
 def paragraphs(fragment: str) -> list[str]:
-    return [p.get_text() for p in BeautifulSoup(fragment, "html.parser").find_all("p")]
+    """The section's own paragraphs (not the framework's name, not links to the appendix)."""
+    skip = {"appendix-ref", "framework-name"}
+    return [
+        p.get_text()
+        for p in BeautifulSoup(fragment, "html.parser").find_all("p")
+        if not skip & set(p.get("class") or [])
+    ]
 
 
 # -- cover ------------------------------------------------------------------------------
@@ -75,8 +81,11 @@ def governance_pack(make_pack):
     )
 
 
-def test_members_are_headed_by_the_contract_labels(make_pack, read_tables):
-    rows = read_tables(governance.html(governance_pack(make_pack)))["Member organisations"]
+def test_members_are_headed_by_the_contract_labels(make_pack, read_tables, on_screen):
+    pack = governance_pack(make_pack)
+    fragment = governance.html(pack)
+    assert "Member organisations" not in read_tables(fragment)  # a detail: in the appendix
+    rows = read_tables(on_screen(pack, fragment))["Member organisations"]
     assert rows == [
         ["Organisation", "Sector", "Role", "Votes"],
         ["Northshire Police", "police", "chair", "Yes"],
@@ -173,16 +182,16 @@ def test_summary_has_a_line_per_framework(make_pack, read_tables):
     ]  # fmt: skip
 
 
-def test_summary_counts_findings_and_lists_the_top_ones_without_information(make_pack, read_tables):
+def test_summary_counts_findings_and_names_the_most_serious(make_pack, read_tables):
     fragment = summary.html(summary_pack(make_pack))
+    assert fragment.startswith('<h2 id="summary">Summary of results</h2>')
     assert paragraphs(fragment) == [
         "3 findings: 1 high, 1 medium and 0 low priority, and 1 for information. "
         "The most serious (high priority): Risk R1 is high."
     ]
-    assert read_tables(fragment)["Top findings"] == [
-        ["Priority", "Finding"],
-        ["High", "Risk R1 is high."],
-        ["Medium", "G1 is weak."],
+    # the findings are listed in full in their own section, not repeated here
+    assert list(read_tables(fragment)) == [
+        "Results by framework (bands only where the framework publishes them)"
     ]
 
 
@@ -308,8 +317,13 @@ def test_value_for_money_says_when_only_the_register_was_used(make_pack):
     )
 
 
-def test_value_for_money_tables_are_headed_by_the_contract_labels(make_pack, read_tables):
-    tables = read_tables(value_for_money.html(vfm_pack(make_pack)))
+def test_value_for_money_tables_are_headed_by_the_contract_labels(
+    make_pack, read_tables, on_screen
+):
+    pack = vfm_pack(make_pack)
+    fragment = value_for_money.html(pack)
+    assert read_tables(fragment) == {}  # the chart is printed; the tables are details
+    tables = read_tables(on_screen(pack, fragment))
     assert tables["Inputs (economy)"] == [
         ["Year", "Cash (£)", "In kind (£)", "Officer days", "Officer time (£)", "Total (£)",
          "Contributing partners"],
@@ -328,14 +342,14 @@ def test_value_for_money_tables_are_headed_by_the_contract_labels(make_pack, rea
 
 def test_value_for_money_with_no_inputs(make_pack):
     assert value_for_money.html(make_pack()) == (
-        "<h2>Value for money</h2><p>No inputs were recorded.</p>"
+        '<h2 id="value-for-money">Value for money</h2><p>No inputs were recorded.</p>'
     )
 
 
 # -- risk ---------------------------------------------------------------------------------
 
 
-def test_risks_are_read_and_headed_by_the_contract_labels(make_pack, read_tables):
+def test_risks_are_read_and_headed_by_the_contract_labels(make_pack, read_tables, on_screen):
     risks = pd.DataFrame(
         {
             "risk_id": ["R1", "R2"],
@@ -348,12 +362,20 @@ def test_risks_are_read_and_headed_by_the_contract_labels(make_pack, read_tables
             "mitigation": ["Bid again", "Refresh agreement"],
         }
     )
-    fragment = risk.html(make_pack(scores={"risks": risks}))
+    pack = make_pack(scores={"risks": risks})
+    fragment = risk.html(pack)
+    # R1 (4 × 4 = 16) is rated high, R2 (3 × 3 = 9) is not
+    assert fragment.startswith('<h2 id="risk">Risk: 1 of 2 risks rated high</h2>')
     assert paragraphs(fragment) == [
         "2 risks recorded; 1 rated high (likelihood × impact of 15 or more, evalkit's "
         "default banding). The highest scoring: Grant ends (score 16)."
     ]
-    assert read_tables(fragment)["Risks, highest first"][0] == [
+    assert read_tables(fragment)["Risks rated high, with their owners and mitigations"] == [
+        ["Id", "Risk", "Score", "Owner", "Mitigation"],
+        ["R1", "Grant ends", "16", "Head of service", "Bid again"],
+    ]
+    assert "Risks, highest first" not in read_tables(fragment)  # the full register: appendix
+    assert read_tables(on_screen(pack, fragment))["Risks, highest first"][0] == [
         "Id", "Risk", "Likelihood", "Impact", "Score", "Rating", "Owner", "Mitigation"
     ]  # fmt: skip
     assert "<figure" in fragment
@@ -361,23 +383,27 @@ def test_risks_are_read_and_headed_by_the_contract_labels(make_pack, read_tables
 
 def test_no_risks(make_pack):
     assert risk.html(make_pack()) == (
-        "<h2>Risk</h2><p>No risks were recorded for this partnership.</p>"
+        '<h2 id="risk">Risk: no risks recorded</h2>'
+        "<p>No risks were recorded for this partnership.</p>"
     )
 
 
 # -- swot ---------------------------------------------------------------------------------
 
 
-def test_swot_entries_come_strengths_first_and_are_counted(make_pack, read_tables):
+def test_swot_entries_come_strengths_first_and_are_counted(make_pack, read_tables, on_screen):
     entries = pd.DataFrame(
         {
             "category": ["threat", "strength", "opportunity", "weakness", "strength", "threat"],
             "text": ["Cuts", "Trust", "Bids", "Papers", "Footing", "Policy"],
         }
     )
-    fragment = swot.html(make_pack(tables={"swot": entries}))
+    pack = make_pack(tables={"swot": entries})
+    fragment = swot.html(pack)
     assert paragraphs(fragment) == ["2 strengths; 1 weakness; 1 opportunity; 2 threats."]
-    rows = read_tables(fragment)["Strengths, weaknesses, opportunities and threats"]
+    rows = read_tables(on_screen(pack, fragment))[
+        "Strengths, weaknesses, opportunities and threats"
+    ]
     assert rows[0] == ["Category", "Entry"]
     assert [r[0] for r in rows[1:]] == [
         "strength", "strength", "weakness", "opportunity", "threat", "threat"
@@ -397,7 +423,9 @@ def test_swot_plurals_are_words_not_letters(make_pack):
 
 
 def test_no_swot(make_pack):
-    assert swot.html(make_pack()) == "<h2>SWOT analysis</h2><p>No SWOT analysis was recorded.</p>"
+    assert swot.html(make_pack()) == (
+        '<h2 id="swot">SWOT analysis</h2><p>No SWOT analysis was recorded.</p>'
+    )
 
 
 # -- impact -------------------------------------------------------------------------------
@@ -425,13 +453,20 @@ def impact_pack(make_pack, equity=None):
     return make_pack(scores=scores)
 
 
-def test_impact_reads_the_latest_period_of_each_indicator(make_pack, read_tables):
-    fragment = impact.html(impact_pack(make_pack))
+def test_impact_reads_the_latest_period_of_each_indicator(make_pack, read_tables, on_screen):
+    pack = impact_pack(make_pack)
+    fragment = impact.html(pack)
+    # latest periods: Incidents 2024-25 moved worse, Victims supported 2024-25 better
+    assert fragment.startswith(
+        '<h2 id="impact">Evidence of impact: 1 of 2 indicators moved the right way</h2>'
+    )
     assert paragraphs(fragment) == [
         "In each indicator's latest period: 1 of 2 moved the right way from its baseline "
         "and 1 the wrong way; 1 of 2 with a target met it."
     ]
-    rows = read_tables(fragment)["Outputs and outcomes against baseline and target"]
+    rows = read_tables(on_screen(pack, fragment))[
+        "Outputs and outcomes against baseline and target"
+    ]
     assert rows[0] == [
         "Indicator", "Kind", "Period", "Baseline", "Target", "Actual", "Unit", "Better is",
         "Since baseline", "Target met",
@@ -443,7 +478,7 @@ def test_impact_reads_the_latest_period_of_each_indicator(make_pack, read_tables
     assert "Equity" not in fragment
 
 
-def test_impact_shows_the_equity_split_when_there_is_one(make_pack, read_tables):
+def test_impact_shows_the_equity_split_when_there_is_one(make_pack, read_tables, on_screen):
     equity = pd.DataFrame(
         {
             "name": ["Incidents"],
@@ -454,9 +489,10 @@ def test_impact_shows_the_equity_split_when_there_is_one(make_pack, read_tables)
             "moved": ["better"],
         }
     )
-    fragment = impact.html(impact_pack(make_pack, equity))
-    assert "<h3>Equity: results by place or group</h3>" in fragment
-    assert read_tables(fragment)["Indicators split by place or group"] == [
+    pack = impact_pack(make_pack, equity)
+    fragment = impact.html(pack)
+    assert 'href="#detail-equity"' in fragment
+    assert read_tables(on_screen(pack, fragment))["Indicators split by place or group"] == [
         ["Indicator", "Period", "Group", "Baseline", "Actual", "Since baseline"],
         ["Incidents", "2024-25", "Westdale", "1,200", "1,100", "better"],
     ]
@@ -465,7 +501,9 @@ def test_impact_shows_the_equity_split_when_there_is_one(make_pack, read_tables)
 # -- quality ------------------------------------------------------------------------------
 
 
-def test_quality_lists_the_notice_first_and_missing_answers_per_framework(make_pack, read_tables):
+def test_quality_lists_the_notice_first_and_missing_answers_per_framework(
+    make_pack, read_tables, on_screen
+):
     # G1: 1 of 2 ratings missing (50 %), G2: 0 of 10. The mean of the two rates would be
     # 25 %; missing answers over expected answers is 1 / 12 = 8 %.
     dims = pd.DataFrame(
@@ -479,11 +517,12 @@ def test_quality_lists_the_notice_first_and_missing_answers_per_framework(make_p
             "missing_rate": [0.5, 0.0],
         }
     )
-    fragment = quality.html(make_pack(scores={"dimension_scores": dims}))
+    pack = make_pack(scores={"dimension_scores": dims})
+    fragment = quality.html(pack)
     items = [li.get_text() for li in BeautifulSoup(fragment, "html.parser").find_all("li")]
     assert items[0] == "INVENTED DATA — a made-up partnership for tests"
     assert len(items) == 3
-    rows = read_tables(fragment)[
+    rows = read_tables(on_screen(pack, fragment))[
         "How far each framework's content is confirmed, and missing answers"
     ]
     assert rows == [

@@ -9,6 +9,7 @@ One helper per kind of sentence.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -23,7 +24,19 @@ from hypothesis import strategies as st
 from evalkit.inputs.dataset import load_tables
 from evalkit.report.overview import findings as overview_findings
 from evalkit.report.overview import landscape, load_overview, network, reviews
-from evalkit.report.pack import cover, governance, impact, load_pack, quality, risk, summary, swot
+from evalkit.report.pack import (
+    appendix,
+    cover,
+    frameworks,
+    governance,
+    impact,
+    load_pack,
+    main_points,
+    quality,
+    risk,
+    summary,
+    swot,
+)
 from evalkit.spreadsheet import read_csv_frame
 
 #: Answers that count as missing (docs/scoring.md: never zero).
@@ -35,7 +48,17 @@ SEVERITIES = ("high", "medium", "low", "info")
 
 
 def _paragraphs(fragment: str) -> list[str]:
-    return [p.get_text() for p in BeautifulSoup(fragment, "html.parser").find_all("p")]
+    """The readings: not the framework's name under a heading, not links to the appendix."""
+    skip = {"appendix-ref", "framework-name"}
+    return [
+        p.get_text()
+        for p in BeautifulSoup(fragment, "html.parser").find_all("p")
+        if not skip & set(p.get("class") or [])
+    ]
+
+
+def _h2(fragment: str) -> str:
+    return BeautifulSoup(fragment, "html.parser").find("h2").get_text()
 
 
 def _cells(fragment: str, caption: str, column: str = "Value") -> dict[str, str]:
@@ -219,7 +242,8 @@ def check_impact(pack: Any, facts: Facts) -> None:
 def check_quality(pack: Any, facts: Facts) -> None:
     caption = "How far each framework's content is confirmed, and missing answers"
     answers = facts.answers(pack.partnership_id)
-    shown = _cells(quality.html(pack), caption, "Answers missing") if len(pack.dims()) else {}
+    page = quality.html(pack) + appendix.html(pack)  # the table is a detail: in the appendix
+    shown = _cells(page, caption, "Answers missing") if len(pack.dims()) else {}
     for fid, group in answers.groupby("framework_id"):
         title = pack.frameworks[str(fid)].title
         if title not in shown:
@@ -244,7 +268,136 @@ def check_missing_answers_finding(pack: Any, facts: Facts) -> None:
             assert flagged[str(fid)].startswith(f"{missing} of {expected} answers to ")
 
 
+def _latest_indicators(facts: Facts, pid: str) -> tuple[int, int, int, int]:
+    """Indicators in their latest period: how many, moved the right way, with a target, met."""
+    rows = facts.rows("indicators", pid)
+    rows = rows[rows["group"].isna()]
+    if rows.empty:
+        return 0, 0, 0, 0
+    latest = rows[rows["period"] == rows.groupby("indicator_id")["period"].transform("max")]
+    sign = latest["good_direction"].map({"down": -1.0}).fillna(1.0)
+    gain = (latest["actual"] - latest["baseline"]) * sign
+    has_target = latest["target"].notna() & latest["actual"].notna()
+    met = has_target & ((latest["actual"] - latest["target"]) * sign >= 0)
+    return len(latest), int((gain > 0).sum()), int(has_target.sum()), int(met.sum())
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.strip().eq("")
+
+
+def check_main_points(pack: Any, facts: Facts) -> None:
+    """Each main point's numbers and bases, worked out from the inputs and findings."""
+    pid = pack.partnership_id
+    texts = [li.get_text() for li in BeautifulSoup(main_points.html(pack), "html.parser")("li")]
+    assert 3 <= len(texts) <= 6, texts
+    f = facts.own_findings(pid)
+    count = {s: int((f["severity"] == s).sum()) for s in SEVERITIES}
+    acted = len(f) - count["info"]
+    if acted:
+        assert texts[0].startswith(
+            f"The review makes {_words(acted, 'finding', 'findings')} to act on: "
+            f"{count['high']} high priority (act now), {count['medium']} medium and "
+            f"{count['low']} low."
+        ), texts[0]
+        high = f[f["severity"] == "high"]["message"]
+        assert ("Most urgent: " in texts[0]) == bool(len(high))
+        if len(high):
+            assert texts[0].split("Most urgent: ", 1)[1] in set(high)
+    else:
+        assert texts[0] == "The review's rules found nothing to act on."
+    risks = facts.rows("risks", pid)
+    (risk_text,) = [t for t in texts if "recorded risk" in t or t.startswith("No risks are")]
+    if risks.empty:
+        assert risk_text == "No risks are recorded for this partnership."
+    elif len(risks) > 1:
+        high = risks[risks["likelihood"].astype(int) * risks["impact"].astype(int) >= 15]
+        assert risk_text.startswith(f"{len(high)} of the {len(risks)} recorded risks "), risk_text
+        managed = int((~_blank(high["mitigation"]) & ~_blank(high["owner"])).sum())
+        if len(high) > 1:
+            assert f"; {managed} of them ha" in risk_text, risk_text
+    n, better, with_target, met = _latest_indicators(facts, pid)
+    if n == 0:
+        assert "No output or outcome indicators were recorded." in texts
+    else:
+        expected = (
+            f"{better} of {_words(n, 'indicator', 'indicators')} moved the right way from "
+            "the baseline in the latest period"
+        )
+        if with_target:
+            expected += f", and {met} of {with_target} with a target met it"
+        assert expected + "." in texts, (expected, texts)
+    for text in texts:
+        weak = re.match(r"(?:Partners rated|The agreed ratings put) (\d+) of the (\d+) ", text)
+        if weak:
+            short = text.split(" weak, based on")[0].rsplit(" of the ", 1)[1]
+            fid = next(
+                i for i, fw in pack.frameworks.items() if (fw.short_title or fw.title) == short
+            )
+            row = f[(f["code"] == "weak-dimension") & (f["framework_id"] == fid)].iloc[0]
+            assert int(weak.group(1)) == len(json.loads(row["evidence"])["dimensions"])
+            answers = facts.rows("responses", pid)
+            answers = answers[
+                (answers["round"].astype(str) == facts.round) & (answers["framework_id"] == fid)
+            ]
+            if pack.frameworks[fid].mode == "survey":
+                given = answers[
+                    ~answers["response"].astype(str).str.strip().str.lower().isin(MISSING)
+                ]
+                who = re.search(r"based on (\d+) respondents? from (\d+) organisations?", text)
+                assert who, text
+                assert int(who.group(1)) == given["respondent_id"].nunique()
+                assert int(who.group(2)) == given["organisation_id"].nunique()
+    evidence = [t for t in texts if re.match(r"\d+ of the \d+ checklist ratings? that", t)]
+    needs = [i for i, fw in pack.frameworks.items() if fw.evidence_required]
+    ratings = facts.rows("checklist", pid)
+    ratings = ratings[
+        (ratings["round"].astype(str) == facts.round) & ratings["framework_id"].isin(needs)
+    ]
+    given = ratings[~ratings["status"].astype(str).str.strip().str.lower().isin(MISSING)]
+    without = int(_blank(given["evidence_ref"]).sum())
+    if without and len(given) and len(texts) < 6:
+        (text,) = evidence
+        assert text.startswith(f"{without} of the {len(given)} checklist rating"), text
+    if evidence:
+        assert evidence[0].startswith(f"{without} of the {len(given)} checklist rating")
+
+
+def check_headings(pack: Any, facts: Facts) -> None:
+    """Headings that say what was found: the risks rated high, indicators, lowest areas."""
+    pid = pack.partnership_id
+    risks = facts.rows("risks", pid)
+    if len(risks):
+        high = int((risks["likelihood"].astype(int) * risks["impact"].astype(int) >= 15).sum())
+        assert _h2(risk.html(pack)) == (
+            f"Risk: {high or 'none'} of {_words(len(risks), 'risk', 'risks')} rated high"
+        )
+    n, better, _, _ = _latest_indicators(facts, pid)
+    if n:
+        assert _h2(impact.html(pack)) == (
+            f"Evidence of impact: {better} of {_words(n, 'indicator', 'indicators')} "
+            "moved the right way"
+        )
+    dims = read_csv_frame(facts.processed / "scores" / "dimension_scores.csv", dtype={"round": str})
+    dims = dims[(dims["partnership_id"] == pid) & (dims["round"] == facts.round)]
+    for fid, d in dims.groupby("framework_id"):
+        fw = pack.frameworks[str(fid)]
+        heading = _h2(frameworks.html(pack, str(fid)))
+        assert heading.startswith(f"{fw.short_title or fw.title}: "), heading
+        scored = d.dropna(subset=["score"])
+        if len(scored) < 2:
+            continue
+        low = scored["score"].round(2).min()
+        lowest = scored[scored["score"].round(2) == low]["dimension_title"].tolist()
+        if len(lowest) <= 2 and len(lowest) < len(scored):
+            assert " and ".join(lowest) + " " in heading and "lowest of" in heading, heading
+        elif len(lowest) < len(scored):
+            assert f": {len(lowest)} of {len(scored)} " in heading, heading
+
+
 PACK_CHECKS = (
+    check_main_points,
+    check_headings,
     check_cover,
     check_missing_answers_finding,
     check_governance,

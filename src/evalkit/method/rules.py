@@ -37,12 +37,18 @@ UNIT_COST_RISE_PCT = 10.0
 #: A governing document older than this many years is due a refresh (evalkit's convention).
 OLD_DOCUMENT_YEARS = 3
 
+#: Share of a framework's ratings without an evidence reference above which the gap is
+#: no longer bookkeeping but a doubt about the scores (evalkit's convention).
+EVIDENCE_MISSING_SHARE = 0.5
+
 TIMESCALES = {
     Severity.HIGH: "before the next committee cycle (about 3 months)",
     Severity.MEDIUM: "within 6 months",
-    Severity.LOW: "at the next review",
+    Severity.LOW: "within 12 months, by the next annual review",
     Severity.INFO: "for information",
 }
+#: Months after the end of the round by which an action of each priority is due.
+DUE_MONTHS = {Severity.HIGH: 3, Severity.MEDIUM: 6, Severity.LOW: 12}
 
 
 @dataclass
@@ -81,6 +87,24 @@ def round_end(assessment_round: str) -> pd.Timestamp:
     if year:
         return pd.Timestamp(int(year.group(0)), 12, 31)
     return pd.Timestamp.today().normalize()
+
+
+def due_date(as_of: pd.Timestamp, severity: Severity | str) -> pd.Timestamp | None:
+    """When an action is due: the last day of the month ``DUE_MONTHS`` after the round ends.
+
+    The round 2024-25 ends on 31 March 2025, so a high-priority action is due on
+    30 June 2025, a medium one on 30 September 2025 and a low one on 31 March 2026.
+    Information-only findings have no action and no date (None).
+    """
+    months = DUE_MONTHS.get(Severity(severity))
+    if months is None:
+        return None
+    return (as_of + pd.offsets.MonthEnd(0) + pd.DateOffset(months=months)) + pd.offsets.MonthEnd(0)
+
+
+def date_words(value: pd.Timestamp) -> str:
+    """A date the way people write it: "30 June 2025"."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def settled(value: Any) -> float:
@@ -223,8 +247,8 @@ def old_governing_document(ev: Evidence) -> list[Finding]:
             r.partnership_id,
             "governing-document-old",
             Severity.LOW,
-            f"The governing document dates from {r.governing_document_date:%d/%m/%Y}, more "
-            f"than {OLD_DOCUMENT_YEARS} years before {ev.as_of:%d/%m/%Y} (evalkit's "
+            f"The governing document dates from {date_words(r.governing_document_date)}, "
+            f"more than {OLD_DOCUMENT_YEARS} years before {date_words(ev.as_of)} (evalkit's "
             "convention for a document due a refresh).",
             {"governing_document_date": f"{r.governing_document_date:%Y-%m-%d}"},
             action="Review the governing document with partners and re-adopt or revise it.",
@@ -264,8 +288,8 @@ def review_overdue(ev: Evidence) -> list[Finding]:
                     r.partnership_id,
                     "review-overdue",
                     Severity.MEDIUM,
-                    f"The review due on {due:%d/%m/%Y} is {plural(days, 'day')} overdue at "
-                    f"{ev.as_of:%d/%m/%Y}.",
+                    f"The review due on {date_words(due)} is {plural(days, 'day')} overdue at "
+                    f"{date_words(ev.as_of)}.",
                     {"next_review_due": f"{due:%Y-%m-%d}", "days_overdue": days},
                     action="Schedule the overdue review and report it to the committee.",
                 )
@@ -550,28 +574,55 @@ def percent_text(share: float) -> str:
 
 
 def evidence_missing(ev: Evidence) -> list[Finding]:
-    """Checklist ratings that need evidence have none."""
+    """Checklist ratings that need evidence have none: one finding per framework.
+
+    Bookkeeping, so low priority, listing each dimension affected with its count; medium
+    when more than ``EVIDENCE_MISSING_SHARE`` of the framework's ratings have no evidence,
+    because then the framework's scores themselves are in doubt.
+    """
     d = ev.dimensions
     if "n_no_evidence" not in d:
         return []
     needs = [fid for fid, fw in ev.frameworks.items() if fw.evidence_required]
-    rows = d[d["framework_id"].isin(needs) & (d["n_no_evidence"].fillna(0) > 0)]
-    per_fw = rows.groupby(["partnership_id", "framework_id"], observed=True)["n_no_evidence"].sum()
-    return [
-        Finding(
-            r.partnership_id,
-            "evidence-missing",
-            Severity.MEDIUM,
-            f"{plural(int(r.n_no_evidence), 'rating')} in "
-            f"{_short(ev.frameworks, r.framework_id)} "
-            f"{'has' if int(r.n_no_evidence) == 1 else 'have'} no evidence reference, so "
-            f"{'it' if int(r.n_no_evidence) == 1 else 'they'} cannot be checked.",
-            {"items_without_evidence": int(r.n_no_evidence)},
-            framework_id=r.framework_id,
-            action="Record the document, minute or link behind each rating.",
+    ours = d[d["framework_id"].isin(needs)]
+    rated = (expected_answers(ours) - pd.to_numeric(ours["n_missing"], errors="coerce")).fillna(0)
+    ours = ours.assign(_rated=rated, _none=ours["n_no_evidence"].fillna(0).astype(int))
+    out = []
+    for (pid, fid), group in ours.groupby(["partnership_id", "framework_id"], observed=True):
+        gaps = group[group["_none"] > 0]
+        if gaps.empty:
+            continue
+        n = int(gaps["_none"].sum())
+        total = int(group["_rated"].sum())
+        share = n / total if total else 1.0
+        severity = (
+            Severity.MEDIUM if settled(share) > settled(EVIDENCE_MISSING_SHARE) else Severity.LOW
         )
-        for r in _records(per_fw.reset_index())
-    ]
+        where = "; ".join(
+            f"{i} {t} ({c})"
+            for i, t, c in zip(
+                gaps["dimension_id"], gaps["dimension_title"], gaps["_none"], strict=True
+            )
+        )
+        out.append(
+            Finding(
+                str(pid),
+                "evidence-missing",
+                severity,
+                f"{n} of {plural(total, 'rating')} in {_short(ev.frameworks, str(fid))} "
+                f"{'has' if n == 1 else 'have'} no evidence reference, so "
+                f"{'it' if n == 1 else 'they'} cannot be checked, in "
+                f"{plural(len(gaps), _label(ev.frameworks, str(fid)))}: {where}.",
+                {
+                    "items_without_evidence": n,
+                    "ratings": total,
+                    "dimensions": gaps["dimension_id"].astype(str).tolist(),
+                },
+                framework_id=str(fid),
+                action="Record the document, minute or link behind each rating.",
+            )
+        )
+    return out
 
 
 # Value-for-money and risk rules ----------------------------------------------------
@@ -649,20 +700,50 @@ def unit_cost_rising(ev: Evidence) -> list[Finding]:
 
 
 def high_risk(ev: Evidence) -> list[Finding]:
-    """A risk scores 15 or more on the 5 × 5 matrix."""
+    """A risk scores 15 or more on the 5 × 5 matrix.
+
+    High priority (act now) when no mitigation or no owner is recorded; medium when both
+    are, because the risk is then being managed and the committee watches its progress.
+    """
     rows = ev.risks[ev.risks["rating"] == "high"]
-    return [
-        Finding(
-            r.partnership_id,
-            "high-risk",
-            Severity.HIGH,
+    out = []
+    for r in _records(rows):
+        mitigation = _text(getattr(r, "mitigation", None))
+        owner = _text(getattr(r, "owner", None))
+        managed = bool(mitigation and owner)
+        message = (
             f"Risk {r.risk_id} scores {int(r.score)} (likelihood {int(r.likelihood)} × impact "
-            f"{int(r.impact)}): {str(r.description).rstrip('.')}.",
-            {"risk_id": r.risk_id, "score": int(r.score)},
-            action="Confirm the mitigation and its owner; report progress to the committee.",
+            f"{int(r.impact)}): {str(r.description).rstrip('.')}."
         )
-        for r in _records(rows)
-    ]
+        if managed:
+            message += f" Mitigation recorded: {mitigation.rstrip('.')} (owner: {owner})."
+        else:
+            missing = " or ".join(
+                w for w, v in (("mitigation", mitigation), ("owner", owner)) if not v
+            )
+            message += f" No {missing} is recorded."
+        out.append(
+            Finding(
+                r.partnership_id,
+                "high-risk",
+                Severity.MEDIUM if managed else Severity.HIGH,
+                message,
+                {"risk_id": r.risk_id, "score": int(r.score), "mitigation_recorded": managed},
+                action="Confirm the mitigation and its owner; report progress to the committee."
+                if managed
+                else "Agree a mitigation and name its owner now; report it to the committee.",
+            )
+        )
+    return out
+
+
+def _text(value: Any) -> str:
+    """Text from a cell, stripped; '' when blank."""
+    return (
+        ""
+        if value is None or (not isinstance(value, str) and pd.isna(value))
+        else str(value).strip()
+    )
 
 
 RULES: tuple[Callable[[Evidence], list[Finding]], ...] = (
@@ -693,15 +774,39 @@ def run_rules(ev: Evidence) -> list[Finding]:
     return [f for f in findings if f.partnership_id in known]
 
 
-def action_list(findings: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
-    """One action per finding (information-only findings excluded), owner and timescale."""
+ACTION_COLUMNS = [
+    "partnership_id",
+    "priority",
+    "action",
+    "finding",
+    "owner",
+    "timescale",
+    "due_date",
+]
+
+
+def action_list(
+    findings: pd.DataFrame, partnerships: pd.DataFrame, as_of: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """One action per finding (information-only findings excluded): owner, timescale, due date.
+
+    The due date (``due_date``, ISO) follows :func:`due_date` from ``as_of``, the end of the
+    round; without ``as_of`` it is blank.
+    """
     if findings.empty:
-        return pd.DataFrame(
-            columns=["partnership_id", "priority", "action", "finding", "owner", "timescale"]
-        )
+        return pd.DataFrame(columns=ACTION_COLUMNS)
     acts = findings[findings["severity"] != Severity.INFO.value].copy()
     owners = partnerships.set_index("partnership_id")["lead_officer"]
     acts["owner"] = acts["partnership_id"].map(owners)
     acts["timescale"] = acts["severity"].map({s.value: t for s, t in TIMESCALES.items()})
+    dates = (
+        {
+            s.value: (f"{d:%Y-%m-%d}" if (d := due_date(as_of, s)) is not None else None)
+            for s in Severity
+        }
+        if as_of is not None
+        else {}
+    )
+    acts["due_date"] = acts["severity"].map(dates) if dates else None
     acts = acts.rename(columns={"severity": "priority", "code": "finding"})
-    return acts[["partnership_id", "priority", "action", "finding", "owner", "timescale"]]
+    return acts[ACTION_COLUMNS]

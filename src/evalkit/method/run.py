@@ -190,7 +190,8 @@ def compute(
             min_organisations=settings.min_organisations,
         )
         round_findings = findings_frame(rules.run_rules(evidence))
-        actions.append(_first(rules.action_list(round_findings, in_scope), "round", this_round))
+        round_actions = rules.action_list(round_findings, in_scope, evidence.as_of)
+        actions.append(_first(round_actions, "round", this_round))
         findings.append(_first(round_findings, "round", this_round))
         trends.append(_first(round_trend, "round", this_round))
     assessment_round = rounds[-1]

@@ -1,20 +1,26 @@
 """The evidence pack: one partnership's evidence, and one module per section of the pack.
 
 :func:`load_pack` reads a :class:`Pack`; each section module turns it into HTML for the
-evidence-pack notebook to display, in this order: :mod:`cover` (title and cover),
-:mod:`summary`, :mod:`governance`, :mod:`frameworks` (one section a framework),
-:mod:`value_for_money`, :mod:`risk`, :mod:`swot`, :mod:`impact`, :mod:`findings`,
-:mod:`quality` (with the views by sector) and :mod:`provenance`. Each section is a
-heading, a short plain-English reading of the evidence, then charts (with alt text) and
-tables (with captions).
+evidence-pack notebook to display, in this order: the title (:func:`cover.title_html`),
+:mod:`main_points`, :mod:`cover` (about this partnership), :mod:`summary`,
+:mod:`governance`, :mod:`frameworks` (one section a framework), :mod:`value_for_money`,
+:mod:`risk`, :mod:`swot`, :mod:`impact`, :mod:`findings`, :mod:`quality` (with the views
+by sector), :mod:`provenance`, the data behind the pack (:mod:`downloads`) and the
+:mod:`appendix` of detailed tables (on screen, not in print). Each section is a heading
+with a stable id (:mod:`anchors`), a short plain-English reading of the evidence, then
+the headline chart (with alt text) or table (with a caption); detailed tables go to the
+appendix.
 """
 
 from evalkit.report.pack import (
+    anchors,
+    appendix,
     cover,
     findings,
     frameworks,
     governance,
     impact,
+    main_points,
     provenance,
     quality,
     risk,
@@ -26,12 +32,15 @@ from evalkit.report.pack.evidence import Pack, load_pack
 
 __all__ = [
     "Pack",
+    "anchors",
+    "appendix",
     "cover",
     "findings",
     "frameworks",
     "governance",
     "impact",
     "load_pack",
+    "main_points",
     "provenance",
     "quality",
     "risk",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.report.fragments import date_text, heading, para, text_or, yes_no_text
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, downloads
 from evalkit.report.render import callout_html
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def html(pack: Pack) -> str:
         "achieves, its risks, and the actions that follow."
     )
     return (
-        heading(2, "About this partnership")
+        anchors.section_heading(2, "About this partnership", anchors.ABOUT)
         + para(reading)
         + downloads.table(pack, _facts(pack), name="cover", caption="Register entry (cover facts)")
     )

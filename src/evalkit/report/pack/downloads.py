@@ -43,7 +43,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from evalkit.names import DOWNLOADS_DIR, workbook_name
-from evalkit.report.fragments import escape, heading, para
+from evalkit.report.fragments import escape, para
+from evalkit.report.pack.anchors import DATA as DATA_ID
+from evalkit.report.pack.anchors import section_heading
 from evalkit.report.render import figure_html, table_html
 from evalkit.spreadsheet import sheet_title, write_csv, write_xlsx
 
@@ -252,11 +254,16 @@ def figure(
 def html(pack: Pack) -> str:
     """The pack's last section: the workbook and every CSV file, with links."""
     book = workbook_name(pack.partnership_id)
-    out = heading(2, "Data behind this pack") + para(
+    out = section_heading(2, "Data behind this pack", DATA_ID) + para(
         "Every table in this pack, and the data behind every chart, as one Excel workbook "
         "with a sheet per table, or as one CSV file per table. Headings are the ones on "
         "the page, and numbers are rounded as the page shows them."
         + (" Each file begins with the notice that the data is invented." if pack.notice else "")
+    )
+    out += (
+        '<p class="print-only">The printed pack leaves out the detailed tables (each item, '
+        "each organisation, every risk and indicator, the files' hashes): they are in the "
+        "appendix of the web version of this pack and in the workbook.</p>"
     )
     out += f'<p class="data-links"><a href="{escape(book)}">Excel workbook: {escape(book)}</a></p>'
     items = "".join(

@@ -26,6 +26,7 @@ from evalkit.report.pack.downloads import Downloads
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
+    from evalkit.report.pack.appendix import Detail
 
 #: The prepared input tables a pack reads.
 PACK_TABLES = ("partnerships", "organisations", "memberships", "checklist", "swot", "indicators")
@@ -47,6 +48,8 @@ class Pack:
         frameworks: the frameworks scoring used, by id.
         downloads: the tables the pack's sections have shown so far, for the
             downloads (:mod:`evalkit.report.pack.downloads`).
+        appendix: the detailed tables kept for the appendix, by slug
+            (:mod:`evalkit.report.pack.appendix`).
     """
 
     partnership_id: str
@@ -57,6 +60,7 @@ class Pack:
     scores: dict[str, pd.DataFrame]
     frameworks: Mapping[str, Framework]
     downloads: Downloads = field(default_factory=Downloads)
+    appendix: dict[str, Detail] = field(default_factory=dict)
 
     @property
     def dataset(self) -> DatasetMeta:

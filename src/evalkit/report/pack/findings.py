@@ -1,42 +1,49 @@
-"""Findings from the rules, and the action plan that answers them."""
+"""Findings from the rules, each linked to its evidence, and the action plan that answers them."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.report.fragments import SEVERITY_WORDS, heading, para
+from evalkit.method.rules import date_words
+from evalkit.report.fragments import SEVERITY_WORDS, escape, para
 from evalkit.report.labels import labelled
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
 
+#: The heading of the findings table's last column: the section each finding rests on.
+EVIDENCE = "Evidence"
+#: The heading of the action plan's date column.
+DUE = "Due by"
+_LAST_CELL = re.compile(r"(<td[^>]*>)([^<]*)(</td></tr>)")
+
 
 def html(pack: Pack) -> str:
-    """Findings and the action plan."""
+    """Findings (each linking to the section it rests on) and the action plan."""
     f = pack.findings()
     actions = pack.scores["actions"]
-    out = heading(2, "Findings and action plan")
+    out = anchors.section_heading(2, "Findings and action plan", anchors.FINDINGS)
     if f.empty:
         return out + para("The rules found nothing to act on.")
     out += para(
         "Findings come from fixed rules applied to the scores and register facts "
         "(see docs/scoring.md); each has a stable code so it can be tracked between "
-        "rounds."
+        "rounds. High priority means act now; the last column links to the section the "
+        "finding rests on."
     )
-    out += downloads.table(
-        pack,
-        labelled(
-            f.assign(severity=f["severity"].map(SEVERITY_WORDS)),
-            "findings",
-            ["severity", "code", "message"],
-        ),
-        name="findings",
-        caption="Findings, most serious first",
-    )
+    where = [evidence_section(pack, r.code, r.framework_id) for r in _rows(f)]
+    table = labelled(
+        f.assign(severity=f["severity"].map(SEVERITY_WORDS)),
+        "findings",
+        ["severity", "code", "message"],
+    ).assign(**{EVIDENCE: [title for _, title in where]})
+    out += _linked(downloads.table(pack, table, name="findings", caption=FINDINGS_CAPTION), where)
     if len(actions):
+        out += anchors.section_heading(3, "Action plan", anchors.ACTIONS)
         out += downloads.table(
             pack,
             action_plan(actions),
@@ -46,21 +53,60 @@ def html(pack: Pack) -> str:
     return out
 
 
+FINDINGS_CAPTION = "Findings, most serious first"
+
+
+def _rows(f: pd.DataFrame) -> list[pd.Series]:
+    framework = f["framework_id"] if "framework_id" in f else pd.Series(None, index=f.index)
+    return [
+        pd.Series({"code": c, "framework_id": fid})
+        for c, fid in zip(f["code"], framework, strict=True)
+    ]
+
+
+def evidence_section(pack: Pack, code: str, framework_id: object) -> tuple[str, str]:
+    """The id and title of the section a finding rests on."""
+    fid = framework_id if isinstance(framework_id, str) and framework_id else None
+    if fid is not None and fid in pack.frameworks:
+        fw = pack.frameworks[fid]
+        return anchors.framework_anchor(fid), fw.short_title or fw.title
+    anchor = anchors.evidence_anchor(code, None)
+    return anchor, anchors.SECTION_TITLES[anchor]
+
+
+def _linked(table: str, where: list[tuple[str, str]]) -> str:
+    """The findings table with each row's last cell a link to its section."""
+    targets = iter(where)
+
+    def link(match: re.Match[str]) -> str:
+        anchor, _ = next(targets)
+        return f'{match.group(1)}<a href="#{escape(anchor)}">{match.group(2)}</a>{match.group(3)}'
+
+    return _LAST_CELL.sub(link, table, count=len(where))
+
+
 def action_plan(actions: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct action (same priority, wording, owner and timescale).
+    """One row per distinct action (same priority, wording, owner and due date).
 
     Several findings often call for the same action (say, recording the evidence behind
-    each rating); listing it once, with the findings it answers, reads as a plan.
+    each rating); listing it once, with the findings it answers, reads as a plan. The
+    due date is written in words ("30 June 2025"); scores without one show the
+    timescale in words instead.
     """
-    keys = ["priority", "action", "owner", "timescale"]
-    plan = (
-        actions.fillna({"owner": "", "timescale": ""})
-        .groupby(keys, sort=False)["finding"]
-        .agg(_answers)
-        .reset_index()
+    acts = actions.fillna({"owner": "", "timescale": ""})
+    dates = acts["due_date"] if "due_date" in acts else pd.Series(None, index=acts.index)
+    acts = acts.assign(
+        due=[
+            date_words(pd.Timestamp(d)) if isinstance(d, str) and d else str(t)
+            for d, t in zip(dates, acts["timescale"], strict=True)
+        ]
     )
+    keys = ["priority", "action", "owner", "due"]
+    plan = acts.groupby(keys, sort=False)["finding"].agg(_answers).reset_index()
     plan["priority"] = plan["priority"].map(SEVERITY_WORDS)
-    return labelled(plan, "actions", ["priority", "action", "finding", "owner", "timescale"])
+    return labelled(
+        plan, "actions", ["priority", "action", "finding", "owner", "due"], {"due": DUE}
+    )
 
 
 def _answers(codes: pd.Series) -> str:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.method.disclosure import ORGANISATIONAL, POOLED_ID
+from evalkit.method.rules import plural
 from evalkit.report import charts
-from evalkit.report.fragments import heading, para
+from evalkit.report.fragments import escape, heading, para
 from evalkit.report.labels import label, labelled
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, appendix, downloads
 from evalkit.report.render import callout_html
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
 
 DIMENSIONS = "dimension_scores"
+#: A heading names at most this many areas tied for the lowest score; more are counted.
+MAX_NAMED_LOWEST = 2
 #: Columns of a survey framework's table, and the format of each number shown.
 SURVEY_COLUMNS: dict[str, str | None] = {
     "dimension_id": None,
@@ -54,7 +57,8 @@ def html(pack: Pack, framework_id: str) -> str:
     """A framework's section: reading, chart and table; each organisation kept apart."""
     fw = pack.frameworks[framework_id]
     d = pack.dims(framework_id)
-    out = heading(2, fw.title)
+    out = anchors.section_heading(2, headline(fw, d), anchors.framework_anchor(fw.id))
+    out += f'<p class="framework-name">Framework: {escape(fw.title)}</p>'
     if fw.label:
         out += callout_html(fw.label, kind="note")
     if d.empty:
@@ -66,11 +70,39 @@ def html(pack: Pack, framework_id: str) -> str:
         out += para(_disclosure(pack, fw, d))
         chart, data, title = _profile_chart(pack, framework_id, d)
         out += downloads.figure(pack, chart, data=f"{fw.id}-by-group", frame=data, title=title)
-        out += _dimension_table(pack, fw, d, SURVEY_COLUMNS)
-    else:
-        out += downloads.figure(pack, _bar_chart(fw, d), data=fw.id)
-        out += _dimension_table(pack, fw, d, CHECKLIST_COLUMNS, {"score": "Mean rating"})
-    return out + _total(pack, framework_id)
+        out += _total(pack, framework_id)
+        return out + _dimension_table(pack, fw, d, SURVEY_COLUMNS)
+    out += anchors.compact(downloads.figure(pack, _bar_chart(fw, d), data=fw.id))
+    out += _total(pack, framework_id)
+    return out + _dimension_table(pack, fw, d, CHECKLIST_COLUMNS, {"score": "Mean rating"})
+
+
+def headline(fw: Framework, d: pd.DataFrame) -> str:
+    """A heading that says what was found: the framework's name and its lowest-rated area.
+
+    "Nuffield PAT: partners rate Governance lowest of 6 principles" (a survey);
+    "LGA drivers: Leadership rated lowest of 8 drivers" (a checklist). Two areas tied for
+    lowest (to two decimal places, as the table shows them) are both named; more than
+    two are counted ("3 of 8 drivers share the lowest rating, 1.0").
+    """
+    name = fw.short_title or fw.title
+    scored = d.dropna(subset=["score"]) if len(d) else d
+    if scored.empty:
+        return f"{name}: no scores can be shown"
+    if len(scored) == 1:
+        only = scored.iloc[0]
+        return f"{name}: {only['dimension_title']} scored {only['score']:.1f}"
+    shown = scored["score"].astype(float).round(2)
+    lowest = scored[shown == shown.min()]
+    out_of = plural(len(scored), fw.dimension_label)
+    if len(lowest) == len(scored):
+        return f"{name}: all {out_of} scored the same ({shown.min():.1f})"
+    if len(lowest) > MAX_NAMED_LOWEST:
+        return f"{name}: {len(lowest)} of {out_of} share the lowest score ({shown.min():.1f})"
+    titles = " and ".join(str(t) for t in lowest["dimension_title"])
+    if fw.mode == "survey":
+        return f"{name}: partners rate {titles} lowest of {out_of}"
+    return f"{name}: {titles} rated lowest of {out_of}"
 
 
 def _reading(fw: Framework, d: pd.DataFrame) -> str:
@@ -216,9 +248,10 @@ def _dimension_table(
     if fw.bands_level == "dimension" and fw.bands:
         table[fw.band_label] = d["band"].fillna("—").to_numpy()
     scale = fw.scale_def
-    return downloads.table(
+    return appendix.table(
         pack,
         table,
+        section=fw.title,
         name=fw.id,
         caption=f"{fw.title} by {fw.dimension_label} (scale {scale.min:g}–{scale.max:g})",
         formats=formats,
@@ -280,9 +313,10 @@ def by_sector_html(pack: Pack) -> str:
     out = heading(3, "Views by sector") + para(reading)
     if not shown:
         return out
-    return out + downloads.table(
+    return out + appendix.table(
         pack,
         _sector_table(pack, s, shown),
+        section="Views by sector",
         name="scores-by-sector",
         caption=f"Scores by sector, one column a sector (groups under {minimum} "
         "respondents suppressed)",

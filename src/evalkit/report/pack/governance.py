@@ -10,7 +10,6 @@ from evalkit.method.rules import plural
 from evalkit.report.fragments import (
     date_text,
     gbp_text,
-    heading,
     is_missing,
     para,
     text_or,
@@ -19,7 +18,7 @@ from evalkit.report.fragments import (
     yes_no_text,
 )
 from evalkit.report.labels import labelled
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, appendix, downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -34,7 +33,7 @@ def html(pack: Pack) -> str:
         f"{next_review_text(pack.register.get('next_review_due'), pack.scoring.as_of)}."
     )
     return (
-        heading(2, "Register facts and governance")
+        anchors.section_heading(2, "Register facts and governance", anchors.GOVERNANCE)
         + para(reading)
         + downloads.table(
             pack,
@@ -42,7 +41,9 @@ def html(pack: Pack) -> str:
             name="governance",
             caption="Governance and money (from the register)",
         )
-        + downloads.table(pack, members, name="members", caption="Member organisations")
+        + appendix.table(
+            pack, members, section="Members", name="members", caption="Member organisations"
+        )
     )
 
 

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method.rules import plural
 from evalkit.report import charts
-from evalkit.report.fragments import heading, para
+from evalkit.report.fragments import para
 from evalkit.report.labels import label, labelled
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, appendix, downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -33,20 +34,38 @@ WHOLE = "{:,.0f}"
 def html(pack: Pack) -> str:
     """Outcomes and outputs against baseline and target; equity split."""
     costs = pack.scores["vfm_indicators"]
-    out = heading(2, "Evidence of impact")
+    latest = latest_periods(costs)
+    out = anchors.section_heading(2, headline(latest), anchors.IMPACT)
     if costs.empty:
         return out + para("No output or outcome indicators were recorded.")
-    latest = costs[costs["period"] == costs.groupby("indicator_id")["period"].transform("max")]
     out += para(_reading(latest))
-    out += downloads.figure(pack, charts.indicator_chart(latest), data="indicators")
-    out += downloads.table(
+    out += anchors.compact(
+        downloads.figure(pack, charts.indicator_chart(latest), data="indicators")
+    )
+    out += appendix.table(
         pack,
         labelled(costs, "vfm_indicators", INDICATOR_COLUMNS),
+        section="Evidence of impact",
         name="indicators",
         caption="Outputs and outcomes against baseline and target",
         formats=_whole("vfm_indicators", ["baseline", "target", "actual"]),
     )
     return out + _equity(pack, pack.scores["equity"])
+
+
+def latest_periods(costs: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's row for its latest period."""
+    if costs.empty:
+        return costs
+    return costs[costs["period"] == costs.groupby("indicator_id")["period"].transform("max")]
+
+
+def headline(latest: pd.DataFrame) -> str:
+    """A heading that says what was found: indicators that moved the right way."""
+    if latest.empty:
+        return "Evidence of impact: no indicators recorded"
+    better = int((latest["moved"] == "better").sum())
+    return f"Evidence of impact: {better} of {plural(len(latest), 'indicator')} moved the right way"
 
 
 def _reading(latest: pd.DataFrame) -> str:
@@ -65,9 +84,10 @@ def _equity(pack: Pack, equity: pd.DataFrame) -> str:
     """Indicators split by place or group ('' when none are)."""
     if not len(equity):
         return ""
-    return heading(3, "Equity: results by place or group") + downloads.table(
+    return appendix.table(
         pack,
         labelled(equity, "equity", EQUITY_COLUMNS),
+        section="Evidence of impact",
         name="equity",
         caption="Indicators split by place or group",
         formats=_whole("equity", ["baseline", "actual"]),

@@ -19,8 +19,8 @@ import pandas as pd
 
 from evalkit import __version__
 from evalkit.config import PACKAGE_DIR, TEMPLATES_DIR
-from evalkit.report.fragments import gbp_text, heading, para
-from evalkit.report.pack import downloads
+from evalkit.report.fragments import gbp_text, para
+from evalkit.report.pack import anchors, appendix, downloads
 from evalkit.report.render import SOURCE_DATE_EPOCH, source_date
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def input_table(input_files: Mapping[str, str]) -> pd.DataFrame:
 def html(pack: Pack) -> str:
     """Code version, dates, parameters, the frameworks used and the input files' hashes."""
     return (
-        heading(2, "Provenance")
+        anchors.section_heading(2, "Provenance", anchors.PROVENANCE)
         + para(
             "What this pack was built from, so that it can be reproduced and checked: "
             "building the same inputs with the same code gives the same files."
@@ -132,14 +132,19 @@ def html(pack: Pack) -> str:
             name="build-parameters",
             caption="Build parameters and code version",
         )
-        + downloads.table(
+        + appendix.table(
             pack,
             framework_table(pack.frameworks, pack.frameworks_present()),
+            section="Provenance",
             name="frameworks-used",
             caption="Frameworks used in this pack: edition and file SHA-256",
         )
-        + downloads.table(
-            pack, input_table(pack.dataset.input_files), name="input-files", caption="Input files"
+        + appendix.table(
+            pack,
+            input_table(pack.dataset.input_files),
+            section="Provenance",
+            name="input-files",
+            caption="Input files",
         )
     )
 

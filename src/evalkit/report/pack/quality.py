@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.method.rules import missing_share, percent_text
-from evalkit.report.fragments import bullets, heading
-from evalkit.report.pack import downloads, frameworks
+from evalkit.report.fragments import bullets
+from evalkit.report.pack import anchors, appendix, frameworks
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -24,11 +24,12 @@ def html(pack: Pack) -> str:
     """Data quality and caveats, then the views by sector."""
     notes = [pack.notice, *CAVEATS] if pack.notice else list(CAVEATS)
     return (
-        heading(2, "Data quality and caveats")
+        anchors.section_heading(2, "Data quality and caveats", anchors.QUALITY)
         + bullets(notes)
-        + downloads.table(
+        + appendix.table(
             pack,
             _confirmation(pack),
+            section="Data quality and caveats",
             name="framework-confidence",
             caption="How far each framework's content is confirmed, and missing answers",
         )

@@ -1,4 +1,4 @@
-"""The pack's summary: one line per framework and the most serious findings."""
+"""The pack's summary of results: the findings by priority and one line per framework."""
 
 from __future__ import annotations
 
@@ -8,21 +8,16 @@ import pandas as pd
 
 from evalkit.method.findings import Severity
 from evalkit.method.rules import has_answers, plural
-from evalkit.report.fragments import SEVERITY_WORDS, heading, para
-from evalkit.report.labels import labelled
-from evalkit.report.pack import downloads
+from evalkit.report.fragments import SEVERITY_WORDS, para
+from evalkit.report.pack import anchors, downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
 
-#: How many findings the summary lists.
-TOP_FINDINGS = 5
-
 
 def html(pack: Pack) -> str:
-    """One line per framework and the top findings."""
-    f = pack.findings()
-    out = heading(2, "Summary") + para(_reading(pack))
+    """The findings by priority, the most serious, and one line per framework."""
+    out = anchors.section_heading(2, "Summary of results", anchors.SUMMARY) + para(_reading(pack))
     out += downloads.table(
         pack,
         _results_by_framework(pack),
@@ -30,15 +25,6 @@ def html(pack: Pack) -> str:
         caption="Results by framework (bands only where the framework publishes them)",
         empty_text="No framework could be scored: no evidence was recorded in this round.",
     )
-    if len(f):
-        shown = f[f["severity"] != "info"].head(TOP_FINDINGS)
-        shown = shown.assign(severity=shown["severity"].map(SEVERITY_WORDS))
-        out += downloads.table(
-            pack,
-            labelled(shown, "findings", ["severity", "message"]),
-            name="top-findings",
-            caption="Top findings",
-        )
     return out
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evalkit.method.rules import plural
-from evalkit.report.fragments import heading, para
+from evalkit.report.fragments import para
 from evalkit.report.labels import labelled
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, appendix
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -25,7 +25,7 @@ PLURALS = {
 def html(pack: Pack) -> str:
     """SWOT entries grouped by category."""
     swot = pack.tables["swot"]
-    out = heading(2, "SWOT analysis")
+    out = anchors.section_heading(2, "SWOT analysis", anchors.SWOT)
     if swot.empty:
         return out + para("No SWOT analysis was recorded.")
     swot = swot.assign(order=swot["category"].map(CATEGORY_ORDER)).sort_values("order")
@@ -33,9 +33,10 @@ def html(pack: Pack) -> str:
     out += para(
         "; ".join(plural(int(counts.get(c, 0)), c, PLURALS[c]) for c in CATEGORY_ORDER) + "."
     )
-    return out + downloads.table(
+    return out + appendix.table(
         pack,
         labelled(swot, "swot", ["category", "text"]),
+        section="SWOT analysis",
         name="swot",
         caption="Strengths, weaknesses, opportunities and threats",
     )

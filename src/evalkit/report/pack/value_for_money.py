@@ -8,9 +8,9 @@ import pandas as pd
 
 from evalkit.method.rules import plural
 from evalkit.report import charts
-from evalkit.report.fragments import gbp_text, heading, para
+from evalkit.report.fragments import gbp_text, para
 from evalkit.report.labels import label, labelled
-from evalkit.report.pack import downloads
+from evalkit.report.pack import anchors, appendix, downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -26,16 +26,17 @@ INPUT_COLUMNS = [
     "partners",
 ]
 POUNDS = "£{:,.0f}"
+SECTION = "Value for money"
 
 
 def html(pack: Pack) -> str:
     """Value for money: inputs, unit costs, leverage."""
     inputs = pack.scores["vfm_inputs"]
-    out = heading(2, "Value for money")
+    out = anchors.section_heading(2, "Value for money", anchors.VALUE_FOR_MONEY)
     if inputs.empty:
         return out + para("No inputs were recorded.")
     out += para(_reading(pack, inputs))
-    out += downloads.figure(pack, _inputs_chart(inputs), data="inputs")
+    out += anchors.compact(downloads.figure(pack, _inputs_chart(inputs), data="inputs"))
     out += _inputs_table(pack, inputs)
     out += _share_table(pack, pack.scores["vfm_share"])
     return out + _unit_costs_table(pack, pack.scores["vfm_indicators"])
@@ -76,9 +77,10 @@ def _inputs_chart(inputs: pd.DataFrame) -> charts.Chart:
 
 def _inputs_table(pack: Pack, inputs: pd.DataFrame) -> str:
     money = ("cash_gbp", "in_kind_gbp", "officer_time_gbp", "total_gbp")
-    return downloads.table(
+    return appendix.table(
         pack,
         labelled(inputs, "vfm_inputs", INPUT_COLUMNS),
+        section=SECTION,
         name="inputs",
         caption="Inputs (economy)",
         formats={label("vfm_inputs", c): POUNDS for c in money},
@@ -95,9 +97,10 @@ def _share_table(pack: Pack, share: pd.DataFrame) -> str:
         "partners_gbp": POUNDS,
         "partner_gbp_per_council_gbp": "{:.2f}",
     }
-    return downloads.table(
+    return appendix.table(
         pack,
         labelled(share, "vfm_share", columns),
+        section=SECTION,
         name="council-and-partners",
         caption="What the council puts in and what partners add",
         formats={label("vfm_share", c): f for c, f in formats.items()},
@@ -111,11 +114,12 @@ def _unit_costs_table(pack: Pack, costs: pd.DataFrame) -> str:
         return ""
     unit = unit.assign(cost=unit["cost_per_unit"].fillna(unit["cost_per_improvement"]))
     cost = "Cost (£)"
-    return downloads.table(
+    return appendix.table(
         pack,
         labelled(
             unit, "vfm_indicators", ["name", "period", "measure", "actual", "cost"], {"cost": cost}
         ),
+        section=SECTION,
         name="unit-costs",
         caption="Unit costs (efficiency and effectiveness)",
         formats={cost: "£{:,.2f}", label("vfm_indicators", "actual"): "{:,.0f}"},
