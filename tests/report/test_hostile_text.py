@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from evalkit.report.fragments import bullets, escape, heading, para
 from evalkit.report.pack import (
     Pack,
+    appendix,
     cover,
     findings,
     governance,
@@ -150,8 +151,12 @@ SECTIONS = (cover, governance, swot, risk, value_for_money, impact, summary, fin
 
 
 def _fragments(pack: Pack) -> dict[str, str]:
+    """Each section's HTML followed by the appendix its detailed tables went to."""
     out = {"title": cover.title_html(pack)}
-    out.update({module.__name__.rsplit(".", 1)[1]: module.html(pack) for module in SECTIONS})
+    for module in SECTIONS:
+        section = module.html(pack)
+        out[module.__name__.rsplit(".", 1)[1]] = section + appendix.html(pack)
+        pack.appendix.clear()
     return out
 
 

@@ -89,10 +89,10 @@ def test_total_and_band_come_from_the_packs_round(two_rounds, assessment_round):
 
 @pytest.mark.parametrize("assessment_round", [EARLY, LATE])
 def test_domain_table_and_chart_come_from_the_packs_round(
-    two_rounds, assessment_round, read_tables
+    two_rounds, assessment_round, read_tables, on_screen
 ):
     pack = load_pack("csp", assessment_round, two_rounds)
-    fragment = frameworks.html(pack, VIC)
+    fragment = on_screen(pack, frameworks.html(pack, VIC))
     (rows,) = [r for caption, r in read_tables(fragment).items() if "by domain" in caption]
     means = {row[0]: row[2] for row in rows[1:]}
     assert len(means) == 7  # one row per domain: the other round's rows are not there
@@ -142,8 +142,9 @@ def test_earlier_pack_is_judged_at_its_own_round_end(two_rounds):
     assert load_pack("csp", "", two_rounds).assessment_round == LATE  # latest by default
 
 
-def test_earlier_packs_money_stops_at_its_year(two_rounds, read_tables):
-    tables = read_tables(value_for_money.html(load_pack("csp", EARLY, two_rounds)))
+def test_earlier_packs_money_stops_at_its_year(two_rounds, read_tables, on_screen):
+    pack = load_pack("csp", EARLY, two_rounds)
+    tables = read_tables(on_screen(pack, value_for_money.html(pack)))
     inputs = tables["Inputs (economy)"]
     assert [row[0] for row in inputs[1:]] == [EARLY]
     assert inputs[1][1] == "£10,000"

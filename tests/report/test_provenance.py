@@ -37,9 +37,9 @@ def _no_fixed_date(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
-def test_pack_states_the_data_date_and_never_a_build_time(make_pack, read_tables):
+def test_pack_states_the_data_date_and_never_a_build_time(make_pack, read_tables, on_screen):
     pack = make_pack(input_files={"b.csv": "bbb", "a.csv": "aaa"}, lower_on_disagreement=True)
-    tables = read_tables(provenance.html(pack))
+    tables = read_tables(on_screen(pack, provenance.html(pack)))
     params = dict(tables[PARAMETERS][1:])
     assert params["partnership_id"] == "csp"
     assert params["assessment_round"] == "2024-25"
@@ -103,7 +103,9 @@ def test_source_hash_covers_every_module_and_template(monkeypatch, tmp_path):
     assert provenance.source_sha256() != outer.hexdigest()
 
 
-def test_pack_lists_only_the_frameworks_it_uses_with_edition_and_file_hash(make_pack, read_tables):
+def test_pack_lists_only_the_frameworks_it_uses_with_edition_and_file_hash(
+    make_pack, read_tables, on_screen
+):
     dims = _dims(
         [
             ("2024-25", "wilder-factors", "F01"),
@@ -111,7 +113,8 @@ def test_pack_lists_only_the_frameworks_it_uses_with_edition_and_file_hash(make_
             ("2023-24", "nuffield-pat", "P1"),  # another round: not in this pack
         ]
     )
-    table = read_tables(provenance.html(make_pack(scores={"dimension_scores": dims})))
+    pack = make_pack(scores={"dimension_scores": dims})
+    table = read_tables(on_screen(pack, provenance.html(pack)))
     assert table[PACK_FRAMEWORKS] == [
         ["Id", "Framework", "Edition", "File", "File SHA-256"],
         [
