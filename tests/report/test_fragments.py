@@ -8,12 +8,12 @@ import math
 import pandas as pd
 import pytest
 
+from evalkit.method.rules import date_words
 from evalkit.report.fragments import (
     FRAMEWORK_ORDER,
     SEVERITY_WORDS,
     bullets,
     date_text,
-    date_words,
     gbp_text,
     heading,
     in_framework_order,
@@ -61,8 +61,8 @@ def test_present_values_are_not_missing(value):
 
 
 def test_date_text_is_day_month_year():
-    assert date_text("2024-04-01") == "01/04/2024"
-    assert date_text(pd.Timestamp("2025-12-31 13:45")) == "31/12/2025"
+    assert date_text("2024-04-01") == "1 April 2024"
+    assert date_text(pd.Timestamp("2025-12-31 13:45")) == "31 December 2025"
 
 
 @pytest.mark.parametrize(

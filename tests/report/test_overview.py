@@ -321,12 +321,12 @@ def test_reviews_overdue_never_reviewed_and_toolkit(view):
     # Alpha was due 01/12/2024, 31 days before 01/01/2025; Gamma has no review at all;
     # Delta is overdue but out of scope.
     assert _paragraphs(html)[0] == (
-        "At 01/01/2025, 1 in-scope partnership is overdue for review and 1 has no review "
+        "At 1 January 2025, 1 in-scope partnership is overdue for review and 1 has no review "
         "recorded at all. The council's partnership toolkit was used for 1 of 3."
     )
     overdue = _table(html, "Reviews overdue")
     assert overdue[0] == ["Partnership", "Lead officer", "Last review", "Due", "Days overdue"]
-    assert overdue[1] == ["Alpha", "A. Officer", "01/12/2023", "01/12/2024", "31"]
+    assert overdue[1] == ["Alpha", "A. Officer", "1 December 2023", "1 December 2024", "31"]
     assert len(overdue) == 2
     assert sorted(_table(html, "Use of the partnership toolkit")[1:]) == [
         ["not recorded", "1"],

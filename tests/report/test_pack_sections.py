@@ -49,7 +49,7 @@ def test_cover_facts_are_in_words(make_pack, read_tables):
     assert facts["Incorporated"] == "No"
     assert facts["Lead member"] == "not recorded"
     assert facts["Assessment round"] == "2024-25"
-    assert facts["Judged as at"] == "31/03/2025"
+    assert facts["Judged as at"] == "31 March 2025"
 
 
 def test_cover_without_an_as_of_date_says_not_recorded(make_pack, read_tables):
@@ -101,12 +101,12 @@ def test_governance_facts_and_reading(make_pack, read_tables):
     assert facts["Council officer days per year"] == "140"
     assert facts["Total partnership budget"] == "not recorded"
     assert facts["Governing document in place"] == "Yes"
-    assert facts["Governing document dated"] == "01/06/2019"
+    assert facts["Governing document dated"] == "1 June 2019"
     assert facts["Exit arrangements written down"] == "No"
     assert facts["Partnership toolkit used"] == "not recorded"
     assert paragraphs(fragment) == [
         "Safer Northshire & Co has 2 member organisations. A governing document is in "
-        "place; the next review was due on 15/03/2024 and is overdue."  # as at 31/03/2025
+        "place; the next review was due on 15 March 2024 and is overdue."  # as at 31/03/2025
     ]
 
 
@@ -116,11 +116,11 @@ IN_PLACE = "A governing document is in place"
 @pytest.mark.parametrize(
     ("document", "due", "reading"),
     [
-        (True, "2025-06-30", f"{IN_PLACE}; the next review is due on 30/06/2025."),
+        (True, "2025-06-30", f"{IN_PLACE}; the next review is due on 30 June 2025."),
         (False, "2025-03-31", "There is no governing document; the next review is due on "
-         "31/03/2025."),
+         "31 March 2025."),
         (None, None, "No governing document is recorded; no review date is recorded."),
-        (np.True_, "2025-03-30", f"{IN_PLACE}; the next review was due on 30/03/2025 and is "
+        (np.True_, "2025-03-30", f"{IN_PLACE}; the next review was due on 30 March 2025 and is "
          "overdue."),
     ],
 )  # fmt: skip

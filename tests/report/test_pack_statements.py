@@ -9,6 +9,7 @@ One helper per kind of sentence.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import tempfile
@@ -80,7 +81,9 @@ def _words(n: int, one: str, many: str) -> str:
 
 
 def _date(value: Any) -> str:
-    return f"{pd.Timestamp(value):%d/%m/%Y}"
+    """A date in words, worked out here with the standard library's month names."""
+    moment = pd.Timestamp(value)
+    return f"{moment.day} {calendar.month_name[moment.month]} {moment.year}"
 
 
 # -- the facts, worked out from the inputs ---------------------------------------------------

@@ -32,6 +32,7 @@ from evalkit.build.formats import FORMATS
 from evalkit.build.plan import COMMITTEE_ID, COMMITTEE_STEM, OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
 from evalkit.config import TEMPLATES_DIR
 from evalkit.inputs.contract import TIERS
+from evalkit.method.rules import date_words
 from evalkit.names import PORTFOLIO_WORKBOOK, without_paths, workbook_name
 from evalkit.report.pack.headline import PRIORITIES, Headline
 from evalkit.spreadsheet import show_controls
@@ -100,7 +101,7 @@ def day_text(moment: str | None) -> str | None:
         when = datetime.fromisoformat(moment).astimezone(UTC)
     except ValueError:
         return None
-    return f"{when.day} {when:%B %Y}"
+    return date_words(when)
 
 
 def _reason(error: Mapping[str, Any]) -> str:

@@ -102,9 +102,32 @@ def due_date(as_of: pd.Timestamp, severity: Severity | str) -> pd.Timestamp | No
     return (as_of + pd.offsets.MonthEnd(0) + pd.DateOffset(months=months)) + pd.offsets.MonthEnd(0)
 
 
-def date_words(value: pd.Timestamp) -> str:
-    """A date the way people write it: "30 June 2025"."""
-    return f"{value.day} {value:%B %Y}"
+#: Month names, so that dates read the same whatever the machine's locale.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_words(value: Any) -> str:
+    """A date the way people write it: "30 June 2025" (any time of day is left off).
+
+    Args:
+        value: a :class:`datetime.date`, :class:`datetime.datetime`,
+            :class:`pandas.Timestamp` or ISO text.
+    """
+    moment = pd.Timestamp(value)
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def settled(value: Any) -> float:

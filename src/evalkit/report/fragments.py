@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from evalkit.method.rules import date_words
 from evalkit.spreadsheet import show_controls
 
 #: The order frameworks appear in a pack and in the overview; others follow by id.
@@ -78,36 +79,9 @@ def is_missing(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def date_words(value: Any) -> str:
-    """A date the way people write it: "15 March 2022" (any time of day is left off).
-
-    Args:
-        value: A :class:`datetime.date`, :class:`datetime.datetime`, :class:`pandas.Timestamp`
-            or ISO text.
-    """
-    moment = pd.Timestamp(value)
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
 def date_text(value: Any) -> str:
-    """A date as dd/mm/yyyy, or "not recorded"."""
-    return NOT_RECORDED if is_missing(value) else f"{pd.Timestamp(value):%d/%m/%Y}"
+    """A date in words ("15 March 2022"), or "not recorded"."""
+    return NOT_RECORDED if is_missing(value) else date_words(value)
 
 
 def yes_no_text(value: Any, missing: str = NOT_RECORDED) -> str:

@@ -228,7 +228,7 @@ def _format_cell(value: Any, fmt: str | None, missing: str) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:,.1f}"
     if isinstance(value, date | datetime) or type(value).__name__ == "datetime64":
-        from evalkit.report.fragments import date_words
+        from evalkit.method.rules import date_words
 
         return date_words(value)
     return str(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
+from evalkit.method.rules import date_words
 
 #: Each finding code as a phrase that follows "partnerships with …" (docs/scoring.md
 #: says when each one fires). A code not listed here is shown as the code itself.
@@ -37,10 +37,7 @@ def finding_phrase(code: str) -> str:
 
 def date_in_words(value: str) -> str:
     """An ISO date as people write it ("31 March 2025"); blank stays blank."""
-    if not value:
-        return ""
-    moment = pd.Timestamp(value)
-    return f"{moment.day} {moment:%B %Y}"
+    return date_words(value) if value else ""
 
 
 def and_list(items: Sequence[str]) -> str:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.method.rules import plural
-from evalkit.report.fragments import heading, para
-from evalkit.report.labels import label, labelled
+from evalkit.report.fragments import date_text, heading, para
+from evalkit.report.labels import labelled
 from evalkit.report.overview.sizing import OVERDUE_SHEET, long_table_html
 from evalkit.report.render import table_html
 
@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 
 #: The overdue table's columns; ``days`` is worked out from the review date.
 OVERDUE_COLUMNS = ("name", "lead_officer", "last_review", "next_review_due", "days")
-#: Dates as the overview's other sentences write them (dd/mm/yyyy), never with a time.
-DATE = "{:%d/%m/%Y}"
 #: Headings that differ in the overdue table from the register's.
 OVERDUE_HEADINGS = {"next_review_due": "Due", "days": "Days overdue"}
 
@@ -31,7 +29,7 @@ def reviews_html(view: Overview) -> str:
     never = reg[due.isna() & reg["last_review"].isna()]
     toolkit = _toolkit_use(reg)
     out = heading(2, "Reviews and the partnership toolkit") + para(
-        f"At {as_of:%d/%m/%Y}, {plural(len(overdue), 'in-scope partnership')} "
+        f"At {date_text(as_of)}, {plural(len(overdue), 'in-scope partnership')} "
         f"{'is' if len(overdue) == 1 else 'are'} overdue for review and {len(never)} "
         f"{'has' if len(never) == 1 else 'have'} no review recorded at all. The council's "
         f"partnership toolkit was used for {int(toolkit.get('used', 0))} of {len(reg)}."
@@ -43,10 +41,6 @@ def reviews_html(view: Overview) -> str:
         first="most overdue",
         last="least overdue",
         empty_text="No review is overdue.",
-        formats={
-            label("partnerships", "last_review"): DATE,
-            OVERDUE_HEADINGS["next_review_due"]: DATE,
-        },
     )
     return out + table_html(
         toolkit.rename_axis("Toolkit").reset_index(name="Partnerships"),
