@@ -494,9 +494,18 @@ def test_table_shows_dates_in_words_never_iso_timestamps():
         }
     )
     html = table_html(frame, caption="Agreements")
-    assert "<td>15 March 2022</td>" in html
-    assert "<td>1 June 2019</td>" in html
-    assert "<td>9 January 2024</td>" in html
-    assert "<td>30 November 2023</td>" in html
+    assert '<td class="date">15 March 2022</td>' in html
+    assert '<td class="date">1 June 2019</td>' in html
+    assert '<td class="date">9 January 2024</td>' in html
+    assert '<td class="date">30 November 2023</td>' in html
     assert "00:00:00" not in html and "2022-03-15" not in html
     assert html.count("<td>—</td>") == 2
+
+
+def test_a_date_in_words_is_kept_on_one_line() -> None:
+    frame = pd.DataFrame({"Action": ["Agree a plan"], "Due by": ["30 September 2025"]})
+    page = table_html(frame, caption="Action plan")
+    assert '<td class="date">30 September 2025</td>' in page
+    assert 'class="date"' not in table_html(
+        pd.DataFrame({"Note": ["due 30 September 2025"]}), caption="Notes"
+    )

@@ -45,6 +45,7 @@ from evalkit import __version__
 from evalkit.atomic import atomic_path, atomic_write_text
 from evalkit.config import TEMPLATES_DIR
 from evalkit.errors import EvalkitError
+from evalkit.method.rules import MONTHS
 from evalkit.names import without_paths
 from evalkit.report.navigation import PageLink
 from evalkit.spreadsheet import show_controls
@@ -301,7 +302,10 @@ def table_html(
             shown = _format_cell(value, formats.get(columns[j]), missing_text)
             text = _escape(shown)
             classes = _cell_class(
-                numeric[j], long_word=_has_long_word(shown), literal=_has_identifier(shown)
+                numeric[j],
+                long_word=_has_long_word(shown),
+                literal=_has_identifier(shown),
+                date=_is_date_in_words(shown),
             )
             opening = f'th scope="row"{classes}' if j == 0 else f"td{classes}"
             closing = "th" if j == 0 else "td"
@@ -336,13 +340,24 @@ def _has_identifier(text: str) -> bool:
     return _IDENTIFIER.search(text) is not None
 
 
-def _cell_class(is_numeric: bool, *, long_word: bool, literal: bool = False) -> str:
+_DATE_IN_WORDS = re.compile(r"\d{1,2} (?:" + "|".join(MONTHS) + r") \d{4}")
+
+
+def _is_date_in_words(text: str) -> bool:
+    """True when the text is a date in words ("30 September 2025")."""
+    return _DATE_IN_WORDS.fullmatch(text) is not None
+
+
+def _cell_class(
+    is_numeric: bool, *, long_word: bool, literal: bool = False, date: bool = False
+) -> str:
     """The class attribute of a body cell.
 
     ``num`` right-aligns it, ``long-word`` lets a long word break anywhere, ``literal``
-    keeps hyphens from being added to a file name, code or id in it.
+    keeps hyphens from being added to a file name, code or id in it, and ``date`` keeps
+    a date in words on one line.
     """
-    flags = (("num", is_numeric), ("long-word", long_word), ("literal", literal))
+    flags = (("num", is_numeric), ("long-word", long_word), ("literal", literal), ("date", date))
     names = [name for name, on in flags if on]
     return f' class="{" ".join(names)}"' if names else ""
 
