@@ -50,16 +50,18 @@ def test_pack_states_the_data_date_and_never_a_build_time(make_pack, read_tables
     assert tables["Input files"] == [["Input file", "SHA-256"], ["a.csv", "aaa"], ["b.csv", "bbb"]]
 
 
-def test_source_date_epoch_fixes_the_build_date(make_pack, read_tables, monkeypatch):
+def test_source_date_epoch_fixes_the_build_date(make_pack, read_tables, on_screen, monkeypatch):
     # 1 700 000 000 s after 1970-01-01 00:00 UTC is 14 November 2023, 22:13:20 UTC.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    params = dict(read_tables(provenance.html(make_pack()))[PARAMETERS][1:])
+    pack = make_pack()
+    params = dict(read_tables(on_screen(pack, provenance.html(pack)))[PARAMETERS][1:])
     assert params["build date (SOURCE_DATE_EPOCH)"] == "2023-11-14T22:13:20Z"
     assert params["data as at"] == "2025-03-31"
 
 
-def test_pack_names_the_code_version(make_pack, read_tables):
-    params = dict(read_tables(provenance.html(make_pack()))[PARAMETERS][1:])
+def test_pack_names_the_code_version(make_pack, read_tables, on_screen):
+    pack = make_pack()
+    params = dict(read_tables(on_screen(pack, provenance.html(pack)))[PARAMETERS][1:])
     assert params["evalkit version"] == __version__
     head = subprocess.run(
         ["git", "-C", str(Path(provenance.__file__).parent), "rev-parse", "HEAD"],
@@ -174,3 +176,24 @@ def test_overview_provenance(frameworks, read_tables, monkeypatch):
         ]
     ]
     assert tables["Input files"][1:] == [["a.csv", "aaa"], ["z.csv", "zzz"]]
+
+
+def test_the_printed_pack_gives_the_provenance_in_one_sentence(make_pack):
+    dims = _dims(
+        [
+            ("2024-25", "wilder-factors", "F01"),
+            ("2024-25", "vichealth-pat", "V1"),
+            ("2023-24", "nuffield-pat", "P1"),  # another round: not counted
+        ]
+    )
+    pack = make_pack(
+        input_files={"b.csv": "bbb", "a.csv": "aaa", "c.csv": "ccc"},
+        scores={"dimension_scores": dims},
+    )
+    section = provenance.html(pack)
+    # 3 input files, 2 frameworks scored in 2024-25, data as at 2025-03-31
+    assert (
+        "Built with evalkit " + __version__ + " from 3 input files and 2 framework "
+        "files, with the data as at 31 March 2025." in " ".join(section.split())
+    )
+    assert "<table" not in section  # the tables went to the appendix

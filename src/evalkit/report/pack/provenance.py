@@ -19,8 +19,9 @@ import pandas as pd
 
 from evalkit import __version__
 from evalkit.config import PACKAGE_DIR, TEMPLATES_DIR
-from evalkit.report.fragments import gbp_text, para
-from evalkit.report.pack import anchors, appendix, downloads
+from evalkit.method.rules import plural
+from evalkit.report.fragments import date_text, gbp_text, para
+from evalkit.report.pack import anchors, appendix
 from evalkit.report.render import SOURCE_DATE_EPOCH, source_date
 
 if TYPE_CHECKING:
@@ -126,9 +127,11 @@ def html(pack: Pack) -> str:
             "What this pack was built from, so that it can be reproduced and checked: "
             "building the same inputs with the same code gives the same files."
         )
-        + downloads.table(
+        + para(_in_brief(pack))
+        + appendix.table(
             pack,
             _parameters(pack),
+            section="Provenance",
             name="build-parameters",
             caption="Build parameters and code version",
         )
@@ -146,6 +149,19 @@ def html(pack: Pack) -> str:
             name="input-files",
             caption="Input files",
         )
+    )
+
+
+def _in_brief(pack: Pack) -> str:
+    """The provenance in one sentence: the printed pack leaves the tables to the web page."""
+    frameworks = len(pack.frameworks_present())
+    files = len(pack.dataset.input_files)
+    return (
+        f"Built with evalkit {__version__} from {plural(files, 'input file')} and "
+        f"{plural(frameworks, 'framework file')}, with the data as at "
+        f"{date_text(pack.scoring.as_of or None)}. The build parameters, the frameworks' "
+        "editions and every file's SHA-256 are in the appendix of the web page and in the "
+        "downloads."
     )
 
 
