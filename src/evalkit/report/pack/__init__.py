@@ -10,41 +10,13 @@ by sector), :mod:`provenance`, the data behind the pack (:mod:`downloads`) and t
 with a stable id (:mod:`anchors`), a short plain-English reading of the evidence, then
 the headline chart (with alt text) or table (with a caption); detailed tables go to the
 appendix.
+
+The section modules are imported when first used (``from evalkit.report.pack import
+cover``), not with the package: the build's main process reads ``summary.json`` files
+and hashes the code with :mod:`headline` and :mod:`provenance` and never draws a chart,
+so it does not load matplotlib.
 """
 
-from evalkit.report.pack import (
-    anchors,
-    appendix,
-    cover,
-    findings,
-    frameworks,
-    governance,
-    impact,
-    main_points,
-    provenance,
-    quality,
-    risk,
-    summary,
-    swot,
-    value_for_money,
-)
 from evalkit.report.pack.evidence import Pack, load_pack
 
-__all__ = [
-    "Pack",
-    "anchors",
-    "appendix",
-    "cover",
-    "findings",
-    "frameworks",
-    "governance",
-    "impact",
-    "load_pack",
-    "main_points",
-    "provenance",
-    "quality",
-    "risk",
-    "summary",
-    "swot",
-    "value_for_money",
-]
+__all__ = ["Pack", "load_pack"]
