@@ -235,36 +235,56 @@ def _pack_job(
     )
 
 
-def _overview_job(
-    job: Callable[..., BuildJob], notebook: Path, settings: Settings, assessment_round: str
-) -> BuildJob:
-    folder = pack_folder(settings.reports_dir, OVERVIEW_ID, OVERVIEW_STEM)
-    return job(
-        id=OVERVIEW_ID,
-        notebook=notebook,
-        out_dir=folder,
-        stem=OVERVIEW_STEM,
-        params=overview_parameters(assessment_round, settings.processed_dir, folder),
-        title=OVERVIEW_TITLE,
+@dataclass(frozen=True)
+class _PortfolioReport:
+    """A report on the whole portfolio (the overview, the committee cover report)."""
+
+    id: str
+    stem: str
+    title: str
+    header: str
+    masthead: str
+    alone: bool = False
+
+
+#: The portfolio reports, in the order they are planned (the overview runs last, alone).
+_PORTFOLIO_REPORTS = (
+    _PortfolioReport(
+        COMMITTEE_ID,
+        COMMITTEE_STEM,
+        COMMITTEE_TITLE,
+        header="Partnership portfolio",
+        masthead="Committee cover report",
+    ),
+    _PortfolioReport(
+        OVERVIEW_ID,
+        OVERVIEW_STEM,
+        OVERVIEW_TITLE,
         header="Partnership landscape",
         masthead="Portfolio overview",
         alone=True,
-    )
+    ),
+)
 
 
-def _committee_job(
-    job: Callable[..., BuildJob], notebook: Path, settings: Settings, assessment_round: str
+def _portfolio_job(
+    job: Callable[..., BuildJob],
+    report: _PortfolioReport,
+    notebook: Path,
+    settings: Settings,
+    assessment_round: str,
 ) -> BuildJob:
-    folder = pack_folder(settings.reports_dir, COMMITTEE_ID, COMMITTEE_STEM)
+    folder = pack_folder(settings.reports_dir, report.id, report.stem)
     return job(
-        id=COMMITTEE_ID,
+        id=report.id,
         notebook=notebook,
         out_dir=folder,
-        stem=COMMITTEE_STEM,
+        stem=report.stem,
         params=overview_parameters(assessment_round, settings.processed_dir, folder),
-        title=COMMITTEE_TITLE,
-        header="Partnership portfolio",
-        masthead="Committee cover report",
+        title=report.title,
+        header=report.header,
+        masthead=report.masthead,
+        alone=report.alone,
     )
 
 
@@ -297,20 +317,17 @@ def plan_build(
             options.force,
         )
     if not options.only:
-        notebook = options.committee_notebook or COMMITTEE_NOTEBOOK
-        key = keys.overview(notebook.read_bytes())
-        plan.add(
-            PackOutcome(COMMITTEE_ID, COMMITTEE_TITLE, "up-to-date", key),
-            _committee_job(job, notebook, settings, assessment_round),
-            manifest.get(COMMITTEE_ID),
-            options.force,
-        )
-        notebook = options.overview_notebook or OVERVIEW_NOTEBOOK
-        key = keys.overview(notebook.read_bytes())
-        plan.add(
-            PackOutcome(OVERVIEW_ID, OVERVIEW_TITLE, "up-to-date", key),
-            _overview_job(job, notebook, settings, assessment_round),
-            manifest.get("overview"),
-            options.force,
-        )
+        notebooks = {
+            COMMITTEE_ID: options.committee_notebook or COMMITTEE_NOTEBOOK,
+            OVERVIEW_ID: options.overview_notebook or OVERVIEW_NOTEBOOK,
+        }
+        for report in _PORTFOLIO_REPORTS:
+            notebook = notebooks[report.id]
+            key = keys.overview(notebook.read_bytes())
+            plan.add(
+                PackOutcome(report.id, report.title, "up-to-date", key),
+                _portfolio_job(job, report, notebook, settings, assessment_round),
+                manifest.get(report.id),
+                options.force,
+            )
     return plan
