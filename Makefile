@@ -96,5 +96,5 @@ docs: setup ## regenerate docs/data-contract.md and docs/frameworks.md
 
 .PHONY: clean
 clean: ## remove generated outputs (data/processed, reports); raw data is never touched
-	find data/processed -mindepth 1 ! -name .gitkeep -delete
+	find data/processed data/interim -mindepth 1 ! -name .gitkeep -delete
 	find reports -mindepth 1 ! -name .gitkeep -delete

@@ -89,6 +89,9 @@ class Settings:
 
     Attributes:
         raw_dir: immutable input tables.
+        interim_dir: tables evalkit derived from raw input that people sent in (survey
+            exports imported, officer returns ingested); read together with ``raw_dir``
+            by validation (``EVALKIT_INTERIM``, default ``data/interim``).
         processed_dir: validated, typed tables and scores.
         reports_dir: generated evidence packs (what reviewers receive).
         logs_dir: what a run says for its operators only (warnings, kernel output);
@@ -114,6 +117,7 @@ class Settings:
     """
 
     raw_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_RAW", "data/raw"))
+    interim_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_INTERIM", "data/interim"))
     processed_dir: Path = field(
         default_factory=lambda: _env_path("EVALKIT_PROCESSED", "data/processed")
     )
@@ -140,6 +144,7 @@ class Settings:
         raw_dir: Path | str | None = None,
         processed_dir: Path | str | None = None,
         reports_dir: Path | str | None = None,
+        interim_dir: Path | str | None = None,
     ) -> Settings:
         """Return a copy with some paths replaced (relative ones made absolute).
 
@@ -149,6 +154,7 @@ class Settings:
         return replace(
             self,
             raw_dir=self.raw_dir if raw_dir is None else Path(raw_dir).absolute(),
+            interim_dir=self.interim_dir if interim_dir is None else Path(interim_dir).absolute(),
             processed_dir=(
                 self.processed_dir if processed_dir is None else Path(processed_dir).absolute()
             ),
