@@ -120,6 +120,7 @@ def run_lock(
     begun = time.monotonic()
     deadline = begun + max(0.0, wait)
     fds: list[int] = []
+    held: list[int] = []
     state = RunLock([], [], 0.0)
     try:
         for folder in sorted({Path(f).absolute() for f in folders}):
@@ -136,6 +137,7 @@ def run_lock(
                         f"{time.monotonic() - begun:.0f} s (--wait). Try again later"
                     )
                 time.sleep(POLL_SECONDS)
+            held.append(fd)
             left = Holder.read(path)
             if left is not None:  # named a holder but nobody held it: a run that was killed
                 state.cleared.append(left)
@@ -145,6 +147,7 @@ def run_lock(
         yield state
     finally:
         for fd in reversed(fds):
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)  # released cleanly: nothing stale to report next time
+            if fd in held:  # let go cleanly: nothing stale to report next time
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             os.close(fd)
