@@ -206,3 +206,37 @@ def test_a_publish_killed_midway_leaves_the_previous_set_and_the_next_tidies_up(
     assert published(dest)["index.html"] == "index v2"
     assert not half[0].exists()  # tidied by the next publish
     assert len(published(dest)) == len(REVIEWER_FILES) + 4000
+
+
+def test_evalkit_publish_with_nothing_built_publishes_nothing_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalkit.cli import main
+
+    monkeypatch.setenv("EVALKIT_LOGS", str(tmp_path / "logs"))
+    (tmp_path / "reports").mkdir()
+    code = main(["publish", str(tmp_path / "packs"), "--reports", str(tmp_path / "reports")])
+    assert code == 3
+    assert "not published (policy no-failures): no packs have been built" in capsys.readouterr().out
+    [record] = (tmp_path / "logs" / "runs").iterdir()
+    summary = json.loads((record / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["command"], summary["exit_code"], summary["published"]) == ("publish", 3, None)
+    assert [(s["name"], s["outcome"]) for s in summary["stages"]] == [("publish", "failed")]
+    assert not (tmp_path / "packs").is_symlink()
+
+
+def test_evalkit_publish_copies_a_built_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evalkit.cli import main
+
+    monkeypatch.setenv("EVALKIT_LOGS", str(tmp_path / "logs"))
+    reports = tmp_path / "reports"
+    manifest = make_reports(reports, "v1")
+    (reports / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["publish", str(tmp_path / "packs"), "--reports", str(reports)]) == 0
+    assert sorted(published(tmp_path / "packs")) == REVIEWER_FILES
+    [record] = (tmp_path / "logs" / "runs").iterdir()
+    summary = json.loads((record / "summary.json").read_text(encoding="utf-8"))
+    assert sorted(summary["published"]["files"]) == REVIEWER_FILES
+    assert summary["published"]["policy"] == "no-failures"

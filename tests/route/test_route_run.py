@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -121,6 +123,13 @@ def test_a_run_records_every_stage_the_packs_and_what_it_published(project: Proj
     for page in ("index.html", "csp/evidence-pack.html", "overview/portfolio-overview.html"):
         assert page in files
     assert not [f for f in files if f.endswith((".ipynb", ".json")) or "/." in f]
+    # Every link of every published page opens a file of the published set.
+    broken = []
+    for page in project.dest.rglob("*.html"):
+        for href in re.findall(r'(?:href|src)="([^"#:]+)["#]', page.read_text(encoding="utf-8")):
+            if not (page.parent / unquote(href)).resolve().is_file():
+                broken.append(f"{page.relative_to(project.dest)} -> {href}")
+    assert broken == []
 
 
 def test_a_second_run_finds_everything_up_to_date(project: Project) -> None:
