@@ -19,8 +19,6 @@ import pytest
 
 from build_helpers import EVALKIT, Gate, kill_group, run_build_cli, start_build, wait_for, write_raw
 
-pytestmark = pytest.mark.slow
-
 #: Everything a full run makes, in the manifest's names, sorted.
 EVERYTHING = ["committee", "csp", "hub", "overview"]
 
@@ -78,6 +76,7 @@ def _files(manifest: dict[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
     return {pid: (r["key"], r["files"]) for pid, r in records.items()}
 
 
+@pytest.mark.slow
 def test_a_run_records_every_stage_the_packs_and_what_it_published(project: Project) -> None:
     done = run_build_cli(project.command("--publish", str(project.dest)), project.gate.env())
     assert done.returncode == 0, done.stderr + done.stdout
@@ -132,6 +131,7 @@ def test_a_run_records_every_stage_the_packs_and_what_it_published(project: Proj
     assert broken == []
 
 
+@pytest.mark.slow
 def test_a_second_run_finds_everything_up_to_date(project: Project) -> None:
     done = run_build_cli(project.command(), project.gate.env())
     assert done.returncode == 0, done.stderr
@@ -140,6 +140,7 @@ def test_a_second_run_finds_everything_up_to_date(project: Project) -> None:
     assert project.records()[-1]["published"] is None
 
 
+@pytest.mark.slow
 def test_overlapping_runs_refuse_and_a_killed_run_is_rerun_to_the_same_result(
     project: Project,
 ) -> None:
@@ -166,3 +167,29 @@ def test_overlapping_runs_refuse_and_a_killed_run_is_rerun_to_the_same_result(
     assert len(summary["lock_cleared"]) == 2  # the processed and reports folders
     assert all(f"pid {first.pid} " in words for words in summary["lock_cleared"])
     assert _files(project.manifest()) == clean
+
+
+def test_a_failed_stage_stops_the_run_calls_the_hook_and_old_records_go(tmp_path: Path) -> None:
+    from evalkit.cli import main
+
+    raw, logs = write_raw(tmp_path / "raw"), tmp_path / "logs"
+    (raw / "partnerships.csv").write_text("partnership_id\n", encoding="utf-8")  # no columns
+    told = tmp_path / "told.txt"
+    hook = f'echo "$EVALKIT_EXIT_CODE $EVALKIT_RUN_SUMMARY" > {told}'
+    command = ["run", "--raw", str(raw), "--processed", str(tmp_path / "processed")]
+    command += ["--reports", str(tmp_path / "reports"), "--on-failure", hook, "--keep", "1"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVALKIT_LOGS", str(logs))
+        assert main(command) == 2
+        assert main(command) == 2
+    [record] = (logs / "runs").iterdir()  # --keep 1: the first run's record is gone
+    summary = json.loads((record / "summary.json").read_text(encoding="utf-8"))
+    assert [(s["name"], s["outcome"], s["exit_code"]) for s in summary["stages"]] == [
+        ("validate", "failed", 2),
+        ("prepare", "not run", None),
+        ("score", "not run", None),
+        ("build", "not run", None),
+    ]
+    assert summary["exit_code"] == 2 and summary["packs"] is None
+    assert told.read_text(encoding="utf-8") == f"2 {record / 'summary.json'}\n"
+    assert not (tmp_path / "processed" / "scores").exists()
