@@ -36,6 +36,12 @@ def test_pack_counts_follow_the_manifest() -> None:
     assert counts.failures == {"parks": "ValueError: bad cell", "roads": "Timeout: ran out"}
 
 
+def test_pack_counts_leave_out_packs_the_build_did_not_plan() -> None:
+    counts = PackCounts.from_manifest(MANIFEST, only={"hub", "roads"})
+    assert (counts.built, counts.up_to_date, counts.failed) == ([], ["hub"], ["roads"])
+    assert counts.failures == {"roads": "Timeout: ran out"}
+
+
 def test_a_record_folder_holds_the_summary_and_the_log(tmp_path: Path) -> None:
     record = RunRecord(tmp_path, "run", echo=False)
     assert record.folder.parent == tmp_path / "runs"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,14 +75,22 @@ class PackCounts:
     failures: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_manifest(cls, manifest: Mapping[str, Any]) -> PackCounts:
-        """Read the packs, the overview and the cover report from a manifest."""
+    def from_manifest(
+        cls, manifest: Mapping[str, Any], only: Collection[str] | None = None
+    ) -> PackCounts:
+        """Read the packs, the overview and the cover report from a manifest.
+
+        ``only``: the ids a build planned; the manifest also keeps the records of packs
+        an earlier build made (``--only``), which this run did not touch.
+        """
         records = dict(manifest.get("packs") or {})
         for portfolio in ("overview", "committee"):
             if manifest.get(portfolio):
                 records[portfolio] = manifest[portfolio]
         counts = cls()
         for pid in sorted(records):
+            if only is not None and pid not in only:
+                continue
             record = records[pid]
             status = record.get("status")
             if status == "built":

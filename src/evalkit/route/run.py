@@ -78,10 +78,18 @@ class RouteOptions:
 
 @dataclass(frozen=True)
 class StageResult:
-    """What a stage returns: its exit code and its report in words."""
+    """What a stage returns.
+
+    Attributes:
+        exit_code: as the stage's own command would give.
+        message: its report in words.
+        packs: the ids it worked on (the build: every pack it planned, the overview and
+            the cover report), for the run record.
+    """
 
     exit_code: int
     message: str
+    packs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,8 @@ def _build(settings: Settings, options: RouteOptions) -> StageResult:
     from evalkit.build import run_build
 
     result = run_build(settings, options.build)
-    return StageResult(EXIT_OK if result.ok else EXIT_FAILED, result.summary())
+    code = EXIT_OK if result.ok else EXIT_FAILED
+    return StageResult(code, result.summary(), tuple(o.id for o in result.outcomes))
 
 
 #: The route, in order. The import stages go first, when they exist, each with its
@@ -175,8 +184,10 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
-def _run_stage(record: RunRecord, stage: Stage, settings: Settings, options: RouteOptions) -> int:
-    """Run one stage; record how it ended; return its exit code."""
+def _run_stage(
+    record: RunRecord, stage: Stage, settings: Settings, options: RouteOptions
+) -> StageResult:
+    """Run one stage; record how it ended; return its result."""
     record.log(f"== {stage.name}")
     started = time.perf_counter()
     try:
@@ -198,7 +209,7 @@ def _run_stage(record: RunRecord, stage: Stage, settings: Settings, options: Rou
     record.stage(
         StageRecord(stage.name, outcome, result.exit_code, _since(started), result.message)
     )
-    return result.exit_code
+    return result
 
 
 def _since(started: float) -> float:
@@ -305,18 +316,18 @@ def run_route(settings: Settings, options: RouteOptions) -> tuple[int, RunRecord
 def _stages(record: RunRecord, settings: Settings, options: RouteOptions) -> int:
     """Run :data:`STAGES` in order until one fails; keep the notebooks the build made."""
     code = EXIT_OK
-    built = False
+    planned: set[str] = set()
     for stage in STAGES:
         if code != EXIT_OK:
             record.stage(StageRecord(stage.name, "not run"))
         elif not stage.needed(settings):
             record.stage(StageRecord(stage.name, "skipped"))
         else:
-            code = _run_stage(record, stage, settings, options)
-            built = built or stage.name == "build"
-    if built:
+            result = _run_stage(record, stage, settings, options)
+            code, planned = result.exit_code, planned | set(result.packs)
+    if planned:
         manifest = read_manifest(settings.reports_dir / MANIFEST_FILE)
-        packs = PackCounts.from_manifest(manifest)
+        packs = PackCounts.from_manifest(manifest, only=planned)
         record.summary.packs = packs
         record.keep_notebooks(settings.reports_dir, packs.built + packs.failed)
         record.save()
