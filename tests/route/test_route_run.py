@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,16 @@ from urllib.parse import unquote
 
 import pytest
 
-from build_helpers import EVALKIT, Gate, kill_group, run_build_cli, start_build, wait_for, write_raw
+from build_helpers import (
+    EVALKIT,
+    Gate,
+    kill_group,
+    run_build_cli,
+    start_build,
+    stop,
+    wait_for,
+    write_raw,
+)
 
 #: Everything a full run makes, in the manifest's names, sorted.
 EVERYTHING = ["committee", "csp", "hub", "overview"]
@@ -193,3 +203,18 @@ def test_a_failed_stage_stops_the_run_calls_the_hook_and_old_records_go(tmp_path
     assert summary["exit_code"] == 2 and summary["packs"] is None
     assert told.read_text(encoding="utf-8") == f"2 {record / 'summary.json'}\n"
     assert not (tmp_path / "processed" / "scores").exists()
+
+
+@pytest.mark.slow
+def test_a_run_stopped_by_sigterm_says_so_and_lets_go_of_the_lock(project: Project) -> None:
+    env = project.gate.env(hold="hub")
+    running = start_build(project.command("--force"), env)
+    wait_for(lambda: project.gate.holding() == "hub", "the run to reach hub")
+    code, err = stop(running, signal.SIGTERM)
+    assert code == 143 and "stopped by SIGTERM" in err
+    summary = project.records()[-1]
+    assert summary["exit_code"] == 143 and summary["ended"] is not None
+    assert (summary["stages"][-1]["name"], summary["stages"][-1]["exit_code"]) == ("build", 143)
+    again = run_build_cli(project.command(), {**env, "EVALKIT_TEST_HOLD": ""})
+    assert again.returncode == 0, again.stderr
+    assert project.records()[-1]["lock_cleared"] == []  # let go cleanly, nothing stale
