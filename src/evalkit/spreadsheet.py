@@ -51,6 +51,7 @@ __all__ = [
     "neutralise",
     "read_csv_frame",
     "restore",
+    "safe_cell",
     "sheet_title",
     "show_controls",
     "write_csv",
@@ -296,6 +297,16 @@ def _shown(value: Any) -> tuple[Any, int]:
     if isinstance(value, date):
         return value, len(_DATE_FORMAT)
     return value, len(str(value)) if value is not None else 0
+
+
+def safe_cell(value: Any) -> Any:
+    """A value ready for an openpyxl cell: text shown inert and formula-safe, others typed.
+
+    For workbooks built cell by cell (an officer return) rather than by
+    :func:`write_xlsx`. Give a text result the string type (``cell.data_type = "s"``)
+    so that text such as ``#N/A`` is not read as an error code.
+    """
+    return _shown(value)[0]
 
 
 def _typed(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:
