@@ -22,7 +22,7 @@ from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
 from evalkit.inputs.ingest import discover, read_table
 from evalkit.inputs.normalise import normalise_column
-from evalkit.inputs.returns.ledger import SENT_FILE, returns_interim_dir
+from evalkit.inputs.returns.ledger import SENT_FILE, returns_interim_dir, sent_ids
 from evalkit.inputs.returns.template import build_template
 from evalkit.inputs.returns.workbook import DEFAULT_CONTACT, ReturnRequest, write_return
 from evalkit.names import id_problem, shown
@@ -127,6 +127,11 @@ def make_returns(
         )
         paths.append(write_return(folder / f"{pid}-return-{round_}.xlsx", template, request))
     log = returns_interim_dir(settings) / round_ / SENT_FILE
-    sent = {"round": round_, "partnerships": sorted(wanted), "template": template.structure_sha256}
+    before = sent_ids(settings, round_)
+    sent = {
+        "round": round_,
+        "partnerships": sorted({*before, *wanted}),
+        "template": template.structure_sha256,
+    }
     atomic_write_text(log, json.dumps(sent, indent=2) + "\n")
     return paths

@@ -382,6 +382,8 @@ def read_return(
         result.problems = reader.problems
         return result
     meta = _metadata(book, reader)
+    result.partnership_id = meta.get("partnership_id", "")
+    result.round = meta.get("round", "")
     _check_metadata(meta, reader, template, partnerships, expected_round)
     fixed = {
         REGISTER_SHEET: REGISTER_HEADERS,
@@ -402,7 +404,6 @@ def read_return(
         result.problems = reader.problems
         return result
     pid = meta["partnership_id"]
-    result.partnership_id, result.round = pid, meta["round"]
     result.corrections = _register(book[REGISTER_SHEET], reader, pid)
     checklist_rows: list[dict[str, Any]] = []
     for checklist in template.checklists:
