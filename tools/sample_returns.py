@@ -25,6 +25,7 @@ from evalkit.inputs.normalise import header_key
 from evalkit.inputs.returns.template import build_template
 from evalkit.inputs.returns.workbook import ReturnRequest, write_return
 from evalkit.method.framework import load_frameworks
+from evalkit.spreadsheet import save_workbook
 
 #: The partnerships whose returns came back, and their officers' mistakes.
 RETURNED = ("community-safety", "integrated-care-board", "vcse-agreement")
@@ -100,16 +101,15 @@ def _fill(path: Path, pid: str, returned: dict[str, pd.DataFrame]) -> None:
     for table in template.tables:
         frame = returned[table.table]
         _put_rows(book[table.title], frame[frame["partnership_id"] == pid], list(table.headers))
-    book.properties.created = dt.datetime(2024, 4, 18)
     sign = book["Sign-off"]
     for r, value in enumerate(SIGNED[pid], 2):
         sign.cell(row=r, column=2, value=value or None)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def write_returns(raw: Path, returned: dict[str, pd.DataFrame], notice: str) -> list[Path]:
     """Write the filled sample returns into ``raw / INBOX``; return their paths."""
-    from make_sample_data import HEADERS, _same_bytes_every_run
+    from make_sample_data import HEADERS
     from make_sample_data import PARTNERSHIPS as ROWS
 
     template = build_template(load_frameworks())
@@ -119,6 +119,5 @@ def write_returns(raw: Path, returned: dict[str, pd.DataFrame], notice: str) -> 
         path = raw / INBOX / f"{pid}-return-{ROUND}.xlsx"
         write_return(path, template, ReturnRequest(pid, ROUND, register[pid], notice=notice))
         _fill(path, pid, returned)
-        _same_bytes_every_run(path)
         paths.append(path)
     return paths

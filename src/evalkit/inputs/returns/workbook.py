@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from evalkit import __version__
-from evalkit.atomic import atomic_path
 from evalkit.inputs.contract import PARTNERSHIPS, ColumnSpec
 from evalkit.inputs.returns.template import (
     ACTION_HEADERS,
@@ -38,7 +37,7 @@ from evalkit.inputs.returns.template import (
     TEMPLATE_VERSION,
     Template,
 )
-from evalkit.spreadsheet import safe_cell
+from evalkit.spreadsheet import new_workbook, put_cell, save_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -85,19 +84,6 @@ def register_text(value: Any, spec: ColumnSpec) -> Any:
     return value
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = False) -> None:
-    """Write one prefilled cell, formula-safe, text stored as text."""
-    from openpyxl.styles import Font
-
-    cell = sheet.cell(row=row, column=column, value=safe_cell(value))
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-    elif isinstance(cell.value, dt.date):
-        cell.number_format = "dd/mm/yyyy"
-    if bold:
-        cell.font = Font(bold=True)
-
-
 def _header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[str]) -> None:
     """A bold, frozen header row with the columns sized for what they hold."""
     from openpyxl.styles import Alignment
@@ -105,7 +91,7 @@ def _header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[str]) -> 
 
     last = max(sheet.max_row, INPUT_ROWS + 1)
     for column, (text, width) in enumerate(zip(headers, widths, strict=True), 1):
-        _put(sheet, 1, column, text, bold=True)
+        put_cell(sheet, 1, column, text, bold=True)
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = _WIDTHS[width]
         if width == "wide":
@@ -147,7 +133,7 @@ class _Lists:
         if key not in self.ranges:
             column = len(self.ranges) + 1
             for row, choice in enumerate(key, 1):
-                _put(self.sheet, row, column, choice)
+                put_cell(self.sheet, row, column, choice)
             letter = get_column_letter(column)
             self.ranges[key] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(key)}"
         return self.ranges[key]
@@ -231,7 +217,7 @@ def _start_sheet(book: Workbook, template: Template, request: ReturnRequest) -> 
         *((title, False) for title in template.sheet_titles[1:]),
     ]
     for row, (text, bold) in enumerate(lines, 1):
-        _put(sheet, row, 1, text, bold=bold)
+        put_cell(sheet, row, 1, text, bold=bold)
     sheet.column_dimensions["A"].width = 110
     _protect(sheet)
 
@@ -241,8 +227,8 @@ def _register_sheet(book: Workbook, lists: _Lists, request: ReturnRequest) -> No
     sheet = book.create_sheet(REGISTER_SHEET)
     columns = [c for c in PARTNERSHIPS.columns if c.name != "partnership_id"]
     for row, spec in enumerate(columns, 2):
-        _put(sheet, row, 1, spec.display_label)
-        _put(sheet, row, 2, register_text(request.register.get(spec.name), spec))
+        put_cell(sheet, row, 1, spec.display_label)
+        put_cell(sheet, row, 2, register_text(request.register.get(spec.name), spec))
     _header(sheet, REGISTER_HEADERS, ("middle", "wide", "narrow", "wide"))
     last = len(columns) + 1
     _unlock(sheet, f"C2:D{last}")
@@ -256,7 +242,7 @@ def _checklist_sheets(book: Workbook, lists: _Lists, template: Template) -> None
         sheet = book.create_sheet(checklist.title)
         for row, item in enumerate(checklist.items, 2):
             for column, value in enumerate(item, 1):
-                _put(sheet, row, column, value)
+                put_cell(sheet, row, column, value)
         _header(sheet, CHECKLIST_HEADERS, ("narrow", "middle", "wide", "middle", "middle", "wide"))
         last = len(checklist.items) + 1
         _unlock(sheet, f"D2:F{last}")
@@ -291,7 +277,7 @@ def _actions_sheet(book: Workbook, lists: _Lists, request: ReturnRequest) -> Non
     sheet = book.create_sheet(ACTIONS_SHEET)
     for row, action in enumerate(request.actions, 2):
         for column, value in enumerate(action, 1):
-            _put(sheet, row, column, value)
+            put_cell(sheet, row, column, value)
     _header(
         sheet,
         ACTION_HEADERS,
@@ -302,7 +288,7 @@ def _actions_sheet(book: Workbook, lists: _Lists, request: ReturnRequest) -> Non
         _unlock(sheet, f"G2:H{last}")
         lists.dropdown(sheet, f"G2:G{last}", ACTION_STATUSES, "Status")
     else:
-        _put(sheet, 2, 1, "No actions from last round.")
+        put_cell(sheet, 2, 1, "No actions from last round.")
     _protect(sheet)
 
 
@@ -312,7 +298,7 @@ def _sign_off_sheet(book: Workbook) -> None:
 
     sheet = book.create_sheet(SIGN_OFF_SHEET)
     for row, field in enumerate(SIGN_OFF_FIELDS, 2):
-        _put(sheet, row, 1, field)
+        put_cell(sheet, row, 1, field)
     _header(sheet, SIGN_OFF_HEADERS, ("narrow", "wide"))
     last = len(SIGN_OFF_FIELDS) + 1
     _unlock(sheet, f"B2:B{last}")
@@ -345,17 +331,16 @@ def _meta_sheet(book: Workbook, template: Template, request: ReturnRequest) -> N
     sheet = book.create_sheet(META_SHEET)
     sheet.sheet_state = "veryHidden"
     for row, (key, value) in enumerate(metadata(template, request).items(), 1):
-        _put(sheet, row, 1, key)
-        _put(sheet, row, 2, value)
+        put_cell(sheet, row, 1, key)
+        put_cell(sheet, row, 2, value)
     _protect(sheet)
 
 
 def write_return(path: Path, template: Template, request: ReturnRequest) -> Path:
     """Write one partnership's return workbook atomically; return its path."""
-    from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    book = Workbook()
+    book = new_workbook()
     _start_sheet(book, template, request)
     lists = _Lists(book)
     _register_sheet(book, lists, request)
@@ -368,6 +353,4 @@ def write_return(path: Path, template: Template, request: ReturnRequest) -> Path
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
     book.security = WorkbookProtection(lockStructure=True)
     book.active = 0
-    with atomic_path(path) as tmp:
-        book.save(tmp)
-    return path
+    return save_workbook(book, path)
