@@ -1,0 +1,48 @@
+"""`evalkit returns make | ingest | status` on the invented sample's returned workbooks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evalkit.cli import main
+from small_portfolio import SAMPLE_RAW
+
+
+def test_sample_returns_are_ingested_with_their_mistakes_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    interim = tmp_path / "interim"
+    inbox = raw / "returns" / "inbox"
+    args = ["--raw", str(raw), "--interim", str(interim)]
+    assert main(["returns", "ingest", str(inbox), *args]) == 2  # problems, not refused
+    out = capsys.readouterr().out
+    assert "integrated-care-board-return-2024-25.xlsx → Governance checklist → D9: found " in out
+    assert "'Mostly in place'; expected one of: Not in place, Partly in place, In place" in out
+    assert "→ Sign-off → B4: found 'end of April'; expected a date" in out
+    assert "vcse-agreement-return-2024-25.xlsx → Sign-off → B3: found blank" in out
+    assert out.splitlines()[-1] == "3 workbook(s): 0 refused, 2 with problems to send back"
+    assert main(["returns", "ingest", str(inbox), "--accept-problems", *args]) == 0
+    assert "already received" in capsys.readouterr().out
+    assert main(["returns", "status", *args]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "community-safety          no   yes      yes          0 no" in lines
+    assert "integrated-care-board     no   yes      no           2 no" in lines
+    assert "0 sent, 3 received, 1 valid, 9 missing" in lines
+    written = sorted(
+        p.name for p in (interim / "returns" / "2024-25" / "community-safety").iterdir()
+    )
+    assert written == [
+        "action-statuses.csv",
+        "checklist.csv",
+        "finance.csv",
+        "indicators.csv",
+        "register-corrections.csv",
+        "risks.csv",
+        "swot.csv",
+    ]
+    assert str(tmp_path) not in "\n".join(lines[:-1])  # the table names no server path
