@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from evalkit.cli import main
+from evalkit.spreadsheet import read_csv_frame
 from small_portfolio import SAMPLE_RAW
 
 
@@ -46,3 +48,32 @@ def test_sample_returns_are_ingested_with_their_mistakes_reported(
         "swot.csv",
     ]
     assert str(tmp_path) not in "\n".join(lines[:-1])  # the table names no server path
+
+
+def test_sample_returns_carry_rows_portfolio_xlsx_does_not(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    interim = tmp_path / "interim"
+    inbox = raw / "returns" / "inbox"
+    main(["returns", "ingest", str(inbox), "--raw", str(raw), "--interim", str(interim)])
+    portfolio = pd.read_excel(raw / "portfolio.xlsx", sheet_name=None, dtype=str)
+    keys = {
+        "checklist": ["round", "partnership_id", "framework_id", "item_id"],
+        "finance": ["partnership_id", "organisation_id", "year"],
+        "indicators": ["partnership_id", "indicator_id", "period"],
+        "risks": ["partnership_id", "risk_id"],
+    }
+    for table, key in keys.items():
+        returned = pd.concat(read_csv_frame(p, dtype=str) for p in interim.rglob(f"{table}.csv"))
+        overlap = returned[key].merge(portfolio[table][key].drop_duplicates(), how="inner")
+        assert overlap.empty, table
+    checklist = pd.concat(read_csv_frame(p, dtype=str) for p in interim.rglob("checklist.csv"))
+    # 23 + 16 + 13 + 14 + 35 items in the five checklist frameworks, for three partnerships
+    assert len(checklist) == 3 * 101
+    swot = pd.concat(read_csv_frame(p, dtype=str) for p in interim.rglob("swot.csv"))
+    assert set(swot["partnership_id"]) == {
+        "community-safety",
+        "integrated-care-board",
+        "vcse-agreement",
+    }
+    assert not portfolio["swot"]["partnership_id"].isin(set(swot["partnership_id"])).any()

@@ -294,3 +294,28 @@ def test_formula_like_text_in_register_facts_is_inert(tmp_path: Path) -> None:
     )
     statement = book["Our health check"]["C2"]
     assert statement.value == '\'=HYPERLINK("http://x","click")' and statement.data_type == "s"
+
+
+def test_an_inserted_row_and_a_typed_over_dropdown_are_read_where_they_are(setup: dict) -> None:
+    path = _fill(setup["paths"][0], setup["tmp"] / "filled.xlsx")
+    book = load_workbook(path)
+    gov = book["Governance checklist"]
+    gov.insert_rows(3)  # the officer inserts a row under G1.1 for a note of their own
+    gov["F3"] = "Our own note, no item"
+    assert gov["A4"].value == "G1.2"
+    gov["D4"] = "Yes"  # typed over the dropdown: an alias of "In place"
+    book["Register"]["C5"] = "Y"
+    inbox = setup["tmp"] / "inbox"
+    inbox.mkdir()
+    book.save(inbox / "csp.xlsx")
+    [outcome] = _ingest(setup, inbox)
+    assert [p.line() for p in outcome.read.problems] == [
+        "csp.xlsx → Governance checklist → A3: found blank; expected an item id of "
+        "governance-checklist"
+    ]
+    folder = setup["settings"].interim_dir / "returns" / ROUND / "csp"
+    checklist = read_csv_frame(folder / "checklist.csv", dtype=str, keep_default_na=False)
+    assert checklist[["item_id", "status"]].values.tolist() == [
+        ["G1.1", "In place"],
+        ["G1.2", "Yes"],
+    ]

@@ -291,7 +291,9 @@ def _table(
 def _register(sheet: Worksheet, reader: _Reader, partnership_id: str) -> pd.DataFrame:
     """Corrections the officer proposes to the register (checked, never applied here)."""
     columns = [c for c in PARTNERSHIPS.columns if c.name != "partnership_id"]
-    confirm = ColumnSpec("correct", "enum", False, "", "", allowed=CONFIRM_CHOICES)
+    confirm = ColumnSpec(
+        "correct", "enum", False, "", "", allowed=CONFIRM_CHOICES, aliases={"y": "yes", "n": "no"}
+    )
     out = []
     for row, spec in enumerate(columns, 2):
         answer, proposed = sheet.cell(row=row, column=3).value, sheet.cell(row=row, column=4).value
