@@ -100,7 +100,7 @@ def _fill(path: Path, pid: str, returned: dict[str, pd.DataFrame]) -> None:
                 ws.cell(row=r, column=c, value=None if pd.isna(value) else value)
     for table in template.tables:
         frame = returned[table.table]
-        _put_rows(book[table.title], frame[frame["partnership_id"] == pid], list(table.headers))
+        _put_rows(book[table.title], frame[frame["partnership_id"] == pid], list(table.names))
     sign = book["Sign-off"]
     for r, value in enumerate(SIGNED[pid], 2):
         sign.cell(row=r, column=2, value=value or None)

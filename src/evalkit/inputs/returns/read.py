@@ -284,7 +284,7 @@ def _table(
             row[spec.name] = typed
         if keep:
             rows.append(row)
-    columns = ["partnership_id", *table.headers]
+    columns = ["partnership_id", *table.names]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -17,7 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from evalkit.inputs.contract import CHECKLIST, FINANCE, INDICATORS, RISKS, SWOT, ColumnSpec
+from evalkit.inputs.contract import (
+    CHECKLIST,
+    FINANCE,
+    INDICATORS,
+    RISKS,
+    SWOT,
+    ColumnSpec,
+    column_words,
+)
 from evalkit.spreadsheet import sheet_title
 
 if TYPE_CHECKING:
@@ -89,7 +97,16 @@ class TableSheet:
 
     @property
     def headers(self) -> tuple[str, ...]:
-        """Column headings: the contract's column names, as the contract reads them."""
+        """Column headings: each contract column's name in words ("Cash (£)").
+
+        The contract matches headings ignoring case, spaces and punctuation, so each
+        reads back as its column name (``cash_gbp``).
+        """
+        return tuple(column_words(c.name) for c in self.columns)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The contract column names, in sheet order."""
         return tuple(c.name for c in self.columns)
 
 
