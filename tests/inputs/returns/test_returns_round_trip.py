@@ -157,6 +157,20 @@ def test_ingesting_twice_changes_nothing(setup: dict) -> None:
     assert "already received" in ledger.describe(outcome)
 
 
+def test_tables_cleaned_away_are_written_again_from_the_kept_return(setup: dict) -> None:
+    inbox = setup["tmp"] / "inbox"
+    _fill(setup["paths"][0], inbox / "csp.xlsx")
+    _ingest(setup, inbox, T1)
+    folder = setup["settings"].interim_dir / "returns" / ROUND / "csp"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for path in folder.iterdir():  # make clean empties data/interim
+        path.unlink()
+    [outcome] = _ingest(setup, inbox, T2)
+    assert not outcome.new
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert len(ledger.receipts(setup["settings"], ROUND)) == 1
+
+
 def test_a_later_return_supersedes_with_a_reason(setup: dict) -> None:
     first = _fill(setup["paths"][0], setup["tmp"] / "in1" / "csp.xlsx")
     second = _fill(setup["paths"][0], setup["tmp"] / "in2" / "csp.xlsx", impact=5)

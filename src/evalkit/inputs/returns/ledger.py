@@ -131,6 +131,20 @@ def _write_tables(folder: Path, read: ReadReturn) -> None:
     write_csv(folder / CORRECTIONS_FILE, corrections)
 
 
+def _restore_tables(settings: Settings, receipt: Receipt, read: ReadReturn) -> None:
+    """Write a current return's tables again when they are gone (after ``make clean``).
+
+    The interim tables are derived, so writing them from the return kept as received
+    changes nothing a person sent; when they are all there, nothing is written.
+    """
+    if read.refused or current(settings, receipt.round).get(receipt.partnership_id) != receipt:
+        return
+    folder = returns_interim_dir(settings) / receipt.round / receipt.partnership_id
+    wanted = [*(f"{n}.csv" for n in RETURN_TABLES), ACTION_STATUS_FILE, CORRECTIONS_FILE]
+    if not all((folder / name).exists() for name in wanted):
+        _write_tables(folder, read)
+
+
 def _people_form(frame: pd.DataFrame) -> pd.DataFrame:
     """Typed values as a person writes them: yes/no, yyyy-mm-dd, plain numbers."""
 
@@ -177,6 +191,7 @@ def ingest(
         receipt_path = kept.with_name(kept.stem + RECEIPT_SUFFIX)
         if receipt_path.exists():
             old = Receipt(**json.loads(receipt_path.read_text(encoding="utf-8")))
+            _restore_tables(settings, old, read)
             outcomes.append(Outcome(path.name, read, old, new=False))
             continue
         before = current(settings, round_).get(pid)
