@@ -28,12 +28,12 @@ from evalkit.method.framework import load_frameworks
 from evalkit.spreadsheet import save_workbook
 
 #: The partnerships whose returns came back, and their officers' mistakes.
-RETURNED = ("community-safety", "integrated-care-board", "vcse-agreement")
+RETURNED = ("city-deal-lep", "integrated-care-board", "vcse-agreement")
 #: Where ``make packs`` finds the returned workbooks, under the raw folder.
 INBOX = Path("returns") / "inbox"
 ROUND = "2024-25"
 SIGNED = {
-    "community-safety": ("Head of Community Safety (invented)", "Partnership lead", "09/04/2025"),
+    "city-deal-lep": ("Head of Economic Growth (invented)", "Partnership lead", "09/04/2025"),
     "integrated-care-board": (
         "Director of Adult Services (invented)",
         "Lead officer",

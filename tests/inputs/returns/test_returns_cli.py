@@ -32,12 +32,10 @@ def test_sample_returns_are_ingested_with_their_mistakes_reported(
     assert "already received" in capsys.readouterr().out
     assert main(["returns", "status", *args]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert "community-safety          no   yes      yes          0 no" in lines
+    assert "city-deal-lep             no   yes      yes          0 no" in lines
     assert "integrated-care-board     no   yes      no           2 no" in lines
     assert "0 sent, 3 received, 1 valid, 9 missing" in lines
-    written = sorted(
-        p.name for p in (interim / "returns" / "2024-25" / "community-safety").iterdir()
-    )
+    written = sorted(p.name for p in (interim / "returns" / "2024-25" / "city-deal-lep").iterdir())
     assert written == [
         "action-statuses.csv",
         "checklist.csv",
@@ -72,7 +70,7 @@ def test_sample_returns_carry_rows_portfolio_xlsx_does_not(tmp_path: Path) -> No
     assert len(checklist) == 3 * 101
     swot = pd.concat(read_csv_frame(p, dtype=str) for p in interim.rglob("swot.csv"))
     assert set(swot["partnership_id"]) == {
-        "community-safety",
+        "city-deal-lep",
         "integrated-care-board",
         "vcse-agreement",
     }
