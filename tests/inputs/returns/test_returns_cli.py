@@ -75,3 +75,28 @@ def test_sample_returns_carry_rows_portfolio_xlsx_does_not(tmp_path: Path) -> No
         "vcse-agreement",
     }
     assert not portfolio["swot"]["partnership_id"].isin(set(swot["partnership_id"])).any()
+
+
+def test_returns_make_from_the_command_line(
+    portfolio_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    processed = tmp_path / "processed"
+    assert main(["prepare", "--raw", str(portfolio_csv), "--processed", str(processed)]) == 0
+    capsys.readouterr()
+    paths = ["--raw", str(portfolio_csv), "--processed", str(processed)]
+    interim = ["--interim", str(tmp_path / "interim")]
+    out = tmp_path / "out"
+    command = ["returns", "make", "--round", "2025-26", "--only", "hub", "--out", str(out)]
+    assert main([*command, "--due", "31/05/2025", *paths, *interim]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "made hub-return-2025-26.xlsx"
+    assert sorted(p.name for p in out.iterdir()) == ["hub-return-2025-26.xlsx"]
+    assert main(["returns", "make", "--round", "2025-26", "--only", "roads", *paths, *interim]) == 2
+    assert "not an in-scope partnership in the register: roads" in capsys.readouterr().err
+    assert main(["returns", "status", *paths, *interim]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Returns for round 2025-26"
+    assert lines[2:5] == [
+        "csp          no   no       no           0 yes",
+        "hub          yes  no       no           0 yes",
+        "1 sent, 0 received, 0 valid, 2 missing",
+    ]
