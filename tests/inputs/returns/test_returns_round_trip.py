@@ -140,6 +140,10 @@ def test_round_trip_gives_contract_tables(setup: dict) -> None:
     assert corrections[["column", "in_register", "proposed"]].values.tolist() == [
         ["lead_officer", "A. Officer", "D. Officer"]
     ]
+    assert ledger.describe(outcome).splitlines() == [
+        "csp.xlsx: csp, round 2024-25: valid; 1 register correction(s) for the register keeper",
+        "  register correction (Register!D4): lead_officer 'A. Officer' -> 'D. Officer'",
+    ]
     kept = setup["settings"].raw_dir / "returns" / ROUND
     assert [p.suffix for p in sorted(kept.iterdir())] == [".json", ".xlsx"]
 

@@ -33,6 +33,7 @@ from evalkit.inputs.returns.read import (
     safe_id,
 )
 from evalkit.inputs.returns.template import Template
+from evalkit.names import shown
 from evalkit.spreadsheet import write_csv
 
 if TYPE_CHECKING:
@@ -331,4 +332,9 @@ def describe(outcome: Outcome) -> str:
             head += f"; supersedes {receipt.supersedes} ({receipt.reason})"
         if len(read.corrections):
             head += f"; {len(read.corrections)} register correction(s) for the register keeper"
-    return "\n".join([head, *("  " + p.line() for p in read.problems)])
+    fixes = [
+        f"  register correction ({c.sheet_cell}): {c.column} {shown(c.in_register or '')} "
+        f"-> {shown(c.proposed)}"
+        for c in read.corrections.itertuples(index=False)
+    ]
+    return "\n".join([head, *("  " + p.line() for p in read.problems), *fixes])
