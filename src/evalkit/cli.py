@@ -182,6 +182,127 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return publish_route(settings, Path(args.dest), args.policy, wait=args.wait, keep=keep)
 
 
+def _cmd_returns(args: argparse.Namespace) -> int:
+    from evalkit.inputs.returns import ledger, outbox
+    from evalkit.inputs.returns.template import build_template
+
+    settings = _settings(args).with_paths(interim_dir=getattr(args, "interim", None))
+    frameworks = _frameworks(settings)
+    if args.action == "make":
+        paths = outbox.make_returns(
+            settings,
+            frameworks,
+            round_=args.round,
+            only=tuple(args.only or ()),
+            out=Path(args.out) if args.out else None,
+            due=args.due,
+            contact=args.contact,
+        )
+        for path in paths:
+            print(inert(f"made {path.name}"))
+        folder = paths[0].parent if paths else settings.interim_dir
+        print(inert(f"{len(paths)} return(s) in {folder}"))
+        return EXIT_OK
+    ids = outbox.register_ids(settings)
+    if args.action == "ingest":
+        outcomes = ledger.ingest(
+            Path(args.folder),
+            settings,
+            build_template(frameworks),
+            frameworks,
+            ids,
+            expected_round=args.round or ledger.known_round(settings, sent_only=True),
+        )
+        for outcome in outcomes:
+            print(inert_lines(ledger.describe(outcome)))
+        refused = sum(o.read.refused for o in outcomes)
+        with_problems = sum(bool(o.read.problems) and not o.read.refused for o in outcomes)
+        print(
+            inert(
+                f"{len(outcomes)} workbook(s): {refused} refused, {with_problems} with "
+                "problems to send back"
+            )
+        )
+        if refused or (with_problems and not args.accept_problems):
+            return EXIT_INVALID
+        return EXIT_OK
+    round_ = args.round or ledger.known_round(settings)
+    if round_ is None:
+        raise EvalkitError("no returns made or received yet; give the round with --round")
+    rows = ledger.status(settings, round_, ids)
+    frame = ledger.status_frame(rows)
+    path = ledger.write_status(settings, round_, frame)
+    print(inert_lines(ledger.status_text(frame, round_)))
+    print(inert(f"Written to {path}"))
+    return EXIT_OK
+
+
+def _date_arg(text: str) -> object:
+    """An argparse type: a date as dd/mm/yyyy or yyyy-mm-dd."""
+    import datetime as dt
+
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"expected a date as dd/mm/yyyy, got '{inert(text[:40])}'")
+
+
+def _returns(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("returns", help="officer return workbooks: make, ingest, status")
+    actions = p.add_subparsers(
+        dest="action",
+        required=True,
+        metavar="ACTION",
+        help="make the workbooks, ingest the returned ones, or show their status (required)",
+    )
+    make = actions.add_parser("make", help="one return workbook per in-scope partnership")
+    make.add_argument(
+        "--only",
+        nargs="+",
+        metavar="ID",
+        help="only these partnerships (default: every in-scope one)",
+    )
+    make.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder to write the workbooks to (default: <interim>/returns/<round>/sent)",
+    )
+    make.add_argument(
+        "--due",
+        type=_date_arg,
+        metavar="DATE",
+        help="date the returns are due, dd/mm/yyyy (default: none; "
+        "the workbook points to the covering e-mail)",
+    )
+    make.add_argument(
+        "--contact",
+        metavar="TEXT",
+        help="who officers should ask, in words (default: the policy team that sent the workbook)",
+    )
+    ingest = actions.add_parser("ingest", help="read returned workbooks and check every cell")
+    ingest.add_argument("folder", metavar="DIR", help="folder of returned workbooks (required)")
+    ingest.add_argument(
+        "--accept-problems",
+        action="store_true",
+        help="exit 0 when returns have cell problems (still listed); refused ones exit 2",
+    )
+    status = actions.add_parser("status", help="sent, received, valid, problems, missing")
+    for command in (make, ingest, status):
+        _paths(command)
+        command.add_argument(
+            "--interim",
+            metavar="DIR",
+            help="interim folder (default: $EVALKIT_INTERIM, else data/interim)",
+        )
+        command.add_argument(
+            "--round", metavar="ROUND", help="assessment round (default: the latest prepared)"
+        )
+        _add_debug(command, on_command=True)
+    p.set_defaults(func=_cmd_returns)
+
+
 def whole_number(minimum: int) -> Callable[[str], int]:
     """An argparse type: a whole number no smaller than ``minimum``."""
 
@@ -465,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (
         _route_run,
+        _returns,
         _validate_and_prepare,
         _score,
         _build,
