@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from evalkit.config import Settings
@@ -126,6 +127,19 @@ def _columns(layout: Layout, header_rows: list[list[str]]) -> list[Column]:
         else:
             columns.append(Column(position, first, role=layout.role(first) if first else None))
     return columns
+
+
+def read_time(value: object) -> datetime | None:
+    """A completion time as a datetime: a cell Excel holds as a date, or text (day first)."""
+    import pandas as pd
+
+    if isinstance(value, datetime):
+        return value
+    text = clean_text(value)
+    if text is None:
+        return None
+    parsed = pd.to_datetime(str(text), errors="coerce", dayfirst=True)
+    return None if pd.isna(parsed) else parsed.to_pydatetime().replace(tzinfo=None)
 
 
 def read_export(

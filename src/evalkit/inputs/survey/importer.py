@@ -25,7 +25,7 @@ from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.inputs.normalise import clean_text, token
 from evalkit.inputs.survey import layouts
 from evalkit.inputs.survey.coverage import Coverage, Duplicate, TextCount
-from evalkit.inputs.survey.export import Column, Export, ExportRow, read_export
+from evalkit.inputs.survey.export import Column, Export, ExportRow, read_export, read_time
 from evalkit.inputs.survey.mapping import MISSING, ColumnRef, Mapping, MappingError, Source
 from evalkit.inputs.survey.pseudonym import RespondentKey, identity, respondent_id
 from evalkit.names import id_problem, shown
@@ -172,17 +172,6 @@ def _resolve_items(
 # -- reading the rows -----------------------------------------------------------------
 
 
-def _when(value: object) -> datetime | None:
-    """A completion time as a datetime (None when it cannot be read)."""
-    if isinstance(value, datetime):
-        return value
-    text = clean_text(value)
-    if text is None:
-        return None
-    parsed = pd.to_datetime(str(text), errors="coerce", dayfirst=True)
-    return None if pd.isna(parsed) else parsed.to_pydatetime().replace(tzinfo=None)
-
-
 @dataclass(frozen=True)
 class _Placed:
     """One answer row placed: its number, ids and answers by item."""
@@ -205,6 +194,14 @@ class _Ids:
         self.column = _find(export, ref, where, problems) if ref is not None else None
         self.values = {token(k): v for k, v in source.values.items()}
         self.unmapped: dict[str, list[int]] = defaultdict(list)
+        fixed = {"value": source.value} if source.value is not None else {}
+        for text, value in {
+            **fixed,
+            **{f"values[{shown(k)}]": v for k, v in source.values.items()},
+        }.items():
+            reason = id_problem(value)
+            if reason is not None:
+                problems.append(f"{where}.{text}: {shown(value)} is not an id: {reason}")
 
     def get(self, row: ExportRow) -> str | None:
         """The id for a row, or None when the cell is blank or its text is no id."""
@@ -322,7 +319,7 @@ def apply_mapping(
             ids = export.with_role(layouts.RESPONSE_ID)
             tool_id = clean_text(row.get(ids[0])) if ids else None
             anonymous = f"response:{stem}:{tool_id}" if tool_id else f"row:{stem}:{row.number}"
-        completed = _when(row.get(completed_column)) if completed_column else None
+        completed = read_time(row.get(completed_column)) if completed_column else None
         placed.append(
             _Placed(
                 row.number,
