@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from survey_helpers import SECRET, TINY
 
 from evalkit.inputs.survey.pseudonym import RespondentKey, load_key
 from evalkit.method.framework import Framework, load_frameworks
+from survey_helpers import SECRET, TINY
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from survey_helpers import write_csv_rows, write_xlsx_rows
-
 from evalkit.inputs.survey.export import read_export, read_time
+from survey_helpers import write_csv_rows, write_xlsx_rows
 
 
 def test_microsoft_forms_metadata_columns_have_roles(tmp_path: Path) -> None:

@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from survey_helpers import expected_id, write_csv_rows, write_mapping, write_xlsx_rows
 
 from evalkit.inputs.survey.coverage import Duplicate
 from evalkit.inputs.survey.importer import folder_name, import_export, write_import
 from evalkit.inputs.survey.mapping import MappingError, load_mapping
 from evalkit.inputs.survey.pseudonym import RespondentKey
 from evalkit.method.framework import Framework
+from survey_helpers import expected_id, write_csv_rows, write_mapping, write_xlsx_rows
 
 ANN = "email:ann.fictional@example.invalid"
 BO = "email:bo@example.invalid"
