@@ -381,11 +381,11 @@ def test_mapping_that_cannot_be_applied_lists_every_problem(
     with pytest.raises(MappingError) as caught:
         run(tmp_path, forms_export(tmp_path / "forms.xlsx"), bad, survey_frameworks, key)
     assert caught.value.problems == [
-        "map.yaml: answers['Maybe']: 7 is not a value of the scale agree4 (1, 2, 3, 4, or missing)",
         "map.yaml: items[0]: no column of the export is headed 'Partners share info openly'; "
         "did you mean 'Partners share information openly'?",
         "map.yaml: items[1].item: 'T9' is not an item of tiny-survey (its items are T1, T2, T3)",
         "map.yaml: items[2]: column Z is past the export's last column (K)",
+        "map.yaml: answers['Maybe']: 7 is not a value of the scale agree4 (1, 2, 3, 4, or missing)",
         "column F ('Which partnership?'): text 'Community Safety Partnership' in 2 row(s) (2, 3); "
         "add it under 'values:' in the mapping, with the id it means",
         "column F ('Which partnership?'): text 'community safety partnership' in 1 row(s) (4); "

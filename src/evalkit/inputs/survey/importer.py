@@ -269,10 +269,10 @@ def apply_mapping(
     """
     problems: list[str] = []
     scale = framework.scale_def
-    answers = _answer_table(mapping, scale, name, problems)
-    items = _resolve_items(export, mapping, framework, name, problems)
     partnership = _Ids(export, mapping.partnership, f"{name}: partnership", problems)
     organisation = _Ids(export, mapping.organisation, f"{name}: organisation", problems)
+    items = _resolve_items(export, mapping, framework, name, problems)
+    answers = _answer_table(mapping, scale, name, problems)
     who_columns = _identity_columns(export, mapping, name, problems)
     completed_column = (
         _find(export, mapping.completed, f"{name}: completed", problems)
