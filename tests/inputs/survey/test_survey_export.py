@@ -168,5 +168,7 @@ def test_generic_table_and_headers_in_welsh_through_aliases(tmp_path: Path) -> N
 def test_completion_times_from_cells_and_text() -> None:
     assert read_time(dt.datetime(2024, 5, 1, 9)) == dt.datetime(2024, 5, 1, 9)
     assert read_time("01/05/2024 09:30") == dt.datetime(2024, 5, 1, 9, 30)  # day first
+    assert read_time("2024-05-01 09:30") == dt.datetime(2024, 5, 1, 9, 30)  # year first
+    assert read_time("2024/05/01 09:30:00") == dt.datetime(2024, 5, 1, 9, 30)
     assert read_time("not a time") is None
     assert read_time(None) is None

@@ -7,6 +7,7 @@ The file is checked and decoded by the same code as every other input
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -130,7 +131,7 @@ def _columns(layout: Layout, header_rows: list[list[str]]) -> list[Column]:
 
 
 def read_time(value: object) -> datetime | None:
-    """A completion time as a datetime: a cell Excel holds as a date, or text (day first)."""
+    """A completion time as a datetime: a date cell, or text (day first unless year first)."""
     import pandas as pd
 
     if isinstance(value, datetime):
@@ -138,7 +139,8 @@ def read_time(value: object) -> datetime | None:
     text = clean_text(value)
     if text is None:
         return None
-    parsed = pd.to_datetime(str(text), errors="coerce", dayfirst=True)
+    year_first = re.match(r"\d{4}[-/]", str(text)) is not None  # 2024-05-01, 2024/05/01
+    parsed = pd.to_datetime(str(text), errors="coerce", dayfirst=not year_first)
     return None if pd.isna(parsed) else parsed.to_pydatetime().replace(tzinfo=None)
 
 
