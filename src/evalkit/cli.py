@@ -372,9 +372,15 @@ def _survey(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("survey", help="import a survey tool's export, or write a starter mapping")
     p.add_argument("action", choices=["import", "mapping"])
     p.add_argument("export", metavar="EXPORT", help="the export (.xlsx or .csv), never changed")
-    p.add_argument("--mapping", metavar="MAP.yaml", help="import: the mapping file (required)")
     p.add_argument(
-        "--framework", metavar="ID", help="mapping: the framework the questions belong to"
+        "--mapping",
+        metavar="MAP.yaml",
+        help="import: the mapping file (required for import, no default)",
+    )
+    p.add_argument(
+        "--framework",
+        metavar="ID",
+        help="mapping: the framework the questions belong to (required for mapping, no default)",
     )
     p.add_argument(
         "--round", metavar="ROUND", help="mapping: the assessment round (default: guessed)"
