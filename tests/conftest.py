@@ -56,7 +56,14 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     raw = base / "raw"
     shutil.copytree(SAMPLE_RAW, raw)
     processed = base / "processed"
-    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        # As `make packs` does: the sample's survey export imported into data/interim first.
+        patch.setenv("EVALKIT_INTERIM", str(base / "interim"))
+        patch.setenv("EVALKIT_RESPONDENT_KEY", str(base / "key" / "respondent.key"))
+        for export in sorted((raw / "survey").glob("*.xlsx")):
+            mapping = export.with_suffix(".mapping.yaml")
+            assert main(["survey", "import", str(export), "--mapping", str(mapping)]) == 0
+        assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
     assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
     parts = load_tables(processed, ["partnerships"])["partnerships"]
     in_scope = parts[parts["in_scope"].fillna(False).astype(bool)]
