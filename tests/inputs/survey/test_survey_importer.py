@@ -417,3 +417,21 @@ def test_unmapped_answer_text_is_counted_with_its_rows(
         "column C ('Info'): answer 'Cytuno' in 2 row(s) (2, 3); add it under 'answers:' in "
         "the mapping (a scale value or missing)"
     ]
+
+
+def test_unknown_or_checklist_framework_is_refused(
+    tmp_path: Path, survey_frameworks: dict[str, Framework], key: RespondentKey
+) -> None:
+    export = forms_export(tmp_path / "forms.xlsx")
+    with pytest.raises(MappingError) as unknown:
+        run(tmp_path, export, {**FORMS_MAPPING, "framework": "nufield"}, survey_frameworks, key)
+    assert unknown.value.problems[0].startswith(
+        "map.yaml: framework: no framework 'nufield' (known: governance-checklist, "
+    )
+    checklist = {**FORMS_MAPPING, "framework": "governance-checklist"}
+    with pytest.raises(MappingError) as wrong:
+        run(tmp_path, export, checklist, survey_frameworks, key)
+    assert wrong.value.problems == [
+        "map.yaml: framework: governance-checklist is a checklist framework; its ratings go "
+        "in the checklist table (an officer return), not a survey"
+    ]

@@ -412,10 +412,18 @@ def import_export(
         raise MappingError(
             [f"{mapping_name}: framework: no framework {shown(mapping.framework)} (known: {known})"]
         )
+    framework = frameworks[mapping.framework]
+    if framework.mode != "survey":
+        raise MappingError(
+            [
+                f"{mapping_name}: framework: {framework.id} is a checklist framework; its "
+                "ratings go in the checklist table (an officer return), not a survey"
+            ]
+        )
     export = read_export(
         export_path, layout=mapping.layout, aliases=mapping.aliases, settings=settings
     )
-    return apply_mapping(export, mapping, frameworks[mapping.framework], key, mapping_name)
+    return apply_mapping(export, mapping, framework, key, mapping_name)
 
 
 def write_import(imported: Imported, folder: Path) -> list[Path]:
