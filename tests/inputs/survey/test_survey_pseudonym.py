@@ -19,6 +19,7 @@ def test_identity_ignores_case_and_spacing_and_prefers_the_email() -> None:
     )
     assert identity(None, "  Ann   Fictional ") == "name:ann fictional"
     assert identity("", "") is None
+    assert identity("anonymous", "Anonymous") is None  # an anonymous Microsoft Form
 
 
 def test_ids_are_stable_keyed_and_never_show_the_address() -> None:

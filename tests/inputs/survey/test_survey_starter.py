@@ -42,6 +42,7 @@ def test_starter_matches_each_item_once_and_lists_the_rest(
                     "Decisions are made in the open",
                     "Decisions are made in the open (again)",
                     "What is your favourite colour?",
+                    "The partnership has a plan for next year",
                 ],
                 [
                     1,
@@ -54,6 +55,7 @@ def test_starter_matches_each_item_once_and_lists_the_rest(
                     "Agree",
                     "Agree",
                     "Red",
+                    "Agree",
                 ],
             ],
         )
@@ -73,6 +75,8 @@ def test_starter_matches_each_item_once_and_lists_the_rest(
     assert "  # no column matched items: T2" in text
     assert "#   column I: Decisions are made in the open (again)" in text
     assert "#   column J: What is your favourite colour?" in text
+    # A question that names the partnership but is answered on the scale is no id column.
+    assert "#   column K: The partnership has a plan for next year" in text
     path = tmp_path / "starter.yaml"
     path.write_text(text, "utf-8")
     mapping = load_mapping(path)  # valid YAML and schema; the CHANGE-ME id stops an import

@@ -75,13 +75,21 @@ def load_key(path: Path, *, create: bool = True) -> RespondentKey:
     return RespondentKey(secret, path)
 
 
+#: What Microsoft Forms writes in the Email and Name columns of an anonymous form.
+ANONYMOUS = frozenset({"anonymous"})
+
+
 def identity(email: object = None, name: object = None) -> str | None:
-    """Who a respondent is, as hashed: ``email:<address>``, else ``name:<name>``, else None."""
+    """Who a respondent is, as hashed: ``email:<address>``, else ``name:<name>``, else None.
+
+    "anonymous" (an anonymous Microsoft Form) names nobody: such rows are told apart by
+    the tool's response id instead.
+    """
     address = token(email).replace(" ", "")
-    if address:
+    if address and address not in ANONYMOUS:
         return f"email:{address}"
     person = token(name)
-    return f"name:{person}" if person else None
+    return f"name:{person}" if person and person not in ANONYMOUS else None
 
 
 def respondent_id(key: RespondentKey, who: str) -> str:

@@ -111,10 +111,33 @@ def _guess_round(export: Export) -> str | None:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def _source_lines(key: str, export: Export, pattern: re.Pattern[str], taken: set[int]) -> list[str]:
-    """The ``partnership:`` or ``organisation:`` block: a guessed column and its values."""
+def _answers_of(export: Export, column: Column) -> list[str]:
+    """The column's non-blank cells as text."""
+    return [str(t) for row in export.rows if (t := clean_text(row.get(column)))]
+
+
+def _is_scale_column(export: Export, column: Column, scale_answers: set[str]) -> bool:
+    """True when most of a column's answers are on the scale (a question, not a choice of id)."""
+    texts = _answers_of(export, column)
+    return sum(token(t) in scale_answers for t in texts) * 2 > len(texts)
+
+
+def _source_lines(
+    key: str, export: Export, pattern: re.Pattern[str], taken: set[int], scale_answers: set[str]
+) -> list[str]:
+    """The ``partnership:`` or ``organisation:`` block: a guessed column and its values.
+
+    The column is the first whose heading names a partnership (or an organisation) and
+    whose answers are mostly not on the scale.
+    """
     column = next(
-        (c for c in export.questions if pattern.search(c.header) and c.position not in taken),
+        (
+            c
+            for c in export.questions
+            if pattern.search(c.header)
+            and c.position not in taken
+            and not _is_scale_column(export, c, scale_answers)
+        ),
         None,
     )
     if column is None:
@@ -123,7 +146,7 @@ def _source_lines(key: str, export: Export, pattern: re.Pattern[str], taken: set
             f"  value: CHANGE-ME   # CHECK: the {key} id in the register, or name a column",
         ]
     taken.add(column.position)
-    texts = sorted({str(t) for row in export.rows if (t := clean_text(row.get(column)))})
+    texts = sorted(set(_answers_of(export, column)))
     lines = [f"{key}:", f"  column: {_quoted(column.header)}   # column {column.letter}"]
     lines.append(f"  values:   # CHECK: each text people chose -> the {key} id in the register")
     lines += [f"    {_quoted(text)}: {_slug(text)}" for text in texts]
@@ -136,6 +159,8 @@ def starter_mapping(export: Export, framework: Framework, round_: str | None = N
     """The text of a starter mapping for ``export`` and ``framework`` (YAML with comments)."""
     matches = match_items(export, framework)
     taken = {m.column.position for m in matches}
+    scale = framework.scale_def
+    scale_answers = set(scale.code_map()) | scale.missing_tokens()
     guessed = _guess_round(export)
     if round_ or guessed:
         note = "" if round_ else "   # CHECK: from the latest completion time"
@@ -150,8 +175,8 @@ def starter_mapping(export: Export, framework: Framework, round_: str | None = N
         f"framework: {framework.id}",
         round_line,
         f"layout: {export.layout.name}",
-        *_source_lines("partnership", export, _PARTNERSHIP, taken),
-        *_source_lines("organisation", export, _ORGANISATION, taken),
+        *_source_lines("partnership", export, _PARTNERSHIP, taken, scale_answers),
+        *_source_lines("organisation", export, _ORGANISATION, taken, scale_answers),
         "items:",
     ]
     for match in matches:
