@@ -56,12 +56,16 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     raw = base / "raw"
     shutil.copytree(SAMPLE_RAW, raw)
     processed = base / "processed"
-    interim = base / "interim"  # the sample's returned workbooks are read from here
+    interim = base / "interim"  # as `make packs` does: returns and survey exports first
     inbox = str(raw / "returns" / "inbox")
     paths = ["--raw", str(raw), "--interim", str(interim)]
-    assert main(["returns", "ingest", inbox, *paths, "--accept-problems"]) == 0
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVALKIT_INTERIM", str(interim))
+        patch.setenv("EVALKIT_RESPONDENT_KEY", str(base / "key" / "respondent.key"))
+        assert main(["returns", "ingest", inbox, *paths, "--accept-problems"]) == 0
+        for export in sorted((raw / "survey").glob("*.xlsx")):
+            mapping = export.with_suffix(".mapping.yaml")
+            assert main(["survey", "import", str(export), "--mapping", str(mapping)]) == 0
         assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
         assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
     parts = load_tables(processed, ["partnerships"])["partnerships"]

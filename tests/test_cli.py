@@ -167,6 +167,6 @@ def test_the_commands_are_listed_in_the_order_of_the_route():
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     names = list(sub.choices)
-    route = ["run", "returns", "validate", "prepare", "score", "build", "publish"]
+    route = ["run", "survey", "returns", "validate", "prepare", "score", "build", "publish"]
     assert [n for n in names if n in route] == route
     assert names[: len(route)] == route

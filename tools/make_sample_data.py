@@ -24,7 +24,9 @@ import pandas as pd
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from sample_survey import move_to_survey_export
 
+from evalkit.config import FRAMEWORKS_DIR
 from evalkit.inputs.contract import table
 from evalkit.inputs.synth import (
     ROUND,
@@ -1219,6 +1221,14 @@ def write_sample(out: Path) -> None:
     wb.save(out / "portfolio.xlsx")
     _same_bytes_every_run(out / "portfolio.xlsx")
     write_returns(out, returned, NOTICE + ".")
+
+    tables["responses"] = move_to_survey_export(
+        tables["responses"],
+        {p[0]: p[1] for p in PARTNERSHIPS},
+        {o[0]: o[1] for o in ORGANISATIONS},
+        yaml.safe_load((FRAMEWORKS_DIR / "nuffield-pat.yaml").read_text(encoding="utf-8")),
+        out,
+    )
     # The survey tool's export: "CSV UTF-8" as Excel saves it, with a byte-order mark.
     tables["responses"].to_csv(
         out / "responses.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n"

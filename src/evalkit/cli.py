@@ -303,6 +303,58 @@ def _returns(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_returns)
 
 
+def _cmd_survey(args: argparse.Namespace) -> int:
+    from evalkit.atomic import atomic_write_text
+    from evalkit.errors import InputFileError
+    from evalkit.inputs.survey.export import read_export
+    from evalkit.inputs.survey.importer import import_export, interim_folder, write_import
+    from evalkit.inputs.survey.mapping import MappingError, load_mapping
+    from evalkit.inputs.survey.pseudonym import load_key
+    from evalkit.inputs.survey.starter import starter_mapping
+
+    settings = _settings(args)
+    export = Path(args.export)
+    frameworks = _frameworks(settings)
+    if args.action == "mapping":
+        if args.framework not in frameworks:
+            raise EvalkitError(
+                f"no framework '{args.framework}'; known: {', '.join(sorted(frameworks))}"
+            )
+        out = Path(args.out) if args.out else export.with_suffix(".mapping.yaml")
+        if out.exists() and not args.force:
+            raise InputFileError(f"{out} exists; give --force to replace it")
+        text = starter_mapping(
+            read_export(export, settings=settings), frameworks[args.framework], args.round
+        )
+        atomic_write_text(out, text)
+        print(inert(f"Wrote a starter mapping to {out}: check every line marked CHECK."))
+        return EXIT_OK
+    mapping_path = Path(args.mapping)
+    key = load_key(settings.respondent_key)
+    if key.created:
+        print(
+            inert(
+                f"Created a new respondent key at {key.path} (readable by you only). Keep it "
+                "and back it up: a new key gives every respondent a new id."
+            )
+        )
+    try:
+        mapping = load_mapping(mapping_path, settings)
+        imported = import_export(
+            export, mapping, frameworks, key, mapping_name=mapping_path.name, settings=settings
+        )
+    except MappingError as exc:
+        for problem in exc.problems:
+            print(inert(f"ERROR {problem}"))
+        print(inert(f"{len(exc.problems)} problem(s): nothing imported from {export.name}."))
+        return EXIT_INVALID
+    folder = Path(args.out) if args.out else interim_folder(settings, export)
+    written = write_import(imported, folder)
+    print(inert_lines(imported.coverage.summary()))
+    print(inert(f"Wrote {', '.join(str(p) for p in written)}"))
+    return EXIT_OK
+
+
 def whole_number(minimum: int) -> Callable[[str], int]:
     """An argparse type: a whole number no smaller than ``minimum``."""
 
@@ -575,6 +627,48 @@ def _publish(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_publish)
 
 
+def _survey(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("survey", help="import a survey tool's export, or write a starter mapping")
+    p.add_argument(
+        "action",
+        choices=["import", "mapping"],
+        help="import an export, or write a starter mapping for one (required)",
+    )
+    p.add_argument(
+        "export", metavar="EXPORT", help="the export (.xlsx or .csv), never changed (required)"
+    )
+    p.add_argument(
+        "--mapping",
+        metavar="MAP.yaml",
+        help="import: the mapping file, which import needs (default: none)",
+    )
+    p.add_argument(
+        "--framework",
+        metavar="ID",
+        help="mapping: the framework the questions belong to, which mapping needs (default: none)",
+    )
+    p.add_argument(
+        "--round", metavar="ROUND", help="mapping: the assessment round (default: guessed)"
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="import: folder for responses.csv and coverage.json (default: "
+        "$EVALKIT_INTERIM/survey/<export name>); mapping: the file to write (default: "
+        "beside the export, <export name>.mapping.yaml)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="mapping: replace an existing file (default: off)"
+    )
+    p.add_argument(
+        "--raw",
+        metavar="DIR",
+        help="input folder whose frameworks/ adds frameworks (default: $EVALKIT_RAW, else "
+        "data/raw)",
+    )
+    p.set_defaults(func=_cmd_survey)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document the CLI)."""
     parser = argparse.ArgumentParser(
@@ -586,6 +680,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (
         _route_run,
+        _survey,
         _returns,
         _validate_and_prepare,
         _score,
@@ -666,6 +761,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "frameworks" and args.action in ("show", "validate") and not args.target:
         parser.error(f"frameworks {args.action} needs a target")
+    if args.command == "survey" and not (
+        args.mapping if args.action == "import" else args.framework
+    ):
+        parser.error(
+            f"survey {args.action} needs --{'mapping' if args.action == 'import' else 'framework'}"
+        )
     return _run(args)
 
 

@@ -56,6 +56,15 @@ LIMIT_VARIABLES: dict[str, tuple[str, int]] = {
 }
 
 
+def _respondent_key() -> Path:
+    """The respondent key's file: ``EVALKIT_RESPONDENT_KEY``, else the user's config folder."""
+    value = os.environ.get("EVALKIT_RESPONDENT_KEY")
+    if value:
+        return Path(value).expanduser().resolve()
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "evalkit" / "respondent.key"
+
+
 def _env_limit(name: str) -> int:
     """A limit from its environment variable (a whole number above 0), else its default.
 
@@ -114,6 +123,9 @@ class Settings:
             (``EVALKIT_MAX_YAML_BYTES``, default 1 MB).
         max_yaml_nodes: most values (mappings, lists and scalars) in one YAML file
             (``EVALKIT_MAX_YAML_NODES``, default 100,000).
+        respondent_key: the secret key that turns survey respondents' names and e-mail
+            addresses into respondent ids; kept outside the project, never published
+            (``EVALKIT_RESPONDENT_KEY``, default ``~/.config/evalkit/respondent.key``).
     """
 
     raw_dir: Path = field(default_factory=lambda: _env_path("EVALKIT_RAW", "data/raw"))
@@ -133,6 +145,7 @@ class Settings:
     max_sheet_cells: int = limit_field("max_sheet_cells")
     max_yaml_bytes: int = limit_field("max_yaml_bytes")
     max_yaml_nodes: int = limit_field("max_yaml_nodes")
+    respondent_key: Path = field(default_factory=_respondent_key)
 
     @property
     def scores_dir(self) -> Path:

@@ -351,6 +351,30 @@ def read_table(name: str, source: Source, settings: Settings | None = None) -> R
     return table
 
 
+def read_rows(path: Path, settings: Settings | None = None) -> list[tuple[int, list[object]]]:
+    """Every non-blank row of a CSV file or a workbook's first sheet, with its number.
+
+    For files laid out other than as a contract table (survey exports): the same checks,
+    text decoding and cell limits as :func:`read_table`; a CSV file's separator is the
+    one that splits its first record into the most fields (commas on a tie).
+
+    Raises:
+        UnreadableInputError: the file or sheet cannot be read (see :class:`ReadIssue`).
+    """
+    limits = settings or Settings()
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        check_workbook(path, limits)
+        sheets = workbook_sheets(path)
+        return _rows_from_sheet(path, sheets[0], limits) if sheets else []
+    issue = check_file(path, "a CSV file", limits)
+    if issue is not None:
+        raise UnreadableInputError(issue)
+    text, _ = read_text(path, limits)
+    separator = max(SEPARATORS, key=lambda s: (len(_first_record(text, s)), s == ","))
+    rows = _rows_from_csv(text, separator)
+    return [(number, values) for number, values in rows if not _is_blank_row(values)]
+
+
 def _empty_table(name: str, source: Source, encoding: str | None) -> RawTable:
     spec = TABLES_BY_NAME[name]
     frame = pd.DataFrame(columns=[*spec.column_names, *META_COLUMNS])
