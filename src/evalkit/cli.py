@@ -183,8 +183,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_returns(args: argparse.Namespace) -> int:
+    from evalkit.inputs import intake
     from evalkit.inputs.returns import ledger, outbox
-    from evalkit.inputs.returns.template import build_template
 
     settings = _settings(args).with_paths(interim_dir=getattr(args, "interim", None))
     frameworks = _frameworks(settings)
@@ -203,29 +203,17 @@ def _cmd_returns(args: argparse.Namespace) -> int:
         folder = paths[0].parent if paths else settings.interim_dir
         print(inert(f"{len(paths)} return(s) in {folder}"))
         return EXIT_OK
-    ids = outbox.register_ids(settings)
     if args.action == "ingest":
-        outcomes = ledger.ingest(
-            Path(args.folder),
+        report = intake.ingest_returns(
             settings,
-            build_template(frameworks),
             frameworks,
-            ids,
-            expected_round=args.round or ledger.known_round(settings, sent_only=True),
+            Path(args.folder),
+            round_=args.round,
+            accept_problems=args.accept_problems,
         )
-        for outcome in outcomes:
-            print(inert_lines(ledger.describe(outcome)))
-        refused = sum(o.read.refused for o in outcomes)
-        with_problems = sum(bool(o.read.problems) and not o.read.refused for o in outcomes)
-        print(
-            inert(
-                f"{len(outcomes)} workbook(s): {refused} refused, {with_problems} with "
-                "problems to send back"
-            )
-        )
-        if refused or (with_problems and not args.accept_problems):
-            return EXIT_INVALID
-        return EXIT_OK
+        print(inert_lines("\n".join(report.lines)))
+        return report.exit_code
+    ids = outbox.register_ids(settings)
     round_ = args.round or ledger.known_round(settings)
     if round_ is None:
         raise EvalkitError("no returns made or received yet; give the round with --round")
@@ -306,10 +294,8 @@ def _returns(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _cmd_survey(args: argparse.Namespace) -> int:
     from evalkit.atomic import atomic_write_text
     from evalkit.errors import InputFileError
+    from evalkit.inputs import intake
     from evalkit.inputs.survey.export import read_export
-    from evalkit.inputs.survey.importer import import_export, interim_folder, write_import
-    from evalkit.inputs.survey.mapping import MappingError, load_mapping
-    from evalkit.inputs.survey.pseudonym import load_key
     from evalkit.inputs.survey.starter import starter_mapping
 
     settings = _settings(args)
@@ -329,30 +315,11 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         atomic_write_text(out, text)
         print(inert(f"Wrote a starter mapping to {out}: check every line marked CHECK."))
         return EXIT_OK
-    mapping_path = Path(args.mapping)
-    key = load_key(settings.respondent_key)
-    if key.created:
-        print(
-            inert(
-                f"Created a new respondent key at {key.path} (readable by you only). Keep it "
-                "and back it up: a new key gives every respondent a new id."
-            )
-        )
-    try:
-        mapping = load_mapping(mapping_path, settings)
-        imported = import_export(
-            export, mapping, frameworks, key, mapping_name=mapping_path.name, settings=settings
-        )
-    except MappingError as exc:
-        for problem in exc.problems:
-            print(inert(f"ERROR {problem}"))
-        print(inert(f"{len(exc.problems)} problem(s): nothing imported from {export.name}."))
-        return EXIT_INVALID
-    folder = Path(args.out) if args.out else interim_folder(settings, export)
-    written = write_import(imported, folder)
-    print(inert_lines(imported.coverage.summary()))
-    print(inert(f"Wrote {', '.join(str(p) for p in written)}"))
-    return EXIT_OK
+    report = intake.import_survey(
+        settings, frameworks, export, Path(args.mapping), Path(args.out) if args.out else None
+    )
+    print(inert_lines("\n".join(report.lines)))
+    return report.exit_code
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:

@@ -93,6 +93,8 @@ def test_a_run_records_every_stage_the_packs_and_what_it_published(project: Proj
     [summary] = project.records()
     stages = [(s["name"], s["outcome"], s["exit_code"]) for s in summary["stages"]]
     assert stages == [
+        ("returns ingest", "skipped", None),  # the small portfolio has no returns or surveys
+        ("survey import", "skipped", None),
         ("validate", "ok", 0),
         ("prepare", "ok", 0),
         ("score", "ok", 0),
@@ -100,7 +102,7 @@ def test_a_run_records_every_stage_the_packs_and_what_it_published(project: Proj
         ("publish", "ok", 0),
     ]
     assert summary["exit_code"] == 0 and summary["ended"] >= summary["started"]
-    assert all(s["seconds"] > 0 for s in summary["stages"])
+    assert all(s["seconds"] > 0 for s in summary["stages"] if s["outcome"] != "skipped")
     # The figures, against the manifest: a first run builds all four, nothing else.
     packs = summary["packs"]
     assert packs["built"] == EVERYTHING
@@ -170,7 +172,13 @@ def test_overlapping_runs_refuse_and_a_killed_run_is_rerun_to_the_same_result(
     finally:
         kill_group(first)
     killed = next(r for r in project.records() if r["ended"] is None)
-    assert [s["name"] for s in killed["stages"]] == ["validate", "prepare", "score"]
+    assert [s["name"] for s in killed["stages"]] == [
+        "returns ingest",
+        "survey import",
+        "validate",
+        "prepare",
+        "score",
+    ]
     rerun = run_build_cli(project.command(), project.gate.env())
     assert rerun.returncode == 0, rerun.stderr
     summary = project.records()[-1]
@@ -195,6 +203,8 @@ def test_a_failed_stage_stops_the_run_calls_the_hook_and_old_records_go(tmp_path
     [record] = (logs / "runs").iterdir()  # --keep 1: the first run's record is gone
     summary = json.loads((record / "summary.json").read_text(encoding="utf-8"))
     assert [(s["name"], s["outcome"], s["exit_code"]) for s in summary["stages"]] == [
+        ("returns ingest", "skipped", None),
+        ("survey import", "skipped", None),
         ("validate", "failed", 2),
         ("prepare", "not run", None),
         ("score", "not run", None),

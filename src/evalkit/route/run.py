@@ -23,6 +23,13 @@ from evalkit.build.records import BuildOptions
 from evalkit.config import Settings
 from evalkit.errors import EvalkitError, Interrupted
 from evalkit.inputs.dataset import input_hashes
+from evalkit.inputs.intake import (
+    has_returns,
+    import_surveys,
+    ingest_returns,
+    returns_inbox,
+    survey_mappings,
+)
 from evalkit.route.lock import EXIT_LOCKED, Locked, run_lock
 from evalkit.route.publish import Policy, PolicyNotMet, publish, sets_folder
 from evalkit.route.record import (
@@ -120,17 +127,6 @@ def keep_from_environment() -> int:
     return int(value)
 
 
-def has_survey_mappings(settings: Settings) -> bool:
-    """True when a survey export's mapping waits in ``<raw>/survey/`` (``*.yaml``)."""
-    return any((settings.raw_dir / "survey").glob("*.yaml"))
-
-
-def has_returns_inbox(settings: Settings) -> bool:
-    """True when officer returns wait in ``<raw>/returns/inbox/``."""
-    inbox = settings.raw_dir / "returns" / "inbox"
-    return inbox.is_dir() and any(p.is_file() for p in inbox.iterdir())
-
-
 def _always(_settings: Settings) -> bool:
     return True
 
@@ -172,11 +168,28 @@ def _build(settings: Settings, options: RouteOptions) -> StageResult:
     return StageResult(code, result.summary(), tuple(o.id for o in result.outcomes))
 
 
-#: The route, in order. The import stages go first, when they exist, each with its
-#: ``needed`` check (already written: :func:`has_returns_inbox`, :func:`has_survey_mappings`):
-#:     Stage("returns ingest", has_returns_inbox, <run the ingest>),
-#:     Stage("survey import", has_survey_mappings, <run the import>),
+def _returns(settings: Settings, _options: RouteOptions) -> StageResult:
+    """Officer returns waiting in ``<raw>/returns/inbox``: ingested, cell problems reported.
+
+    A return with cell problems is used for its valid cells (the problems go in the run
+    record, for the officer); a refused return stops the route (exit code 2).
+    """
+    report = ingest_returns(
+        settings, _frameworks(settings), returns_inbox(settings), accept_problems=True
+    )
+    return StageResult(report.exit_code, "\n".join(report.lines))
+
+
+def _surveys(settings: Settings, _options: RouteOptions) -> StageResult:
+    """Every survey export in ``<raw>/survey`` with its mapping, imported."""
+    report = import_surveys(settings, _frameworks(settings))
+    return StageResult(report.exit_code, "\n".join(report.lines))
+
+
+#: The route, in order: evidence people sent in is brought in first, when there is any.
 STAGES: tuple[Stage, ...] = (
+    Stage("returns ingest", has_returns, _returns),
+    Stage("survey import", lambda settings: bool(survey_mappings(settings)), _surveys),
     Stage("validate", _always, _validate),
     Stage("prepare", _always, _prepare),
     Stage("score", _always, _score),
