@@ -109,6 +109,8 @@ class Settings:
         min_cell_size: smallest group shown in any breakdown other than by organisation.
         min_respondents: fewer answers than this earns a low-evidence caveat.
         min_organisations: fewer organisations than this earns a low-evidence caveat.
+        min_change_share: the smallest change between rounds called "improved" or
+            "declined", as a share of the scale's span (0.125: half a point on 1-5).
         max_input_bytes: largest input table file (CSV or workbook) read, in bytes
             (``EVALKIT_MAX_INPUT_BYTES``, default 100 MB).
         max_workbook_uncompressed_bytes: largest total a workbook may unpack to, in
@@ -139,6 +141,7 @@ class Settings:
     min_cell_size: int = 3
     min_respondents: int = 3
     min_organisations: int = 2
+    min_change_share: float = 0.125
     max_input_bytes: int = limit_field("max_input_bytes")
     max_workbook_uncompressed_bytes: int = limit_field("max_workbook_uncompressed_bytes")
     max_compression_ratio: int = limit_field("max_compression_ratio")
