@@ -107,3 +107,23 @@ def test_sample_findings_exist_for_both_rounds(sample_scored):
     assert set(findings["round"]) == {EARLY, LATE}
     meta = json.loads((sample_scored["processed"] / "scores" / "scoring.json").read_text())
     assert meta["assessment_round"] == LATE
+
+
+def test_each_round_is_compared_with_the_one_before(scores):
+    """csp's VicHealth domains: 2 -> 4 (V2-V6), 2 -> 5 (V1), 1 -> 4 (V7); all improved.
+
+    Nuffield was answered in 2024-25 only, so it has nothing to compare with.
+    """
+    from evalkit.method.results import ScoredFolder
+
+    changes = ScoredFolder.open(scores.parent).scores("csp")["changes"]
+    assert set(changes["framework_id"]) == {"vichealth-pat"}
+    assert set(zip(changes["previous_round"], changes["round"], strict=True)) == {(EARLY, LATE)}
+    by_domain = changes.set_index("dimension_id")
+    expected = {f"V{i}": (2.0, 4.0) for i in range(2, 7)} | {"V1": (2.0, 5.0), "V7": (1.0, 4.0)}
+    got = {d: (float(r["previous_score"]), float(r["score"])) for d, r in by_domain.iterrows()}
+    assert got == expected
+    assert list(by_domain["change"]) == [expected[d][1] - expected[d][0] for d in by_domain.index]
+    assert set(by_domain["call"]) == {"improved"}
+    assert set(by_domain["n"]) == {5}  # five statements rated in each domain
+    assert str(by_domain["n"].dtype) == "Int64"

@@ -40,6 +40,7 @@ SCORE_FILES = (
     "vfm_trend",
     "equity",
     "risks",
+    "changes",
 )
 SCORING_JSON = "scoring.json"
 
@@ -92,6 +93,23 @@ SCORE_COLUMN_LABELS: dict[str, dict[str, str]] = {
     "equity": {"moved": "Since baseline"},
     "risks": {"score": "Score", "rating": "Rating"},
     "findings": {"severity": "Priority", "code": "Code", "message": "Finding"},
+    "changes": {
+        "previous_round": "Previous round",
+        "round": "Round",
+        "dimension_id": "Id",
+        "dimension_title": "Dimension",
+        "previous_score": "Score then",
+        "score": "Score now",
+        "previous_n": "n then",
+        "n": "n now",
+        "panel_respondents": "People in both rounds",
+        "panel_organisations": "Organisations in both rounds",
+        "joined": "Joined",
+        "left": "Left",
+        "change": "Change (same people)",
+        "call": "Call",
+        "reason": "Why no change is called",
+    },
     "actions": {
         "priority": "Priority",
         "action": "Action",
@@ -254,6 +272,14 @@ COUNT_COLUMNS = (
     "likelihood",
     "impact",
     "score_risk",
+    "previous_n",
+    "n",
+    "previous_organisations",
+    "organisations",
+    "panel_respondents",
+    "panel_organisations",
+    "joined",
+    "left",
 )
 BOOL_COLUMNS = (
     "diverged",
@@ -297,7 +323,10 @@ def load_results(
     for name in SCORE_FILES:
         path = scores_dir / f"{name}.csv"
         try:
-            frame = read_csv_frame(path, dtype={"round": str, "period": str, "year": str})
+            frame = read_csv_frame(
+                path,
+                dtype={"round": str, "previous_round": str, "period": str, "year": str},
+            )
         except (FileNotFoundError, pd.errors.EmptyDataError):
             frame = pd.DataFrame()
         if partnership_id is not None and "partnership_id" in frame:

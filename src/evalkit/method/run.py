@@ -4,7 +4,9 @@ Reads ``data/processed/``, writes ``data/processed/scores/``. Only in-scope
 partnerships are scored. Every assessment round found in the answers is scored, and
 findings and actions are made for each round on its own: its own dimension scores, the
 money and indicators of the years up to its end, and its own as-at date (the round's
-end). Every table that differs by round carries a ``round`` column, and
+end). Each round is also compared with the one before it (``changes``, see
+:mod:`evalkit.method.change`). Every table that differs by round carries a ``round``
+column, and
 :func:`for_round` is the one place that keeps a round's rows for a pack or overview.
 The latest round stays the default.
 """
@@ -24,7 +26,8 @@ from evalkit import __version__
 from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
-from evalkit.method import risk, rules, scoring, vfm
+from evalkit.method import change, risk, rules, scoring, vfm
+from evalkit.method.disclosure import Policy
 from evalkit.method.findings import findings_frame
 from evalkit.method.results import SCORE_FILES
 from evalkit.spreadsheet import frame_to_csv
@@ -194,6 +197,20 @@ def compute(
         actions.append(_first(round_actions, "round", this_round))
         findings.append(_first(round_findings, "round", this_round))
         trends.append(_first(round_trend, "round", this_round))
+    survey_fw = {k: v for k, v in frameworks.items() if v.mode == "survey"}
+    responses = only("responses")
+    coded = (
+        scoring.code_answers(responses, "response", survey_fw)
+        if survey_fw and len(responses)
+        else None
+    )
+    rule = change.ChangeRule(
+        settings.min_cell_size,
+        settings.min_respondents,
+        settings.min_organisations,
+        settings.min_change_share,
+    )
+    policy = Policy(settings.min_cell_size, dict(evidence_kinds or {}))
     assessment_round = rounds[-1]
     out = {
         "dimension_scores": dims,
@@ -209,6 +226,7 @@ def compute(
         "vfm_trend": _stack(trends),
         "equity": vfm.equity_split(only("indicators")),
         "risks": risks,
+        "changes": change.changes(dims, coded, frameworks, policy, rule),
     }
     return PortfolioResults(out, assessment_round, rules.round_end(assessment_round), tuple(rounds))
 
