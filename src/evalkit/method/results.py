@@ -162,6 +162,9 @@ class ScoringMeta:
         framework_editions: framework id → edition, for the frameworks scored.
         framework_dirs: the folders the frameworks were loaded from.
         rounds: every round scored → its as-at date (ISO text).
+        min_respondents: the fewest people for a reliable change between rounds.
+        min_organisations: the fewest organisations for a reliable change.
+        min_change_share: the smallest change called, as a share of the scale's span.
     """
 
     assessment_round: str
@@ -172,6 +175,9 @@ class ScoringMeta:
     framework_editions: dict[str, str]
     framework_dirs: tuple[Path, ...]
     rounds: dict[str, str] = field(default_factory=dict)
+    min_respondents: int = 3
+    min_organisations: int = 2
+    min_change_share: float = 0.125
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScoringMeta:
@@ -185,6 +191,9 @@ class ScoringMeta:
             framework_editions=dict(data.get("frameworks", {})),
             framework_dirs=tuple(Path(d) for d in data.get("framework_dirs", [])),
             rounds={str(k): str(v) for k, v in (data.get("rounds") or {}).items()},
+            min_respondents=int(data.get("min_respondents", 3)),
+            min_organisations=int(data.get("min_organisations", 2)),
+            min_change_share=float(data.get("min_change_share", 0.125)),
         )
 
 

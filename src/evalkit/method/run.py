@@ -276,6 +276,9 @@ def run_scoring(
         "lower_on_disagreement": lower_on_disagreement,
         "officer_day_rate_gbp": settings.officer_day_rate_gbp,
         "min_cell_size": settings.min_cell_size,
+        "min_respondents": settings.min_respondents,
+        "min_organisations": settings.min_organisations,
+        "min_change_share": settings.min_change_share,
         "frameworks": {fid: fw.edition for fid, fw in frameworks.items()},
         "framework_dirs": sorted(
             {str(fw.source_path.parent) for fw in frameworks.values() if fw.source_path}

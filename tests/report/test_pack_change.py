@@ -1,0 +1,151 @@
+"""The pack's "Change since the last round": every sentence against figures worked by hand.
+
+The two-round portfolio (tests/small_portfolio.py): csp's VicHealth ratings were
+"Disagree" (2) on every statement in 2023-24, "Strongly disagree" (1) on domain V7; in
+2024-25 "Agree" (4), "Strongly agree" (5) on V1. Five statements a domain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from evalkit.cli import main
+from evalkit.method.change import CHANGE_COLUMNS
+from evalkit.report.pack import change, load_pack
+from small_portfolio import EARLY, LATE, write_two_rounds
+
+DOMAINS = [
+    "Determining the need for the partnership",
+    "Choosing partners",
+    "Making sure partnerships work",
+    "Planning collaborative action",
+    "Implementing collaborative action",
+    "Minimising the barriers to partnerships",
+    "Reflecting on and continuing the partnership",
+]
+
+
+@pytest.fixture(scope="module")
+def two_rounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small portfolio with two rounds, prepared and scored."""
+    base = tmp_path_factory.mktemp("change")
+    raw = write_two_rounds(base / "raw")
+    processed = base / "processed"
+    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
+    return processed
+
+
+def _paragraphs(fragment: str) -> list[str]:
+    soup = BeautifulSoup(fragment, "html.parser")
+    return [
+        p.get_text() for p in soup.find_all("p") if "appendix-ref" not in (p.get("class") or [])
+    ]
+
+
+def test_each_reliable_checklist_change_is_one_sentence_with_both_scores(two_rounds):
+    pack = load_pack("csp", LATE, two_rounds)
+    fragment = change.html(pack)
+    soup = BeautifulSoup(fragment, "html.parser")
+    assert soup.find("h2")["id"] == "change"
+    assert [h.get_text() for h in soup.find_all("h3")] == [
+        "VicHealth Partnerships Analysis Tool (checklist)"
+    ]
+    said = _paragraphs(fragment)
+    assert said[0].startswith(f"Each framework's results in {LATE} against {EARLY}.")
+    then = {d: 2.0 for d in DOMAINS} | {DOMAINS[6]: 1.0}
+    now = {d: 4.0 for d in DOMAINS} | {DOMAINS[0]: 5.0}
+    expected = [
+        f"{d} improved: from {then[d]:.2f} in {EARLY} (5 statements rated) to "
+        f"{now[d]:.2f} in {LATE} (5 statements rated), a change of +{now[d] - then[d]:.2f}."
+        for d in DOMAINS
+    ]
+    assert said[1:] == expected
+    # the first, worked out in full: 2 -> 5 is +3
+    assert expected[0] == (
+        "Determining the need for the partnership improved: from 2.00 in 2023-24 "
+        "(5 statements rated) to 5.00 in 2024-25 (5 statements rated), a change of +3.00."
+    )
+
+
+def test_a_first_round_has_nothing_to_compare(two_rounds):
+    pack = load_pack("csp", EARLY, two_rounds)
+    assert _paragraphs(change.html(pack)) == [
+        "No framework was scored for this partnership both in this round and in an "
+        "earlier one, so there is nothing to compare yet."
+    ]
+
+
+def test_both_rounds_are_in_the_appendix_table(two_rounds):
+    pack = load_pack("csp", LATE, two_rounds)
+    change.html(pack)
+    detail = pack.appendix["change-since-last-round"]
+    soup = BeautifulSoup(detail.html, "html.parser")
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.find_all("tr")]
+    assert rows[0][:6] == ["Framework", "Dimension", "Score then", "n then", "Score now", "n now"]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert (first["Dimension"], first["Score then"], first["Score now"]) == (
+        DOMAINS[0],
+        "2.00",
+        "5.00",
+    )
+    assert (first["Change (same people)"], first["Call"]) == ("+3.00", "Improved")
+    assert soup.find_all("th", scope="col")
+
+
+def _row(**values: object) -> dict[str, object]:
+    base = dict.fromkeys(CHANGE_COLUMNS, "")
+    base.update(round=LATE, previous_round=EARLY, framework_id="nuffield-pat", mode="survey")
+    base.update(values)
+    return base
+
+
+def test_a_survey_change_states_the_panel_and_both_rounds():
+    # the hand-worked case of tests/method/test_change.py: six people, two organisations,
+    # 2.25 -> 3.00 (+0.75); all answers 2.25 from 6 then, 2.875 from 7 now
+    rows = pd.DataFrame(
+        [
+            _row(
+                dimension_title="Recognise and accept the need for partnership",
+                call="improved",
+                panel_respondents=6,
+                panel_organisations=2,
+                panel_previous=2.25,
+                panel_score=3.0,
+                change=0.75,
+                previous_score=2.25,
+                previous_n=6,
+                score=2.875,
+                n=7,
+            )
+        ]
+    )
+    assert change.sentences(rows, "principle") == [
+        "Recognise and accept the need for partnership improved: from 2.25 to 3.00 (+0.75) "
+        "among the 6 people from 2 organisations who answered in both rounds. All answers: "
+        "2.25 from 6 respondents in 2023-24, 2.88 from 7 respondents in 2024-25."
+    ]
+
+
+def test_no_reliable_change_is_said_with_its_reason():
+    small = "the change is smaller than 0.375 points and no band was crossed"
+    unsafe = "too few people answered in both rounds to compare safely"
+    rows = pd.DataFrame(
+        [
+            _row(dimension_title="A", call="no reliable change", reason=small),
+            _row(dimension_title="B", call="no reliable change", reason=unsafe),
+            _row(dimension_title="C", call="no reliable change", reason=small),
+        ]
+    )
+    assert change.sentences(rows, "principle") == [
+        f"No reliable change in A and C ({small}).",
+        f"No reliable change in B ({unsafe}).",
+    ]
+    same = rows.assign(reason=small)
+    assert change.sentences(same, "principle") == [
+        f"No reliable change in any of its 3 principles ({small})."
+    ]
