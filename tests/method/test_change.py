@@ -134,7 +134,7 @@ def test_too_few_people_in_both_rounds_is_no_reliable_change(frameworks):
     row = p1(table_)
     assert row["change"] == pytest.approx(0.75)  # shown, but 6 people are too few to call
     assert row["call"] == NO_RELIABLE_CHANGE
-    assert row["reason"] == "fewer than 7 people answered in both rounds"
+    assert row["reason"] == "fewer than 7 people in the comparison"
 
 
 def test_one_organisation_in_both_rounds_is_no_reliable_change(frameworks):
@@ -161,7 +161,7 @@ def test_a_respondent_who_joined_suppresses_the_comparison(frameworks):
     assert math.isnan(row["panel_score"])
     assert math.isnan(row["panel_previous"])
     assert row["call"] == NO_RELIABLE_CHANGE
-    assert row["reason"] == "too few people answered in both rounds to compare safely"
+    assert row["reason"] == "comparing could reveal the answers of people who joined or left"
     # each round's own published score is still shown: later (3.5 + police) / 2 where
     # police = items (2+2+2+4)/4 = 2.5 and (3+3+3+4)/4 = 3.25 -> 2.875
     assert row["score"] == pytest.approx((3.5 + 2.875) / 2)
@@ -315,3 +315,61 @@ def test_a_checklist_change_is_the_difference_of_the_agreed_scores(frameworks):
     assert row["change"] == pytest.approx(0.6)
     assert row["min_change"] == pytest.approx(0.5)
     assert row["call"] == IMPROVED
+
+
+def renamed(people, prefix):
+    """The same answers under new respondent ids (a survey whose ids differ by round)."""
+    return [(f"{prefix}{r}", org, a, b) for r, org, a, b in people]
+
+
+def test_without_matching_ids_the_same_organisations_are_compared(frameworks):
+    responses = answers({EARLIER: SAME_PEOPLE_EARLIER, LATER: renamed(SAME_PEOPLE_LATER, "new-")})
+    _, table_ = compare(responses, frameworks)
+    row = p1(table_)
+    assert row["pairing"] == "same organisations"
+    # nobody joined or left an organisation that answered both rounds: the same 0.75
+    assert (row["panel_respondents"], row["panel_organisations"]) == (6, 2)
+    assert (row["joined"], row["left"]) == (0, 0)
+    assert row["change"] == pytest.approx(0.75)
+    assert row["call"] == IMPROVED
+
+
+LONE_FIRE = ("F1", "fire", 1, 1)
+
+
+def _lone_from(scores, table_):
+    """The attacker: the earlier round's lone fire respondent's P1 mean.
+
+    Earlier, council and police are the panel's organisations, so
+    council = 2 x panel_previous - police, and the partnership's earlier score is
+    (council + police + fire) / 3, so fire = 3 x score then - council - police.
+    """
+    groups = scores.organisations
+    earlier = groups[(groups["round"] == EARLIER) & (groups["dimension_id"] == "P1")]
+    by_org = earlier.set_index("organisation_id")["score"]
+    if "police" not in by_org:
+        return math.nan
+    row = p1(table_)
+    council = 2 * row["panel_previous"] - by_org["police"]
+    return 3 * row["previous_score"] - council - by_org["police"]
+
+
+def test_an_attacker_cannot_recover_an_organisation_of_one_that_left(frameworks):
+    responses = answers(
+        {EARLIER: [*SAME_PEOPLE_EARLIER, LONE_FIRE], LATER: renamed(SAME_PEOPLE_LATER, "n")}
+    )
+    scores, table_ = compare(responses, frameworks)
+    row = p1(table_)
+    assert (row["pairing"], row["left"]) == ("same organisations", 1)
+    assert row["suppressed"]
+    assert row["reason"] == "comparing could reveal the answers of people who joined or left"
+    guess = _lone_from(scores, table_)
+    assert math.isnan(guess) or guess != pytest.approx(1.0)
+
+
+def test_the_leaver_attack_works_when_the_cross_round_check_is_off(frameworks):
+    responses = answers(
+        {EARLIER: [*SAME_PEOPLE_EARLIER, LONE_FIRE], LATER: renamed(SAME_PEOPLE_LATER, "n")}
+    )
+    scores, table_ = compare(responses, frameworks, policy=Policy(min_cell_size=1))
+    assert _lone_from(scores, table_) == pytest.approx(1.0)

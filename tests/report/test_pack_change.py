@@ -131,6 +131,33 @@ def test_a_survey_change_states_the_panel_and_both_rounds():
     ]
 
 
+def test_a_change_across_the_same_organisations_says_so():
+    rows = pd.DataFrame(
+        [
+            _row(
+                dimension_title="Recognise and accept the need for partnership",
+                call="declined",
+                pairing="same organisations",
+                panel_respondents=6,
+                panel_organisations=2,
+                panel_previous=3.0,
+                panel_score=2.25,
+                change=-0.75,
+                previous_score=3.0,
+                previous_n=6,
+                score=2.25,
+                n=6,
+            )
+        ]
+    )
+    assert change.sentences(rows, "principle") == [
+        "Recognise and accept the need for partnership declined: from 3.00 to 2.25 (-0.75) "
+        "across the 2 organisations that answered in both rounds (6 people or more each "
+        "round). All answers: 3.00 from 6 respondents in 2023-24, 2.25 from 6 respondents "
+        "in 2024-25."
+    ]
+
+
 def test_no_reliable_change_is_said_with_its_reason():
     small = "the change is smaller than 0.375 points and no band was crossed"
     unsafe = "too few people answered in both rounds to compare safely"

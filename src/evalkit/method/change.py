@@ -8,11 +8,13 @@ Rules (each also stated in ``docs/scoring.md``, "Change since the last round"):
 * Both rounds' published scores are shown with their n (respondents and organisations
   for a survey, items rated for a checklist), as each round's own pack shows them.
 * The change itself is worked out on the **panel**: for a survey, the people who
-  answered the dimension in both rounds for the same organisation. Each panel
-  organisation's score is worked out from its panel members only (item means, then the
-  mean of items, as in scoring), and the change is the mean of the organisations'
-  differences, each organisation counting once. For a checklist the panel is the
-  partnership's own agreed ratings, so the change is the difference of the two scores.
+  answered the dimension in both rounds for the same organisation; when no one can be
+  matched between the rounds (ids differ), every person of the organisations that
+  answered in both. Each panel organisation's score is worked out from its panel
+  members only (item means, then the mean of items, as in scoring), and the change is
+  the mean of the organisations' differences, each organisation counting once. For a
+  checklist the panel is the partnership's own agreed ratings, so the change is the
+  difference of the two scores.
 * Disclosure across rounds (individual surveys): the panel's figures are published only
   when they cannot be set against a round's own published figures to work out the
   answers of fewer than ``min_cell_size`` people. So, in each of the two rounds, the
@@ -20,6 +22,8 @@ Rules (each also stated in ``docs/scoring.md``, "Change since the last round"):
   panel (joined since, or left since) must be none or at least the floor; and the panel
   members in organisations that were pooled (not shown by name) must be none or at
   least the floor. Otherwise the panel's figures are blank and no change is called.
+  (Each round's own published scores are in that round's pack already; only what the
+  panel adds to them is checked here.)
 * A change is called "improved" or "declined" only when it is reliable: the panel's
   figures are published, the panel has at least ``min_respondents`` people and
   ``min_organisations`` organisations (surveys), and the change is at least
@@ -49,9 +53,16 @@ DECLINED = "declined"
 NO_RELIABLE_CHANGE = "no reliable change"
 CALLS = (IMPROVED, DECLINED, NO_RELIABLE_CHANGE)
 
+#: What the panel is (the ``pairing`` column).
+SAME_PEOPLE = "same people"
+SAME_ORGANISATIONS = "same organisations"
+SAME_RATINGS = "agreed ratings"
+
 #: Why a change was not called, in plain words (the ``reason`` column).
+REASON_NO_PANEL = "no one answered in both rounds"
 REASON_SUPPRESSED = "too few people answered in both rounds to compare safely"
-REASON_FEW_PEOPLE = "fewer than {n} people answered in both rounds"
+REASON_DIFFERENCING = "comparing could reveal the answers of people who joined or left"
+REASON_FEW_PEOPLE = "fewer than {n} people in the comparison"
 REASON_FEW_ORGANISATIONS = "fewer than {n} organisations answered in both rounds"
 REASON_SMALL = "the change is smaller than {size:g} points and no band was crossed"
 REASON_NOT_RATED = "not rated in both rounds"
@@ -92,8 +103,11 @@ class DimensionChange:
         previous_score, score: each round's published score (blank when suppressed).
         previous_n, n: respondents (survey) or items rated (checklist) in each round.
         previous_organisations, organisations: organisations answering (survey).
-        panel_respondents: people who answered in both rounds (survey).
-        panel_organisations: organisations with people in both rounds (survey).
+        panel_respondents: people in the panel (survey; the fewer of the two rounds
+            when the panel is the same organisations rather than the same people).
+        panel_organisations: organisations in the panel (survey).
+        pairing: what the panel is: ``same people``, ``same organisations`` (people
+            cannot be matched between the rounds) or ``agreed ratings`` (checklist).
         joined, left: people who answered only in the later / only in the earlier round.
         panel_previous, panel_score: the panel's score in each round.
         change: the mean of the panel organisations' differences (later minus earlier).
@@ -119,6 +133,7 @@ class DimensionChange:
     organisations: int
     panel_respondents: int
     panel_organisations: int
+    pairing: str
     joined: int
     left: int
     panel_previous: float
@@ -139,6 +154,7 @@ CHANGE_COLUMNS = tuple(f.name for f in fields(DimensionChange))
 class _Panel:
     """The panel's figures for one dimension (internal)."""
 
+    pairing: str
     respondents: int
     organisations: int
     joined: int
@@ -220,7 +236,11 @@ def _people(coded: pd.DataFrame | None) -> pd.DataFrame:
 def _survey_panel(
     people: pd.DataFrame, key: tuple[str, str, str], previous: str, later: str, policy: Policy
 ) -> _Panel:
-    """The panel of people in both rounds, its scores and whether they are safe to show."""
+    """The panel in both rounds, its scores and whether they are safe to show.
+
+    When some people are known in both rounds (their ids match), the panel is those
+    people; otherwise it is every person of the organisations that answered in both.
+    """
     mine = people[
         (people["partnership_id"] == key[0])
         & (people["framework_id"] == key[1])
@@ -231,8 +251,15 @@ def _survey_panel(
         r: set(zip(f["organisation_id"], f["respondent_id"], strict=True))
         for r, f in rounds.items()
     }
-    panel = members[previous] & members[later]
-    scores = {r: _organisation_scores(rounds[r], panel) for r in (previous, later)}
+    same_people = members[previous] & members[later]
+    if same_people:
+        panel = {r: same_people for r in (previous, later)}
+        pairing = SAME_PEOPLE
+    else:
+        orgs_both = {o for o, _ in members[previous]} & {o for o, _ in members[later]}
+        panel = {r: {m for m in members[r] if m[0] in orgs_both} for r in (previous, later)}
+        pairing = SAME_ORGANISATIONS
+    scores = {r: _organisation_scores(rounds[r], panel[r]) for r in (previous, later)}
     orgs = sorted(set(scores[previous].index) & set(scores[later].index))
     if orgs:
         differences = scores[later].loc[orgs] - scores[previous].loc[orgs]
@@ -243,15 +270,17 @@ def _survey_panel(
         )
     else:
         change = before = after = np.nan
-    floor = policy.floor(later, key[1])
-    safe = all(
-        _safe_round(people, key, r, members[r], panel, policy) for r in (previous, later)
-    ) and len(panel) >= max(floor, 1)
+    floor = max(policy.floor(later, key[1]), 1)
+    fewest = min(len(panel[previous]), len(panel[later]))
+    safe = fewest >= floor and all(
+        _safe_round(people, key, r, members[r], panel[r], policy) for r in (previous, later)
+    )
     return _Panel(
-        respondents=len(panel),
+        pairing=pairing,
+        respondents=fewest,
         organisations=len(orgs),
-        joined=len(members[later] - panel),
-        left=len(members[previous] - panel),
+        joined=len(members[later] - panel[later]),
+        left=len(members[previous] - panel[previous]),
         previous=before,
         later=after,
         change=change,
@@ -323,7 +352,7 @@ def _pooled_organisations(
 def _checklist_panel(before: pd.Series, after: pd.Series) -> _Panel:
     """A checklist's panel is the partnership's own agreed ratings."""
     previous, later = _number(before["score"]), _number(after["score"])
-    return _Panel(0, 0, 0, 0, previous, later, later - previous, True)
+    return _Panel(SAME_RATINGS, 0, 0, 0, 0, previous, later, later - previous, True)
 
 
 def _number(value: object) -> float:
@@ -390,6 +419,7 @@ def _row(
         organisations=_count(after.get("n_organisations")) if survey else 0,
         panel_respondents=panel.respondents,
         panel_organisations=panel.organisations,
+        pairing=panel.pairing,
         joined=panel.joined,
         left=panel.left,
         panel_previous=panel_previous,
@@ -415,7 +445,11 @@ def _call(
 ) -> tuple[str, str]:
     """The call and, when no change is called, why."""
     if not shown:
-        return NO_RELIABLE_CHANGE, REASON_SUPPRESSED
+        if panel.respondents == 0:
+            return NO_RELIABLE_CHANGE, REASON_NO_PANEL
+        if panel.respondents < rule.min_cell_size:
+            return NO_RELIABLE_CHANGE, REASON_SUPPRESSED
+        return NO_RELIABLE_CHANGE, REASON_DIFFERENCING
     if np.isnan(change):
         return NO_RELIABLE_CHANGE, REASON_NOT_RATED
     if survey and panel.respondents < rule.min_respondents:

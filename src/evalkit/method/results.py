@@ -104,6 +104,7 @@ SCORE_COLUMN_LABELS: dict[str, dict[str, str]] = {
         "n": "n now",
         "panel_respondents": "People in both rounds",
         "panel_organisations": "Organisations in both rounds",
+        "pairing": "Compared on",
         "joined": "Joined",
         "left": "Left",
         "change": "Change (same people)",

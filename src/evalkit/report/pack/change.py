@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.method.change import DECLINED, IMPROVED
+from evalkit.method.change import DECLINED, IMPROVED, SAME_ORGANISATIONS
 from evalkit.method.rules import plural
 from evalkit.report.fragments import and_list, heading, in_framework_order, para
 from evalkit.report.labels import labelled
@@ -33,6 +33,7 @@ TABLE_COLUMNS = [
     "n",
     "panel_respondents",
     "panel_organisations",
+    "pairing",
     "joined",
     "left",
     "change",
@@ -110,10 +111,15 @@ def _changed(row: pd.Series) -> str:
     if row["mode"] == "survey":
         people = plural(int(row["panel_respondents"]), "person", "people")
         orgs = plural(int(row["panel_organisations"]), "organisation")
+        among = (
+            f"across the {orgs} that answered in both rounds ({people} or more each round)"
+            if row.get("pairing") == SAME_ORGANISATIONS
+            else f"among the {people} from {orgs} who answered in both rounds"
+        )
         return (
             f"{row['dimension_title']} {verb}: from {row['panel_previous']:.2f} to "
-            f"{row['panel_score']:.2f} ({row['change']:+.2f}) among the {people} from "
-            f"{orgs} who answered in both rounds. All answers: {row['previous_score']:.2f} "
+            f"{row['panel_score']:.2f} ({row['change']:+.2f}) {among}. "
+            f"All answers: {row['previous_score']:.2f} "
             f"from {plural(int(row['previous_n']), 'respondent')} in {then}, "
             f"{row['score']:.2f} from {plural(int(row['n']), 'respondent')} in {now}."
         )
