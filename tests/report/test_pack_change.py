@@ -43,7 +43,9 @@ def two_rounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _paragraphs(fragment: str) -> list[str]:
     soup = BeautifulSoup(fragment, "html.parser")
     return [
-        p.get_text() for p in soup.find_all("p") if "appendix-ref" not in (p.get("class") or [])
+        p.get_text()
+        for p in soup.find_all(["p", "li"])
+        if "appendix-ref" not in (p.get("class") or [])
     ]
 
 
@@ -60,15 +62,15 @@ def test_each_reliable_checklist_change_is_one_sentence_with_both_scores(two_rou
     then = {d: 2.0 for d in DOMAINS} | {DOMAINS[6]: 1.0}
     now = {d: 4.0 for d in DOMAINS} | {DOMAINS[0]: 5.0}
     expected = [
-        f"{d} improved: from {then[d]:.2f} in {EARLY} (5 statements rated) to "
-        f"{now[d]:.2f} in {LATE} (5 statements rated), a change of +{now[d] - then[d]:.2f}."
+        f"{d} improved from {then[d]:.2f} to {now[d]:.2f} (+{now[d] - then[d]:.2f}), "
+        "with 5 statements rated in each round."
         for d in DOMAINS
     ]
     assert said[1:] == expected
     # the first, worked out in full: 2 -> 5 is +3
     assert expected[0] == (
-        "Determining the need for the partnership improved: from 2.00 in 2023-24 "
-        "(5 statements rated) to 5.00 in 2024-25 (5 statements rated), a change of +3.00."
+        "Determining the need for the partnership improved from 2.00 to 5.00 (+3.00), "
+        "with 5 statements rated in each round."
     )
 
 
@@ -125,9 +127,9 @@ def test_a_survey_change_states_the_panel_and_both_rounds():
         ]
     )
     assert change.sentences(rows, "principle") == [
-        "Recognise and accept the need for partnership improved: from 2.25 to 3.00 (+0.75) "
-        "among the 6 people from 2 organisations who answered in both rounds. All answers: "
-        "2.25 from 6 respondents in 2023-24, 2.88 from 7 respondents in 2024-25."
+        "Recognise and accept the need for partnership improved from 2.25 to 3.00 (+0.75) "
+        "among the 6 people from 2 organisations who answered in both rounds; all answers: "
+        "2.25 from 6 respondents in 2023-24 and 2.88 from 7 in 2024-25."
     ]
 
 
@@ -151,10 +153,30 @@ def test_a_change_across_the_same_organisations_says_so():
         ]
     )
     assert change.sentences(rows, "principle") == [
-        "Recognise and accept the need for partnership declined: from 3.00 to 2.25 (-0.75) "
+        "Recognise and accept the need for partnership declined from 3.00 to 2.25 (-0.75) "
         "across the 2 organisations that answered in both rounds (6 people or more each "
-        "round). All answers: 3.00 from 6 respondents in 2023-24, 2.25 from 6 respondents "
-        "in 2024-25."
+        "round); all answers: 3.00 from 6 respondents in 2023-24 and 2.25 from 6 in 2024-25."
+    ]
+
+
+def test_a_checklist_with_fewer_statements_rated_says_both_counts():
+    rows = pd.DataFrame(
+        [
+            _row(
+                dimension_title="Choosing partners",
+                mode="checklist",
+                call="declined",
+                previous_score=4.0,
+                score=3.0,
+                change=-1.0,
+                previous_n=5,
+                n=4,
+            )
+        ]
+    )
+    assert change.sentences(rows, "domain") == [
+        "Choosing partners declined from 4.00 to 3.00 (-1.00), with 5 statements rated in "
+        "2023-24 and 4 in 2024-25."
     ]
 
 

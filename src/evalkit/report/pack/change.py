@@ -15,7 +15,7 @@ import pandas as pd
 
 from evalkit.method.change import DECLINED, IMPROVED, SAME_ORGANISATIONS
 from evalkit.method.rules import plural
-from evalkit.report.fragments import and_list, heading, in_framework_order, para
+from evalkit.report.fragments import and_list, bullets, heading, in_framework_order, para
 from evalkit.report.labels import labelled
 from evalkit.report.pack import anchors, appendix
 
@@ -46,10 +46,11 @@ FORMATS = {
     "Change (same people)": "{:+.2f}",
 }
 RULE_TEXT = (
-    "A change is called only when it is reliable: for a survey, at least {people} people "
-    "from at least {orgs} organisations answered in both rounds, and only their answers "
-    "are compared; and the change is at least an eighth of the scale (half a point on a "
-    "1 to 5 scale) or moves the score into another published band."
+    "A change is called only when it is reliable. For a survey, only the people who "
+    "answered in both rounds are compared (or, when people cannot be matched between "
+    "rounds, the organisations that did), and there must be at least {people} of them from "
+    "at least {orgs} organisations. The change must be at least an eighth of the scale "
+    "(half a point on a 1 to 5 scale) or move the score into another published band."
 )
 
 
@@ -72,7 +73,9 @@ def html(pack: Pack) -> str:
         title = fw.title if fw else framework_id
         group = rows[rows["framework_id"] == framework_id]
         label = fw.dimension_label if fw else "dimension"
-        out += heading(3, title) + "".join(para(s) for s in sentences(group, label))
+        moved = changed(group)
+        out += heading(3, title) + (bullets(moved) if moved else "")
+        out += "".join(para(s) for s in unchanged(group, label))
     table = rows.assign(
         call=rows["call"].str.capitalize(), reason=rows["reason"].astype("object").fillna("")
     )
@@ -88,18 +91,25 @@ def html(pack: Pack) -> str:
 
 def sentences(rows: pd.DataFrame, dimension_label: str = "dimension") -> list[str]:
     """One framework's sentences: one per reliable change, then the rest by reason."""
-    out = [_changed(row) for _, row in rows.iterrows() if row["call"] in (IMPROVED, DECLINED)]
+    return changed(rows) + unchanged(rows, dimension_label)
+
+
+def changed(rows: pd.DataFrame) -> list[str]:
+    """A sentence per reliable change, in the framework's order."""
+    return [_changed(row) for _, row in rows.iterrows() if row["call"] in (IMPROVED, DECLINED)]
+
+
+def unchanged(rows: pd.DataFrame, dimension_label: str = "dimension") -> list[str]:
+    """The dimensions with no reliable change, one sentence for each reason."""
     rest = rows[~rows["call"].isin([IMPROVED, DECLINED])]
-    if rest.empty:
-        return out
-    every = len(rest) == len(rows)
+    out: list[str] = []
     for reason, group in rest.groupby(rest["reason"].astype("object").fillna(""), sort=False):
-        names = and_list([str(t) for t in group["dimension_title"]])
         why = f" ({reason})" if reason else ""
-        if every and len(group) == len(rows) and len(rows) > 1:
+        if len(group) == len(rows) and len(rows) > 1:
             areas = plural(len(rows), dimension_label)
             out.append(f"No reliable change in any of its {areas}{why}.")
         else:
+            names = and_list([str(t) for t in group["dimension_title"]])
             out.append(f"No reliable change in {names}{why}.")
     return out
 
@@ -117,14 +127,18 @@ def _changed(row: pd.Series) -> str:
             else f"among the {people} from {orgs} who answered in both rounds"
         )
         return (
-            f"{row['dimension_title']} {verb}: from {row['panel_previous']:.2f} to "
-            f"{row['panel_score']:.2f} ({row['change']:+.2f}) {among}. "
-            f"All answers: {row['previous_score']:.2f} "
-            f"from {plural(int(row['previous_n']), 'respondent')} in {then}, "
-            f"{row['score']:.2f} from {plural(int(row['n']), 'respondent')} in {now}."
+            f"{row['dimension_title']} {verb} from {row['panel_previous']:.2f} to "
+            f"{row['panel_score']:.2f} ({row['change']:+.2f}) {among}; all answers: "
+            f"{row['previous_score']:.2f} from {plural(int(row['previous_n']), 'respondent')} "
+            f"in {then} and {row['score']:.2f} from {int(row['n'])} in {now}."
         )
+    before, after = int(row["previous_n"]), int(row["n"])
+    rated = (
+        f"{plural(after, 'statement')} rated in each round"
+        if before == after
+        else f"{plural(before, 'statement')} rated in {then} and {after} in {now}"
+    )
     return (
-        f"{row['dimension_title']} {verb}: from {row['previous_score']:.2f} in {then} "
-        f"({plural(int(row['previous_n']), 'statement')} rated) to {row['score']:.2f} in "
-        f"{now} ({plural(int(row['n']), 'statement')} rated), a change of {row['change']:+.2f}."
+        f"{row['dimension_title']} {verb} from {row['previous_score']:.2f} to "
+        f"{row['score']:.2f} ({row['change']:+.2f}), with {rated}."
     )
