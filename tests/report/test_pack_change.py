@@ -198,3 +198,32 @@ def test_no_reliable_change_is_said_with_its_reason():
     assert change.sentences(same, "principle") == [
         f"No reliable change in any of its 3 principles ({small})."
     ]
+
+
+def test_a_band_crossed_is_named():
+    # Wilder's published bands: Concern below 3.0, Borderline from 3.0 to 3.99
+    rows = pd.DataFrame(
+        [
+            _row(
+                dimension_title="Mutual respect, understanding and trust",
+                call="improved",
+                pairing="same people",
+                panel_respondents=4,
+                panel_organisations=2,
+                panel_previous=2.9,
+                panel_score=3.1,
+                change=0.2,
+                previous_band="Concern",
+                band="Borderline",
+                previous_score=2.9,
+                previous_n=4,
+                score=3.1,
+                n=4,
+            )
+        ]
+    )
+    assert change.sentences(rows, "factor") == [
+        "Mutual respect, understanding and trust improved, from Concern to Borderline, from "
+        "2.90 to 3.10 (+0.20) among the 4 people from 2 organisations who answered in both "
+        "rounds; all answers: 2.90 from 4 respondents in 2023-24 and 3.10 from 4 in 2024-25."
+    ]

@@ -114,9 +114,18 @@ def unchanged(rows: pd.DataFrame, dimension_label: str = "dimension") -> list[st
     return out
 
 
+def _band_move(row: pd.Series) -> str:
+    """The band move, e.g. ", from Concern to Borderline", or nothing."""
+    before, after = row.get("previous_band"), row.get("band")
+    if not isinstance(before, str) or not isinstance(after, str) or not before or not after:
+        return ""
+    return "" if before == after else f", from {before} to {after}"
+
+
 def _changed(row: pd.Series) -> str:
     """A reliable change: its direction, both scores and their n."""
     verb = "improved" if row["call"] == IMPROVED else "declined"
+    verb += _band_move(row)
     then, now = str(row["previous_round"]), str(row["round"])
     if row["mode"] == "survey":
         people = plural(int(row["panel_respondents"]), "person", "people")
