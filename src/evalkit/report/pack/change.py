@@ -119,7 +119,7 @@ def _band_move(row: pd.Series) -> str:
     before, after = row.get("previous_band"), row.get("band")
     if not isinstance(before, str) or not isinstance(after, str) or not before or not after:
         return ""
-    return "" if before == after else f", from {before} to {after}"
+    return "" if before == after else f", from {before} to {after},"
 
 
 def _changed(row: pd.Series) -> str:
