@@ -7,6 +7,7 @@ The two-round portfolio (tests/small_portfolio.py): csp's VicHealth ratings were
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ from bs4 import BeautifulSoup
 from evalkit.cli import main
 from evalkit.method.change import CHANGE_COLUMNS
 from evalkit.report.pack import change, load_pack
-from small_portfolio import EARLY, LATE, write_two_rounds
+from small_portfolio import EARLY, LATE, _vichealth, write_two_rounds
 
 DOMAINS = [
     "Determining the need for the partnership",
@@ -227,3 +228,49 @@ def test_a_band_crossed_is_named():
         "2.90 to 3.10 (+0.20) among the 4 people from 2 organisations who answered in both "
         "rounds; all answers: 2.90 from 4 respondents in 2023-24 and 3.10 from 4 in 2024-25."
     ]
+
+
+THIRD = "2025-26"
+
+
+@pytest.fixture(scope="module")
+def three_rounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two-round portfolio and a third round of VicHealth ratings: "Neutral" (3)
+    everywhere, "Agree" (4) on V2."""
+    base = tmp_path_factory.mktemp("three")
+    raw = write_two_rounds(base / "raw")
+    with (raw / "checklist.csv").open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(_vichealth(THIRD, "Neutral", "V2", "Agree"))
+    processed = base / "processed"
+    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
+    return processed
+
+
+def test_a_trend_chart_appears_with_the_third_round(three_rounds):
+    pack = load_pack("csp", THIRD, three_rounds)
+    soup = BeautifulSoup(change.html(pack), "html.parser")
+    (image,) = soup.find_all("img")
+    then = {d: 2 for d in DOMAINS} | {DOMAINS[6]: 1}
+    middle = {d: 4 for d in DOMAINS} | {DOMAINS[0]: 5}
+    now = {d: 3 for d in DOMAINS} | {DOMAINS[1]: 4}
+    rows = "; ".join(f"{d} {then[d]:.1f}, {middle[d]:.1f}, {now[d]:.1f}" for d in DOMAINS)
+    assert image["alt"] == (
+        f"VicHealth tool: score by domain, {EARLY} to {THIRD}: 7 dimensions scored on a 1 "
+        f"to 5 scale in {EARLY}, {LATE}, {THIRD}, in that order: {rows}."
+    )
+    # and the changes are against 2024-25: V1 5 -> 3 declined, V2 4 -> 4 no change
+    said = _paragraphs(str(soup))
+    assert said[1] == (
+        "Determining the need for the partnership declined from 5.00 to 3.00 (-2.00), "
+        "with 5 statements rated in each round."
+    )
+    assert said[-1] == (
+        "No reliable change in Choosing partners (the change is smaller than 0.5 points "
+        "and no band was crossed)."
+    )
+
+
+def test_two_rounds_draw_no_trend_chart(three_rounds):
+    pack = load_pack("csp", LATE, three_rounds)
+    assert BeautifulSoup(change.html(pack), "html.parser").find("img") is None

@@ -56,6 +56,7 @@ __all__ = [
     "money_chart",
     "profile_chart",
     "risk_heatmap",
+    "trend_chart",
 ]
 
 #: The eight Okabe–Ito colours (Okabe & Ito 2008), in the order used for groups.
@@ -761,6 +762,81 @@ def bar_chart(
     caption = f"{title}. Each bar's value is written at its end."
     if bands:
         caption += " Shaded regions mark the labelled bands."
+    return Chart(fig, alt, caption)
+
+
+# --------------------------------------------------------------------------- trend chart
+
+
+@_styled
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    period: str,
+    value: str,
+    scale_min: float,
+    scale_max: float,
+    title: str,
+) -> Chart:
+    """One row per category: its score in each period, joined in order, values written out.
+
+    Each period has its own marker shape (named in the legend) and the row's values are
+    written at its right, oldest first, so neither colour nor position alone carries them.
+
+    Args:
+        frame: One row per category and period.
+        category: Column naming each row (a dimension).
+        period: Column naming the period (a round); periods sort as text.
+        value: Column holding the score.
+        scale_min: The bottom of the scale.
+        scale_max: The top of the scale.
+        title: Chart title.
+
+    Returns:
+        The chart with its alt text and caption.
+    """
+    _require(frame, [category, period, value], "trend_chart")
+    data = frame.dropna(subset=[value])
+    if data.empty:
+        return _empty_chart(title, "No values were recorded.")
+    table = data.pivot_table(
+        index=category, columns=period, values=value, aggfunc="mean", sort=False
+    )
+    periods = sorted(str(p) for p in table.columns)
+    table = table[periods]
+    n = len(table)
+    fig = _figure(1.5 + 0.36 * n)
+    ax = fig.add_subplot()
+    ys = np.arange(n)
+    span = scale_max - scale_min
+    for y, (_, row) in zip(ys, table.iterrows(), strict=True):
+        known = row.dropna()
+        ax.plot(known.to_numpy(), [y] * len(known), color=_INK, lw=0.8, zorder=2)
+    handles = []
+    for index, name in enumerate(periods):
+        colour, marker = _group_style(index)
+        ax.scatter(table[name], ys, marker=marker, s=30, color=colour, edgecolor=_INK, zorder=3)
+        handles.append(_legend_marker(marker, colour, name))
+    for y, (_, row) in zip(ys, table.iterrows(), strict=True):
+        text = " → ".join("–" if pd.isna(v) else f"{v:.1f}" for v in row)
+        ax.text(scale_max + span * 0.04, float(y), text, va="center", fontsize=8.5)
+    ax.set_xlim(scale_min - span * 0.03, scale_max + span * 0.45)
+    if float(scale_min).is_integer() and float(scale_max).is_integer() and span <= 12:
+        ax.set_xticks(np.arange(scale_min, scale_max + 1))
+    ax.set_yticks(ys, [_wrap(c) for c in table.index])
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_title(title)
+    _bottom_legend(fig, handles)
+    rows = "; ".join(
+        f"{name} " + ", ".join("not scored" if pd.isna(v) else f"{v:.1f}" for v in row)
+        for name, row in table.iterrows()
+    )
+    alt = (
+        f"{title}: {_plural(n, _noun(category, 'row'))} scored on a {_scale(scale_min)} to "
+        f"{_scale(scale_max)} scale in {', '.join(periods)}, in that order: {rows}."
+    )
+    caption = f"{title}. Each row's scores are written at its right, oldest first."
     return Chart(fig, alt, caption)
 
 

@@ -15,9 +15,10 @@ import pandas as pd
 
 from evalkit.method.change import DECLINED, IMPROVED, SAME_ORGANISATIONS
 from evalkit.method.rules import plural
+from evalkit.report import charts
 from evalkit.report.fragments import and_list, bullets, heading, in_framework_order, para
 from evalkit.report.labels import labelled
-from evalkit.report.pack import anchors, appendix
+from evalkit.report.pack import anchors, appendix, downloads
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -76,6 +77,7 @@ def html(pack: Pack) -> str:
         moved = changed(group)
         out += heading(3, title) + (bullets(moved) if moved else "")
         out += "".join(para(s) for s in unchanged(group, label))
+        out += trend_html(pack, framework_id)
     table = rows.assign(
         call=rows["call"].str.capitalize(), reason=rows["reason"].astype("object").fillna("")
     )
@@ -87,6 +89,47 @@ def html(pack: Pack) -> str:
         caption="Each dimension in both rounds, with the people who answered both",
         formats=FORMATS,
     )
+
+
+#: The fewest rounds a trend chart is drawn for.
+TREND_ROUNDS = 3
+
+
+def trend_html(pack: Pack, framework_id: str) -> str:
+    """A small trend chart of a framework's dimensions, once it has three rounds or more.
+
+    Only the published dimension scores of the rounds up to the pack's are drawn.
+    """
+    dims = pack.folder.scores(pack.partnership_id, evidence=False)["dimension_scores"]
+    if dims.empty:
+        return ""
+    dims = dims[
+        (dims["framework_id"] == framework_id)
+        & (dims["round"].astype(str) <= pack.assessment_round)
+    ]
+    rounds = sorted({str(r) for r in dims["round"]})
+    if len(rounds) < TREND_ROUNDS:
+        return ""
+    fw = pack.frameworks.get(framework_id)
+    name = fw.name if fw else framework_id
+    label = fw.dimension_label if fw else "dimension"
+    frame = dims.assign(round=dims["round"].astype(str))
+    chart = charts.trend_chart(
+        frame,
+        category="dimension_title",
+        period="round",
+        value="score",
+        scale_min=float(frame["scale_min"].iloc[0]),
+        scale_max=float(frame["scale_max"].iloc[0]),
+        title=f"{name}: score by {label}, {rounds[0]} to {rounds[-1]}",
+    )
+    data = labelled(
+        frame.sort_values("round", kind="stable"),
+        "dimension_scores",
+        ["round", "dimension_title", "score", "n_respondents"],
+        {"round": "Round"},
+    )
+    return anchors.compact(downloads.figure(pack, chart, data=f"trend-{framework_id}", frame=data))
 
 
 def sentences(rows: pd.DataFrame, dimension_label: str = "dimension") -> list[str]:
