@@ -41,6 +41,7 @@ SCORE_FILES = (
     "equity",
     "risks",
     "changes",
+    "action_progress",
 )
 SCORING_JSON = "scoring.json"
 
@@ -92,7 +93,21 @@ SCORE_COLUMN_LABELS: dict[str, dict[str, str]] = {
     },
     "equity": {"moved": "Since baseline"},
     "risks": {"score": "Score", "rating": "Rating"},
-    "findings": {"severity": "Priority", "code": "Code", "message": "Finding"},
+    "findings": {
+        "severity": "Priority",
+        "code": "Code",
+        "message": "Finding",
+        "since_last_round": "Since last round",
+    },
+    "action_progress": {
+        "previous_round": "Set in round",
+        "finding": "Finding answered",
+        "priority": "Priority",
+        "action": "Action",
+        "due_date": "Due by",
+        "reported": "Return says",
+        "status": "Status",
+    },
     "changes": {
         "previous_round": "Previous round",
         "round": "Round",

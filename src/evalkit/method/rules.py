@@ -790,6 +790,40 @@ RULES: tuple[Callable[[Evidence], list[Finding]], ...] = (
 )
 
 
+def action_overdue(progress: pd.DataFrame) -> list[Finding]:
+    """Last round's actions past their due date and not done: one finding a partnership.
+
+    ``progress`` is :func:`evalkit.method.carried.action_progress`'s table.
+    """
+    if progress.empty:
+        return []
+    late = progress[progress["status"] == "overdue"]
+    out = []
+    for pid, group in late.groupby("partnership_id", sort=True):
+        first = group.sort_values("due_date", kind="stable").iloc[0]
+        count = plural(len(group), "action")
+        verb = "is" if len(group) == 1 else "are"
+        out.append(
+            Finding(
+                str(pid),
+                "action-overdue",
+                Severity.MEDIUM,
+                f"{count} from {first['previous_round']} {verb} past the due date and not "
+                f"done, the earliest due by {date_words(first['due_date'])} "
+                f"(for {first['finding']}).",
+                {
+                    "previous_round": str(first["previous_round"]),
+                    "overdue": len(group),
+                    "findings": [str(f) for f in group["finding"]],
+                    "earliest_due": str(first["due_date"]),
+                },
+                action="Agree new dates for the overdue actions, or say why they were "
+                "dropped, and report them to the committee.",
+            )
+        )
+    return out
+
+
 def run_rules(ev: Evidence) -> list[Finding]:
     """Run every rule; findings for partnerships outside the register are dropped."""
     known = set(ev.partnerships["partnership_id"])

@@ -26,11 +26,11 @@ from evalkit import __version__
 from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
-from evalkit.method import change, risk, rules, scoring, vfm
+from evalkit.method import carried, change, risk, rules, scoring, vfm
 from evalkit.method.disclosure import Policy
 from evalkit.method.findings import findings_frame
 from evalkit.method.results import SCORE_FILES
-from evalkit.spreadsheet import frame_to_csv
+from evalkit.spreadsheet import frame_to_csv, read_csv_frame
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
@@ -143,8 +143,13 @@ def compute(
     *,
     lower_on_disagreement: bool = False,
     evidence_kinds: Mapping[str, Any] | None = None,
+    action_statuses: pd.DataFrame | None = None,
 ) -> PortfolioResults:
-    """Score the in-scope portfolio; pure apart from reading its arguments."""
+    """Score the in-scope portfolio; pure apart from reading its arguments.
+
+    ``action_statuses`` are the officer returns' statuses of last round's actions
+    (:func:`read_action_statuses`); without them no action progress is judged.
+    """
     partnerships = tables["partnerships"]
     in_scope = partnerships[partnerships["in_scope"].fillna(False).astype(bool)]
     ids = set(in_scope["partnership_id"])
@@ -176,7 +181,11 @@ def compute(
     risks = risk.scored_risks(only("risks"))
     rounds = assessment_rounds(tables) or [""]
     dims = scores.dimensions
-    findings, actions, trends = [], [], []
+    findings: list[pd.DataFrame] = []
+    actions: list[pd.DataFrame] = []
+    trends: list[pd.DataFrame] = []
+    progresses: list[pd.DataFrame] = []
+    statuses = action_statuses if action_statuses is not None else pd.DataFrame()
     for this_round in rounds:
         # each round judged as at its own end, on its own scores and the years up to it
         round_costs = costs[in_round(costs["period"], this_round)] if len(costs) else costs
@@ -192,8 +201,13 @@ def compute(
             min_respondents=settings.min_respondents,
             min_organisations=settings.min_organisations,
         )
-        round_findings = findings_frame(rules.run_rules(evidence))
+        progress = carried.action_progress(
+            _stack(actions) if actions else pd.DataFrame(), statuses, this_round, rounds
+        )
+        progress = progress[progress["partnership_id"].isin(ids)]
+        round_findings = findings_frame(rules.run_rules(evidence) + rules.action_overdue(progress))
         round_actions = rules.action_list(round_findings, in_scope, evidence.as_of)
+        progresses.append(progress)
         actions.append(_first(round_actions, "round", this_round))
         findings.append(_first(round_findings, "round", this_round))
         trends.append(_first(round_trend, "round", this_round))
@@ -218,7 +232,7 @@ def compute(
         "item_scores": scores.items,
         "framework_scores": scores.frameworks,
         "sector_scores": scores.sectors,
-        "findings": _stack(findings),
+        "findings": carried.mark_carried(_stack(findings), rounds),
         "actions": _stack(actions),
         "vfm_inputs": inputs,
         "vfm_share": share,
@@ -227,8 +241,22 @@ def compute(
         "equity": vfm.equity_split(only("indicators")),
         "risks": risks,
         "changes": change.changes(dims, coded, frameworks, policy, rule),
+        "action_progress": _stack(progresses),
     }
     return PortfolioResults(out, assessment_round, rules.round_end(assessment_round), tuple(rounds))
+
+
+def read_action_statuses(interim_dir: Path) -> pd.DataFrame:
+    """Every ingested return's statuses of last round's actions (empty when none).
+
+    Read from ``<interim>/returns/<round>/<partnership>/action-statuses.csv``.
+    """
+    from evalkit.inputs.returns.ledger import ACTION_STATUS_FILE
+
+    files = sorted((interim_dir / "returns").glob(f"*/*/{ACTION_STATUS_FILE}"))
+    frames = [read_csv_frame(f, dtype=str) for f in files]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -267,6 +295,7 @@ def run_scoring(
         settings,
         lower_on_disagreement=lower_on_disagreement,
         evidence_kinds=dataset.get("evidence_kinds"),
+        action_statuses=read_action_statuses(settings.interim_dir),
     )
     meta = {
         "evalkit_version": __version__,

@@ -41,6 +41,7 @@ EVIDENCE_SECTION = {
     "target-missed": IMPACT,
     "unit-cost-rising": VALUE_FOR_MONEY,
     "high-risk": RISK,
+    "action-overdue": ACTIONS,
 }
 
 

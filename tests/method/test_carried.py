@@ -1,0 +1,111 @@
+"""Findings and actions carried forward between rounds, worked by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evalkit.method.carried import action_progress, mark_carried, resolved
+from evalkit.method.rules import action_overdue
+
+ROUNDS = ["2023-24", "2024-25"]
+
+
+def findings(rows):
+    """rows: (round, partnership, code, framework)."""
+    return pd.DataFrame(rows, columns=["round", "partnership_id", "code", "framework_id"])
+
+
+FINDINGS = findings(
+    [
+        ("2023-24", "csp", "weak-dimension", "vichealth-pat"),
+        ("2023-24", "csp", "review-overdue", None),
+        ("2023-24", "csp", "partners-diverge", "nuffield-pat"),
+        ("2024-25", "csp", "weak-dimension", "vichealth-pat"),  # continuing
+        ("2024-25", "csp", "weak-dimension", "wilder-factors"),  # new: another framework
+        ("2024-25", "csp", "review-overdue", None),  # continuing (no framework)
+        ("2024-25", "hub", "review-overdue", None),  # new: another partnership
+    ]
+)
+
+
+def test_each_finding_is_new_or_continuing_against_the_round_before():
+    marked = mark_carried(FINDINGS, ROUNDS)
+    assert list(marked["since_last_round"]) == [
+        "",
+        "",
+        "",
+        "continuing",
+        "new",
+        "continuing",
+        "new",
+    ]
+
+
+def test_findings_gone_since_the_round_before_are_resolved():
+    gone = resolved(FINDINGS, "2024-25", ROUNDS)
+    assert list(zip(gone["partnership_id"], gone["code"], strict=True)) == [
+        ("csp", "partners-diverge")
+    ]
+    assert resolved(FINDINGS, "2023-24", ROUNDS).empty
+
+
+ACTIONS = pd.DataFrame(
+    [
+        # due dates as evalkit sets them for 2023-24 (ends 31/03/2024): high 3 months,
+        # medium 6, low 12
+        ("2023-24", "csp", "high", "Fix A.", "no-governing-document", "2024-06-30"),
+        ("2023-24", "csp", "medium", "Fix B.", "review-overdue", "2024-09-30"),
+        ("2023-24", "csp", "medium", "Fix C.", "weak-dimension", "2024-09-30"),
+        ("2023-24", "csp", "low", "Fix D.", "toolkit-not-used", "2025-03-31"),
+        ("2023-24", "csp", "low", "Fix E.", "no-exit-arrangements", "2025-03-31"),
+        ("2023-24", "hub", "high", "Fix F.", "no-evidence", "2024-06-30"),
+    ],
+    columns=["round", "partnership_id", "priority", "action", "finding", "due_date"],
+)
+STATUSES = pd.DataFrame(
+    [
+        ("2023-24", "csp", "no-governing-document", "Fix A.", "done"),
+        ("2023-24", "csp", "review-overdue", "Fix B.", "in progress"),
+        ("2023-24", "csp", "toolkit-not-used", "Fix D.", "in progress"),
+        ("2023-24", "csp", "no-exit-arrangements", "Fix E.", "dropped"),
+        # weak-dimension left out of the return; hub sent no return
+    ],
+    columns=["round", "partnership_id", "finding", "action", "status"],
+)
+
+
+def test_last_rounds_actions_take_their_status_from_the_return():
+    progress = action_progress(ACTIONS, STATUSES, "2024-25", ROUNDS)
+    pairs = zip(progress["reported"], progress["status"], strict=True)
+    got = dict(zip(progress["finding"], pairs, strict=True))
+    # judged as at 31/03/2025: B (30/09/2024) and C (30/09/2024) are past due and not
+    # done; D is due on 31/03/2025 itself, so not yet overdue
+    assert got == {
+        "no-governing-document": ("done", "done"),
+        "review-overdue": ("in progress", "overdue"),
+        "weak-dimension": ("not reported", "overdue"),
+        "toolkit-not-used": ("in progress", "in progress"),
+        "no-exit-arrangements": ("dropped", "dropped"),
+    }
+    assert set(progress["partnership_id"]) == {"csp"}  # no return from hub: no rows
+    assert set(progress["previous_round"]) == {"2023-24"}
+
+
+def test_no_previous_round_or_no_returns_gives_no_progress():
+    assert action_progress(ACTIONS, STATUSES, "2023-24", ROUNDS).empty
+    assert action_progress(ACTIONS, STATUSES.iloc[0:0], "2024-25", ROUNDS).empty
+
+
+def test_overdue_actions_make_one_finding_per_partnership():
+    progress = action_progress(ACTIONS, STATUSES, "2024-25", ROUNDS)
+    (finding,) = action_overdue(progress)
+    assert (finding.partnership_id, finding.code, finding.severity.value) == (
+        "csp",
+        "action-overdue",
+        "medium",
+    )
+    assert finding.message == (
+        "2 actions from 2023-24 are past the due date and not done, the earliest due by "
+        "30 September 2024 (for review-overdue)."
+    )
+    assert finding.evidence["findings"] == ["review-overdue", "weak-dimension"]
