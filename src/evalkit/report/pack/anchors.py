@@ -22,6 +22,7 @@ IMPACT = "impact"
 CHANGE = "change"
 FINDINGS = "findings"
 ACTIONS = "action-plan"
+ACTION_PROGRESS = "action-progress"
 QUALITY = "data-quality"
 PROVENANCE = "provenance"
 DATA = "data"
@@ -83,4 +84,5 @@ SECTION_TITLES = {
     VALUE_FOR_MONEY: "Value for money",
     RISK: "Risk",
     IMPACT: "Evidence of impact",
+    ACTIONS: "Action plan",
 }

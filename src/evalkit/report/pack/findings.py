@@ -38,10 +38,14 @@ def html(pack: Pack) -> str:
         "finding rests on."
     )
     where = [evidence_section(pack, r.code, r.framework_id) for r in _rows(f)]
+    columns = ["severity", "code", "message"]
+    carried = "since_last_round" in f and f["since_last_round"].fillna("").astype(str).ne("").any()
+    if carried:
+        columns.append("since_last_round")
     table = labelled(
         f.assign(severity=f["severity"].map(SEVERITY_WORDS)),
         "findings",
-        ["severity", "code", "message"],
+        columns,
     ).assign(**{EVIDENCE: [title for _, title in where]})
     low = int((f["severity"] == "low").sum())
     short = 0 < low < len(f)
@@ -49,6 +53,8 @@ def html(pack: Pack) -> str:
         out += print_note(len(f) - low, low)
     found = _linked(downloads.table(pack, table, name="findings", caption=FINDINGS_CAPTION), where)
     out += _screen_only_low(found) if short else found
+    out += resolved_html(pack) if carried else ""
+    out += progress_html(pack)
     if len(actions):
         out += anchors.section_heading(3, "Action plan", anchors.ACTIONS)
         plan = downloads.table(
@@ -59,6 +65,59 @@ def html(pack: Pack) -> str:
         )
         out += _screen_only_low(plan) if short else plan
     return out
+
+
+def resolved_html(pack: Pack) -> str:
+    """The previous round's findings that this round no longer has."""
+    from evalkit.method.carried import previous_round, resolved
+
+    every = pack.folder.scores(pack.partnership_id, evidence=False)["findings"]
+    rounds = sorted(pack.scoring.rounds) or sorted({str(r) for r in every["round"]})
+    before = previous_round(rounds, pack.assessment_round)
+    if before is None:
+        return ""
+    gone = resolved(every, pack.assessment_round, rounds)
+    if gone.empty:
+        return para(f"No finding of {before} has been resolved.")
+    codes = sorted({str(c) for c in gone["code"]})
+    return para(
+        f"Resolved since {before}: {plural(len(gone), 'finding')} no longer found "
+        f"({', '.join(codes)})."
+    )
+
+
+#: Columns of the table of last round's actions.
+PROGRESS_COLUMNS = ["priority", "action", "finding", "due_date", "reported", "status"]
+
+
+def progress_html(pack: Pack) -> str:
+    """Last round's actions with their status from the officer's return, if one came."""
+    progress = pack.scores.get("action_progress", pd.DataFrame())
+    if progress.empty:
+        return ""
+    before = str(progress["previous_round"].iloc[0])
+    counts = progress["status"].value_counts()
+    parts = [
+        f"{int(counts[s])} {s}"
+        for s in ("done", "in progress", "not started", "overdue", "dropped", "not reported")
+        if s in counts
+    ]
+    out = anchors.section_heading(3, f"Actions from {before}", anchors.ACTION_PROGRESS)
+    out += para(
+        f"The officer's return gave the status of the {plural(len(progress), 'action')} "
+        f"set in {before}: {', '.join(parts)}. An action is overdue when its due date "
+        "passed before the end of this round and it is not done or dropped."
+    )
+    shown = progress.assign(
+        priority=progress["priority"].map(SEVERITY_WORDS),
+        due_date=[date_words(d) if isinstance(d, str) and d else "" for d in progress["due_date"]],
+    )
+    return out + downloads.table(
+        pack,
+        labelled(shown, "action_progress", PROGRESS_COLUMNS),
+        name="action-progress",
+        caption=f"Actions set in {before} and where they stand",
+    )
 
 
 def print_note(serious: int, low: int) -> str:
