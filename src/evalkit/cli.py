@@ -445,6 +445,40 @@ def _frameworks_and_docs(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.set_defaults(func=_cmd_docs)
 
 
+def _cmd_rounds(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from evalkit.inputs.dataset import load_tables
+    from evalkit.inputs.returns.ledger import current, returns_raw_dir
+    from evalkit.method.rounds import coverage, coverage_text
+
+    settings = _settings(args)
+    folder = returns_raw_dir(settings)
+    kept = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    # a folder without receipts (the inbox of returns not yet ingested) is not a round
+    received = {r: n for r in kept if (n := len(current(settings, r)))}
+    rows = coverage(load_tables(settings.processed_dir, ("responses", "checklist")), received)
+    if args.json:
+        print(inert_json(json.dumps([asdict(r) for r in rows], indent=2)))
+    else:
+        print(inert_lines(coverage_text(rows)))
+    return EXIT_OK
+
+
+def _rounds(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "rounds",
+        help="list assessment rounds with partnerships, organisations, respondents, "
+        "checklist ratings and returns received",
+    )
+    _paths(p)
+    p.add_argument(
+        "--json", action="store_true", help="print JSON instead of a table (default: a table)"
+    )
+    p.set_defaults(func=_cmd_rounds)
+
+
 def _score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("score", help="score every partnership and write findings")
     _paths(p)
@@ -655,6 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
         _publish,
         _frameworks_and_docs,
         _synth,
+        _rounds,
     ):
         add(sub)
     for command in sub.choices.values():
