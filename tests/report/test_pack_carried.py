@@ -85,7 +85,8 @@ def test_the_pack_shows_since_last_round_resolved_and_the_actions(carried):
     }
     assert since == {"review-overdue": "new", "unit-cost-rising": "new", "action-overdue": "new"}
     said = [p.get_text() for p in soup.find_all("p")]
-    assert "Resolved since 2023-24: 1 finding no longer found (weak-dimension)." in said
+    resolved = "Resolved since 2023-24: 1 finding no longer found: weak-dimension (VicHealth tool)."
+    assert resolved in said
     assert (
         "The officer's return gave the status of the 1 action set in 2023-24: 1 overdue. An "
         "action is overdue when its due date passed before the end of this round and it is "
@@ -99,3 +100,12 @@ def test_the_first_rounds_pack_has_no_carried_column(carried):
     table = BeautifulSoup(findings.html(pack), "html.parser").find("table")
     heads = [th.get_text() for th in table.find("tr").find_all("th")]
     assert "Since last round" not in heads
+
+
+def test_scoring_records_the_returns_it_read_so_packs_rebuild_when_they_change(carried):
+    import hashlib
+    import json
+
+    meta = json.loads((carried / "scores" / "scoring.json").read_text(encoding="utf-8"))
+    assert list(meta["action_statuses"]) == [f"{LATE}/csp"]
+    assert len(meta["action_statuses"][f"{LATE}/csp"]) == len(hashlib.sha256().hexdigest())

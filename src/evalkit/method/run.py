@@ -13,6 +13,7 @@ The latest round stays the default.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -297,6 +298,7 @@ def run_scoring(
         evidence_kinds=dataset.get("evidence_kinds"),
         action_statuses=read_action_statuses(settings.interim_dir),
     )
+    statuses = sorted((settings.interim_dir / "returns").glob("*/*/action-statuses.csv"))
     meta = {
         "evalkit_version": __version__,
         "assessment_round": results.assessment_round,
@@ -308,6 +310,11 @@ def run_scoring(
         "min_respondents": settings.min_respondents,
         "min_organisations": settings.min_organisations,
         "min_change_share": settings.min_change_share,
+        # the returns' action statuses feed findings, so a pack rebuilds when they change
+        "action_statuses": {
+            f"{p.parent.parent.name}/{p.parent.name}": hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in statuses
+        },
         "frameworks": {fid: fw.edition for fid, fw in frameworks.items()},
         "framework_dirs": sorted(
             {str(fw.source_path.parent) for fw in frameworks.values() if fw.source_path}

@@ -79,10 +79,16 @@ def resolved_html(pack: Pack) -> str:
     gone = resolved(every, pack.assessment_round, rounds)
     if gone.empty:
         return para(f"No finding of {before} has been resolved.")
-    codes = sorted({str(c) for c in gone["code"]})
+    names = {fid: fw.name for fid, fw in pack.frameworks.items()}
+    codes = sorted(
+        {
+            f"{c} ({names.get(str(f), f)})" if isinstance(f, str) and f else str(c)
+            for c, f in zip(gone["code"], gone["framework_id"], strict=True)
+        }
+    )
     return para(
-        f"Resolved since {before}: {plural(len(gone), 'finding')} no longer found "
-        f"({', '.join(codes)})."
+        f"Resolved since {before}: {plural(len(gone), 'finding')} no longer found: "
+        f"{'; '.join(codes)}."
     )
 
 
