@@ -418,6 +418,62 @@ def check_headings(pack: Any, facts: Facts) -> None:
             assert f": {len(lowest)} of {len(scored)} " in heading, heading
 
 
+_CHANGED = re.compile(
+    r"^(?P<dim>.+) (?P<verb>improved|declined)(?:, from (?P<b0>.+?) to (?P<b1>.+?),)? from "
+    r"(?P<a>\d+\.\d\d) to (?P<b>\d+\.\d\d) \((?P<c>[+-]\d+\.\d\d)\)"
+)
+
+
+def _checklist_means(facts: Facts, pack: Any, pid: str, fid: str, round_: str) -> dict[str, float]:
+    """Each checklist dimension's mean rating in a round, coded here from the prepared table."""
+    from evalkit.inputs.normalise import token
+
+    fw = pack.frameworks[fid]
+    codes = {token(k): v for k, v in fw.scale_def.code_map().items()}
+    items = {i.id: i.dimension for i in fw.items}
+    titles = {d.id: d.title for d in fw.dimensions}
+    rows = facts.rows("checklist", pid)
+    rows = rows[(rows["framework_id"] == fid) & (rows["round"].astype(str) == round_)]
+    values: dict[str, list[float]] = {}
+    for item, status in zip(rows["item_id"], rows["status"], strict=True):
+        value = codes.get(token(str(status)))
+        if value is not None and item in items:
+            values.setdefault(titles[items[item]], []).append(float(value))
+    return {d: sum(v) / len(v) for d, v in values.items()}
+
+
+def check_change(pack: Any, facts: Facts) -> None:
+    """Each reliable change: its direction and size agree with its numbers and the rule;
+    a checklist's two scores are the mean ratings worked out here from the inputs."""
+    from evalkit.report.pack import change
+
+    fragment = change.html(pack)
+    soup = BeautifulSoup(fragment, "html.parser")
+    pid = pack.partnership_id
+    names = {fw.title: fid for fid, fw in pack.frameworks.items()}
+    for heading in soup.find_all("h3"):
+        fid = names[heading.get_text()]
+        fw = pack.frameworks[fid]
+        span = float(fw.scale_def.max) - float(fw.scale_def.min)
+        listed = heading.find_next_sibling()
+        if listed is None or listed.name != "ul":
+            continue
+        for item in listed.find_all("li"):
+            said = _CHANGED.match(item.get_text())
+            assert said, item.get_text()
+            a, b, c = float(said["a"]), float(said["b"]), float(said["c"])
+            assert abs((b - a) - c) <= 0.011, item.get_text()
+            assert (c > 0) == (said["verb"] == "improved")
+            assert abs(c) >= 0.125 * span - 0.006 or said["b0"], item.get_text()
+            if fw.mode == "checklist":
+                rounds = sorted(r for r in pack.scoring.rounds if r <= pack.assessment_round)
+                before = _checklist_means(facts, pack, pid, fid, rounds[-2])
+                after = _checklist_means(facts, pack, pid, fid, pack.assessment_round)
+                dim = said["dim"]
+                assert f"{before[dim]:.2f}" == said["a"], item.get_text()
+                assert f"{after[dim]:.2f}" == said["b"], item.get_text()
+
+
 PACK_CHECKS = (
     check_main_points,
     check_headings,
@@ -429,6 +485,7 @@ PACK_CHECKS = (
     check_swot,
     check_impact,
     check_quality,
+    check_change,
 )
 
 
