@@ -319,7 +319,7 @@ def test_cli_missing_folder_is_a_clear_error(tmp_path, capsys):
     code = main(["validate", str(tmp_path / "nowhere")])
     _, err = capsys.readouterr()
     assert code == 2
-    assert "input folder or file not found" in err and "Traceback" not in err
+    assert "input folder not found" in err and "Traceback" not in err
 
 
 def test_prepare_writes_typed_tables(portfolio_csv, tmp_path):

@@ -152,7 +152,7 @@ def discover(
         _discover_file(raw_dir, limits, found)
         return found
     if not raw_dir.is_dir():
-        raise InputFileError(f"{raw_dir}: input folder or file not found")
+        raise InputFileError(f"{raw_dir}: input folder not found")
     try:
         entries = sorted(raw_dir.iterdir())
     except OSError as exc:

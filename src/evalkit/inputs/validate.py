@@ -552,7 +552,8 @@ def _duplicates_across_sources(
     place = frame["_file"].astype(str) + "\x00" + frame["_sheet"].map(lambda v: v or "")
     problems: list[Problem] = []
     shared: set[tuple[str | None, str | None, int | None]] = set()
-    for values, group in frame.groupby([keys[k] for k in key], sort=False).groups.items():
+    by = keys[key[0]] if len(key) == 1 else [keys[k] for k in key]
+    for values, group in frame.groupby(by, sort=False).groups.items():
         if len(group) < 2 or place.loc[group].nunique() < 2:
             continue
         values = values if isinstance(values, tuple) else (values,)
