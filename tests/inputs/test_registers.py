@@ -266,3 +266,30 @@ def test_dates_typed_as_text_keep_working():
     column = P.column("next_review_due")
     value = normalise_column(pd.Series([dt.date(2024, 4, 1)], dtype=object), column).iloc[0]
     assert value == pd.Timestamp(2024, 4, 1)
+
+
+def test_a_title_and_a_note_merged_across_the_sheet_are_not_headers_or_values(tmp_path):
+    path = tmp_path / "register.xlsx"
+    row = [*ROWS["partnerships"][0], None, "Checked by the policy team"]
+    workbook = _register(path, [["Register of partnerships"], HEADERS["partnerships"], row])
+    sheet = workbook["partnerships"]
+    sheet.merge_cells("A1:M1")  # the title spans the 13 columns
+    sheet.merge_cells("O3:Q3")  # a note beyond the table, across three blank-headed columns
+    workbook.save(path)
+    report = validate(path).report
+    # one error for the note's own column O; its merged copies in P and Q are not values
+    assert [(p.code, p.column) for p in report.errors] == [("unnamed-column", "O")]
+    assert [(p.code, p.row) for p in report.problems if p.severity == "info"] == [("header-row", 2)]
+
+
+def test_a_csv_file_with_a_title_line_finds_its_header(tmp_path):
+    write_csv(
+        tmp_path / "risks.csv",
+        ["Risk register (INVENTED)"],
+        [[], list(HEADERS["risks"]), ["csp", "R1", "Funding ends", "3", "4"]],
+    )
+    result = validate(tmp_path / "risks.csv")
+    assert result.report.valid
+    assert result.tables["risks"]["_row"].tolist() == [4]  # title line 1, blank 2, header 3
+    assert [p.code for p in result.report.problems] == ["header-row"]
+    assert result.report.to_dict()["problems"][0]["severity"] == "info"

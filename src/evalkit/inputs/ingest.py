@@ -342,11 +342,13 @@ class SheetRows:
         rows: non-blank rows with their numbers, merged ranges filled.
         date1904: the workbook counts dates in the 1904 date system.
         uncached: cells holding a formula saved without its result.
+        copies: cells given the value of the merged range they are in (row, position).
     """
 
     rows: Rows
     date1904: bool = False
     uncached: list[str] = field(default_factory=list)
+    copies: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _rows_from_sheet(path: Path, sheet: str, settings: Settings) -> SheetRows:
@@ -379,9 +381,9 @@ def _rows_from_sheet(path: Path, sheet: str, settings: Settings) -> SheetRows:
         worksheet.reset_dimensions()  # never pad rows to the size the sheet declares
         rows = list(_bounded_rows(worksheet.iter_rows(values_only=True), path, sheet, settings))
         xml = scan_sheet_xml(path, str(getattr(worksheet, "_worksheet_path", "")))
-        rows = fill_merged(rows, xml.merged, settings.max_sheet_cells)
+        rows, copies = fill_merged(rows, xml.merged, settings.max_sheet_cells)
         date1904 = getattr(workbook, "epoch", None) is not None and workbook.epoch.year == 1904
-        return SheetRows(rows, date1904, xml.uncached)
+        return SheetRows(rows, date1904, xml.uncached, copies)
     except UnreadableInputError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged XML raises parser errors of many types
@@ -436,7 +438,7 @@ def read_table(name: str, source: Source, settings: Settings | None = None) -> R
     limits = settings or Settings()
     if source.sheet is not None:
         read = _rows_from_sheet(source.path, source.sheet, limits)
-        table = _table_from_rows(name, source, read.rows)
+        table = _table_from_rows(name, source, read.rows, copies=read.copies)
         if read.date1904:
             _dates_1904(table)
         table.issues.extend(_uncached_issues(source, name, read.uncached))
@@ -464,8 +466,14 @@ def _table_from_rows(
     source: Source,
     rows: Rows,
     encoding: str | None = None,
+    copies: set[tuple[int, int]] | None = None,
 ) -> RawTable:
-    """Build a RawTable from numbered rows (the csv module path and sheets)."""
+    """Build a RawTable from numbered rows (the csv module path and sheets).
+
+    ``copies`` are cells filled from a merged range: not headers of their own, and not
+    values under a blank header.
+    """
+    copies = copies or set()
     rows = [(n, values) for n, values in rows if not _is_blank_row(values)]
     if not rows:
         return _empty_table(name, source, encoding)
@@ -473,9 +481,10 @@ def _table_from_rows(
     if not header_is_convincing(name, choice):
         return _no_header(name, source, rows, choice.position, encoding)
     header_number, header = rows[choice.position]
+    header = [None if (header_number, i) in copies else v for i, v in enumerate(header)]
     positions, headers, unknown, issues = _match_headers(name, source, header_number, header)
     body = rows[choice.position + 1 :]
-    issues.extend(_unnamed_columns(name, source, header, body))
+    issues.extend(_unnamed_columns(name, source, header, body, copies))
     data: dict[str, list[object]] = {}
     for column, position in positions.items():
         data[column] = [vals[position] if position < len(vals) else None for _, vals in body]
@@ -538,7 +547,11 @@ def _no_header(name: str, source: Source, rows: Rows, best: int, encoding: str |
 
 
 def _unnamed_columns(
-    name: str, source: Source, header: list[object], body: Rows
+    name: str,
+    source: Source,
+    header: list[object],
+    body: Rows,
+    copies: set[tuple[int, int]] | None = None,
 ) -> list[ReadIssue]:
     """Errors for columns holding values under a blank header (they would be dropped)."""
     issues: list[ReadIssue] = []
@@ -548,6 +561,7 @@ def _unnamed_columns(
             continue
         filled = [(n, vals[position]) for n, vals in body if position < len(vals)]
         filled = [(n, v) for n, v in filled if not _is_blank(v)]
+        filled = [(n, v) for n, v in filled if (n, position) not in (copies or set())]
         if not filled:
             continue
         column = letter(position)

@@ -133,14 +133,20 @@ def scan_sheet_xml(path: Path, part: str) -> SheetXml:
     return found
 
 
-def fill_merged(rows: Rows, merged: list[tuple[int, int, int, int]], max_cells: int) -> Rows:
+def fill_merged(
+    rows: Rows, merged: list[tuple[int, int, int, int]], max_cells: int
+) -> tuple[Rows, set[tuple[int, int]]]:
     """Give every cell of a merged range its top-left value, as a person sees it.
 
-    Ranges are cut to the rows and columns the sheet really uses, and the cells filled
-    never pass ``max_cells``, so a range declared over the whole sheet costs nothing.
+    Returns the rows and the cells filled as copies, (row number, 0-based position),
+    so that a header or note merged across columns is not read as a second header or
+    as values under a blank header. Ranges are cut to the rows and columns the sheet
+    really uses, and the cells filled never pass ``max_cells``, so a range declared over
+    the whole sheet costs nothing.
     """
+    copies: set[tuple[int, int]] = set()
     if not merged or not rows:
-        return rows
+        return rows, copies
     by_number = {number: list(values) for number, values in rows}
     last_row = max(by_number)
     widest = max(len(values) for values in by_number.values())
@@ -159,7 +165,9 @@ def fill_merged(rows: Rows, merged: list[tuple[int, int, int, int]], max_cells: 
                 cells.extend([None] * (stop - len(cells)))
             for col in range(first_col, stop + 1):
                 cells[col - 1] = value
+                if (number, col) != (first_row, first_col):
+                    copies.add((number, col - 1))
                 filled += 1
                 if filled > max_cells:
-                    return sorted(by_number.items())
-    return sorted(by_number.items())
+                    return sorted(by_number.items()), copies
+    return sorted(by_number.items()), copies
