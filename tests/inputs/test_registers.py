@@ -293,3 +293,21 @@ def test_a_csv_file_with_a_title_line_finds_its_header(tmp_path):
     assert result.tables["risks"]["_row"].tolist() == [4]  # title line 1, blank 2, header 3
     assert [p.code for p in result.report.problems] == ["header-row"]
     assert result.report.to_dict()["problems"][0]["severity"] == "info"
+
+
+def test_a_formula_giving_an_empty_text_is_a_blank_a_person_sees(tmp_path):
+    # Excel saves a formula whose result is "" as t="str" with an empty value
+    import zipfile
+
+    row = list(ROWS["partnerships"][0])
+    row[6] = '=IF(1,"","x")'  # out_of_scope_reason, optional
+    path = tmp_path / "register.xlsx"
+    _register(path, [HEADERS["partnerships"], row])
+    patched = tmp_path / "excel.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="G2">', b'<c r="G2" t="str">')
+            target.writestr(item, data)
+    assert validate(patched).report.valid

@@ -9,6 +9,7 @@ saved without their result, which would otherwise read as blank cells.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,13 +107,18 @@ def scan_sheet_xml(path: Path, part: str) -> SheetXml:
     from defusedxml.ElementTree import iterparse
 
     found = SheetXml([], [])
+    if not part or not _has_formulas_or_merges(path, part.lstrip("/")):
+        return found
     with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
         for _, element in iterparse(xml, events=("end",)):
             tag = element.tag
             if tag == f"{_MAIN}c":
                 formula = element.find(f"{_MAIN}f")
                 value = element.find(f"{_MAIN}v")
-                if formula is not None and (value is None or not (value.text or "")):
+                # an empty result of type "str" is a formula giving "" (a blank a person
+                # sees too); an empty result of any other type was never calculated
+                empty = value is None or not (value.text or "")
+                if formula is not None and empty and element.get("t") != "str":
                     found.uncached.append(str(element.get("r", "")))
                 element.clear()
             elif tag == f"{_MAIN}row":
@@ -131,6 +137,21 @@ def scan_sheet_xml(path: Path, part: str) -> SheetXml:
                             )
                         )
     return found
+
+
+#: A formula element (with or without a namespace prefix), or a merged range.
+_WORTH_PARSING = re.compile(rb"<(?:\w+:)?f[\s>/]|mergeCell")
+
+
+def _has_formulas_or_merges(path: Path, part: str, chunk: int = 1 << 20) -> bool:
+    """Whether a sheet's XML holds a formula or a merged range (a fast byte search)."""
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as xml:
+        while block := xml.read(chunk):
+            if _WORTH_PARSING.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
 
 
 def fill_merged(
