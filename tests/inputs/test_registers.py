@@ -311,3 +311,12 @@ def test_a_formula_giving_an_empty_text_is_a_blank_a_person_sees(tmp_path):
                 data = data.replace(b'<c r="G2">', b'<c r="G2" t="str">')
             target.writestr(item, data)
     assert validate(patched).report.valid
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("'csp", "csp"), ("'0123", "0123"), ("'Jobs created' missed", "'Jobs created' missed")],
+)
+def test_a_lone_leading_apostrophe_is_dropped_a_quotation_kept(written, read):
+    column = P.column("name")
+    assert normalise_column(pd.Series([written], dtype=object), column).iloc[0] == read

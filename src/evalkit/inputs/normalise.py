@@ -59,13 +59,15 @@ def clean_text(value: object) -> object:
     """Trim a cell's text and collapse its whitespace; blank becomes ``None``.
 
     Non-breaking spaces count as spaces; characters a person cannot see are dropped,
-    and so is one leading apostrophe (Excel's mark for "keep as text", never shown).
+    and so is a lone leading apostrophe (Excel's mark for "keep as text", never shown:
+    ``'0123`` is ``0123``). An apostrophe that opens a quotation closed later in the
+    text, as in ``'Jobs created' missed``, is kept.
     """
     if _blank(value):
         return None
     if isinstance(value, str):
         text = _SPACES.sub(" ", _INVISIBLE.sub("", value)).strip()
-        if text.startswith("'"):
+        if text.startswith("'") and "'" not in text[1:]:
             text = text[1:].strip()
         return text or None
     if isinstance(value, float) and value.is_integer():
