@@ -60,7 +60,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_prepare(args: argparse.Namespace) -> int:
     from evalkit.inputs.prepare import REPORT_FILE, prepare
 
-    settings = _settings(args)
+    settings = _settings(args).with_paths(interim_dir=args.interim)
     result = prepare(settings, _frameworks(settings))
     print(result.report.summary())
     if not result.report.valid:
@@ -228,6 +228,12 @@ def _validate_and_prepare(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
     p = sub.add_parser("prepare", help="validate data/raw and write typed tables to data/processed")
     _paths(p)
+    p.add_argument(
+        "--interim",
+        metavar="DIR",
+        help="folder of derived tables read with its sub-folders "
+        "(default: $EVALKIT_INTERIM, else data/interim)",
+    )
     p.set_defaults(func=_cmd_prepare)
 
 

@@ -320,3 +320,31 @@ def test_a_formula_giving_an_empty_text_is_a_blank_a_person_sees(tmp_path):
 def test_a_lone_leading_apostrophe_is_dropped_a_quotation_kept(written, read):
     column = P.column("name")
     assert normalise_column(pd.Series([written], dtype=object), column).iloc[0] == read
+
+
+def _interim_risks(tmp_path: Path) -> Path:
+    """An interim folder holding one officer return's risks for csp (R2, not in raw)."""
+    folder = tmp_path / "interim" / "returns" / "r1" / "csp"
+    folder.mkdir(parents=True)
+    write_csv(folder / "risks.csv", HEADERS["risks"], [["csp", "R2", "Chair leaves", "2", "3"]])
+    return tmp_path / "interim"
+
+
+def test_validate_reads_the_interim_folder_given(portfolio_csv, tmp_path, capsys):
+    interim = _interim_risks(tmp_path)
+    assert main(["validate", str(portfolio_csv), "--interim", str(interim), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert '"source": "risks.csv; interim/returns/r1/csp/risks.csv"' in out
+    assert '"rows": 2' in out  # R1 from raw, R2 from the return
+
+
+def test_prepare_writes_rows_from_raw_and_interim(portfolio_csv, tmp_path):
+    interim = _interim_risks(tmp_path)
+    processed = tmp_path / "processed"
+    args = ["prepare", "--raw", str(portfolio_csv), "--processed", str(processed)]
+    assert main([*args, "--interim", str(interim)]) == 0
+    risks = pd.read_csv(processed / "risks.csv")
+    assert risks[["risk_id", "source_file", "source_row"]].values.tolist() == [
+        ["R1", "risks.csv", 2],
+        ["R2", "interim/returns/r1/csp/risks.csv", 2],
+    ]
