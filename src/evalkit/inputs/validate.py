@@ -519,7 +519,9 @@ def _read_tables(
                 issue = replace(exc.issue, table=spec.name, file=source.file)
                 report.problems.append(Problem.from_read_issue(issue))
                 continue
-            report.problems.extend(Problem.from_read_issue(issue) for issue in raw.issues)
+            report.problems.extend(
+                Problem.from_read_issue(replace(issue, file=source.file)) for issue in raw.issues
+            )
             parts.append(raw)
         if parts:
             raws[spec.name] = combine(parts)
