@@ -14,10 +14,13 @@ WORKERS ?=
 N ?= 100
 
 $(STAMP): pyproject.toml
+	@echo "==> Creating the virtual environment $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> Installing evalkit and its tools into $(VENV) (a few minutes the first time)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --progress-bar off -e ".[dev]"
 	touch $(STAMP)
+	@echo "==> Installed: $(EVALKIT)"
 
 .PHONY: help
 help: ## list the targets
@@ -60,8 +63,14 @@ score: prepare ## score every partnership; findings to data/processed/scores
 	$(EVALKIT) score
 
 .PHONY: packs
-packs: score ## build every evidence pack and the overview into reports/
-	$(EVALKIT) build $(if $(WORKERS),--workers $(WORKERS))
+packs: setup ## the whole route (evalkit run): validate, prepare, score, build every pack into reports/
+	@echo "==> evalkit run: validate, prepare and score data/raw, then build the packs into reports/"
+	$(EVALKIT) run $(if $(WORKERS),--workers $(WORKERS))
+
+.PHONY: publish
+publish: setup ## copy the reviewer-facing outputs to DEST in one swap (make publish DEST=/srv/www/packs)
+	@test -n "$(DEST)" || { echo "Say where: make publish DEST=/path/to/folder"; exit 2; }
+	$(EVALKIT) publish "$(DEST)"
 
 .PHONY: test
 test: lint typecheck browser-deps ## lint, type check, then the whole test suite (what CI runs)
@@ -95,6 +104,6 @@ docs: setup ## regenerate docs/data-contract.md and docs/frameworks.md
 	$(EVALKIT) docs
 
 .PHONY: clean
-clean: ## remove generated outputs (data/processed, reports); raw data is never touched
+clean: ## remove generated outputs (data/processed, reports); raw data and logs/ are never touched
 	find data/processed data/interim -mindepth 1 ! -name .gitkeep -delete
 	find reports -mindepth 1 ! -name .gitkeep -delete

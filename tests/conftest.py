@@ -59,8 +59,14 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     raw = base / "raw"
     shutil.copytree(SAMPLE_RAW, raw)
     processed = base / "processed"
-    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
-    assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
+    interim = base / "interim"  # the sample's returned workbooks are read from here
+    inbox = str(raw / "returns" / "inbox")
+    paths = ["--raw", str(raw), "--interim", str(interim)]
+    assert main(["returns", "ingest", inbox, *paths, "--accept-problems"]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVALKIT_INTERIM", str(interim))
+        assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+        assert main(["score", "--raw", str(raw), "--processed", str(processed)]) == 0
     parts = load_tables(processed, ["partnerships"])["partnerships"]
     in_scope = parts[parts["in_scope"].fillna(False).astype(bool)]
     return {

@@ -139,3 +139,34 @@ def test_every_option_says_its_default():
             if action.required:
                 assert "required" in (action.help or ""), f"{name} {action.option_strings[0]}"
     assert missing == []
+
+
+def test_every_option_of_every_command_says_what_it_does_and_its_default():
+    import argparse
+
+    from evalkit.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = []
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            words = action.help or ""
+            if len(words) < 15 or not ("(default" in words or "(required)" in words):
+                missing.append(f"{name} {action.dest}: {words!r}")
+    assert missing == []
+
+
+def test_the_commands_are_listed_in_the_order_of_the_route():
+    import argparse
+
+    from evalkit.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    names = list(sub.choices)
+    route = ["run", "returns", "validate", "prepare", "score", "build", "publish"]
+    assert [n for n in names if n in route] == route
+    assert names[: len(route)] == route

@@ -21,8 +21,9 @@ RANK = {
     "method": 2,
     "report": 3,
     "build": 4,
-    "docs": 5,
-    "cli": 5,
+    "route": 5,
+    "docs": 6,
+    "cli": 6,
 }
 
 

@@ -1192,8 +1192,10 @@ def _same_bytes_every_run(path: Path) -> None:
 
 def write_sample(out: Path) -> None:
     """Write portfolio.xlsx, responses.csv and dataset.yaml into ``out``."""
+    from sample_returns import split_returned, write_returns
+
     out.mkdir(parents=True, exist_ok=True)
-    tables = build_tables()
+    tables, returned = split_returned(build_tables())
     wb = Workbook()
     about = wb.active
     about.title = "About"
@@ -1225,6 +1227,7 @@ def write_sample(out: Path) -> None:
         _sheet(wb, name, list(frame.columns), frame.values.tolist())
     wb.save(out / "portfolio.xlsx")
     _same_bytes_every_run(out / "portfolio.xlsx")
+    write_returns(out, returned, NOTICE + ".")
     # The survey tool's export: "CSV UTF-8" as Excel saves it, with a byte-order mark.
     tables["responses"].to_csv(
         out / "responses.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n"

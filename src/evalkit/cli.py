@@ -24,6 +24,7 @@ from evalkit.errors import EvalkitError, Interrupted
 from evalkit.terminal import inert, inert_json, inert_lines
 
 if TYPE_CHECKING:
+    from evalkit.build.records import BuildOptions
     from evalkit.method.framework import Framework
 
 EXIT_OK = 0
@@ -130,22 +131,177 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_build(args: argparse.Namespace) -> int:
-    from evalkit.build import BuildOptions, run_build
+def _build_options(args: argparse.Namespace) -> BuildOptions:
+    """The build's options from the command line (``build`` and ``run``).
 
-    settings = _settings(args)
-    options = BuildOptions(
+    The progress bar shows only on a terminal: a log gets the summary alone.
+    """
+    from evalkit.build import BuildOptions
+
+    return BuildOptions(
         only=tuple(args.only or ()),
         workers=args.workers,
         formats=args.formats,
         force=args.force,
         timeout=args.timeout,
-        progress=not args.no_progress,
+        progress=not args.no_progress and sys.stderr.isatty(),
         round=args.round,
     )
-    result = run_build(settings, options)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from evalkit.build import run_build
+
+    settings = _settings(args)
+    result = run_build(settings, _build_options(args))
     print(inert_lines(result.summary()))
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from evalkit.route.run import RouteOptions, keep_from_environment, run_route
+
+    settings = _settings(args)
+    options = RouteOptions(
+        build=_build_options(args),
+        lower=args.lower,
+        wait=args.wait,
+        keep=args.keep or keep_from_environment(),
+        publish=Path(args.publish) if args.publish else None,
+        policy=args.policy,
+        on_failure=args.on_failure,
+    )
+    code, _record = run_route(settings, options)
+    return code
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from evalkit.route.run import keep_from_environment, publish_route
+
+    settings = _settings(args)
+    keep = args.keep or keep_from_environment()
+    return publish_route(settings, Path(args.dest), args.policy, wait=args.wait, keep=keep)
+
+
+def _cmd_returns(args: argparse.Namespace) -> int:
+    from evalkit.inputs.returns import ledger, outbox
+    from evalkit.inputs.returns.template import build_template
+
+    settings = _settings(args).with_paths(interim_dir=getattr(args, "interim", None))
+    frameworks = _frameworks(settings)
+    if args.action == "make":
+        paths = outbox.make_returns(
+            settings,
+            frameworks,
+            round_=args.round,
+            only=tuple(args.only or ()),
+            out=Path(args.out) if args.out else None,
+            due=args.due,
+            contact=args.contact,
+        )
+        for path in paths:
+            print(inert(f"made {path.name}"))
+        folder = paths[0].parent if paths else settings.interim_dir
+        print(inert(f"{len(paths)} return(s) in {folder}"))
+        return EXIT_OK
+    ids = outbox.register_ids(settings)
+    if args.action == "ingest":
+        outcomes = ledger.ingest(
+            Path(args.folder),
+            settings,
+            build_template(frameworks),
+            frameworks,
+            ids,
+            expected_round=args.round or ledger.known_round(settings, sent_only=True),
+        )
+        for outcome in outcomes:
+            print(inert_lines(ledger.describe(outcome)))
+        refused = sum(o.read.refused for o in outcomes)
+        with_problems = sum(bool(o.read.problems) and not o.read.refused for o in outcomes)
+        print(
+            inert(
+                f"{len(outcomes)} workbook(s): {refused} refused, {with_problems} with "
+                "problems to send back"
+            )
+        )
+        if refused or (with_problems and not args.accept_problems):
+            return EXIT_INVALID
+        return EXIT_OK
+    round_ = args.round or ledger.known_round(settings)
+    if round_ is None:
+        raise EvalkitError("no returns made or received yet; give the round with --round")
+    rows = ledger.status(settings, round_, ids)
+    frame = ledger.status_frame(rows)
+    path = ledger.write_status(settings, round_, frame)
+    print(inert_lines(ledger.status_text(frame, round_)))
+    print(inert(f"Written to {path}"))
+    return EXIT_OK
+
+
+def _date_arg(text: str) -> object:
+    """An argparse type: a date as dd/mm/yyyy or yyyy-mm-dd."""
+    import datetime as dt
+
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"expected a date as dd/mm/yyyy, got '{inert(text[:40])}'")
+
+
+def _returns(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("returns", help="officer return workbooks: make, ingest, status")
+    actions = p.add_subparsers(
+        dest="action",
+        required=True,
+        metavar="ACTION",
+        help="make the workbooks, ingest the returned ones, or show their status (required)",
+    )
+    make = actions.add_parser("make", help="one return workbook per in-scope partnership")
+    make.add_argument(
+        "--only",
+        nargs="+",
+        metavar="ID",
+        help="only these partnerships (default: every in-scope one)",
+    )
+    make.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder to write the workbooks to (default: <interim>/returns/<round>/sent)",
+    )
+    make.add_argument(
+        "--due",
+        type=_date_arg,
+        metavar="DATE",
+        help="date the returns are due, dd/mm/yyyy (default: none; "
+        "the workbook points to the covering e-mail)",
+    )
+    make.add_argument(
+        "--contact",
+        metavar="TEXT",
+        help="who officers should ask, in words (default: the policy team that sent the workbook)",
+    )
+    ingest = actions.add_parser("ingest", help="read returned workbooks and check every cell")
+    ingest.add_argument("folder", metavar="DIR", help="folder of returned workbooks (required)")
+    ingest.add_argument(
+        "--accept-problems",
+        action="store_true",
+        help="exit 0 when returns have cell problems (still listed); refused ones exit 2",
+    )
+    status = actions.add_parser("status", help="sent, received, valid, problems, missing")
+    for command in (make, ingest, status):
+        _paths(command)
+        command.add_argument(
+            "--interim",
+            metavar="DIR",
+            help="interim folder (default: $EVALKIT_INTERIM, else data/interim)",
+        )
+        command.add_argument(
+            "--round", metavar="ROUND", help="assessment round (default: the latest prepared)"
+        )
+        _add_debug(command, on_command=True)
+    p.set_defaults(func=_cmd_returns)
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:
@@ -262,8 +418,17 @@ def _synth(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _frameworks_and_docs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("frameworks", help="list, show or validate evaluation frameworks")
-    p.add_argument("action", choices=["list", "show", "validate"])
-    p.add_argument("target", nargs="?", help="framework id (show) or YAML file (validate)")
+    p.add_argument(
+        "action",
+        choices=["list", "show", "validate"],
+        help="list every framework, show one, or validate a YAML file (required)",
+    )
+    p.add_argument(
+        "target",
+        nargs="?",
+        help="framework id (show) or YAML file (validate) (default: none; needed by show "
+        "and validate)",
+    )
     p.add_argument(
         "--raw",
         metavar="DIR",
@@ -289,31 +454,34 @@ def _score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_score)
 
 
-def _build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    """The build's options, on ``build`` and on ``run``."""
     from evalkit.build.formats import FORMATS
 
     formats = ",".join(FORMATS)
-    p = sub.add_parser("build", help="build evidence packs (HTML and PDF) and the overview")
-    _paths(p, reports=True)
     p.add_argument(
-        "--only", nargs="+", metavar="ID", help="build only these partnerships (default: all)"
+        "--only",
+        nargs="+",
+        metavar="ID",
+        help="build only these partnerships, not the overview (default: every partnership "
+        "in scope, the overview and the cover report)",
     )
     p.add_argument(
         "--workers",
         type=whole_number(1),
         default=None,
         metavar="N",
-        help="parallel workers, 1 or more (default: one per core)",
+        help="packs built side by side, 1 or more (default: one per core)",
     )
     p.add_argument(
         "--formats",
         type=format_names,
         default=tuple(FORMATS),
         metavar="LIST",
-        help=f"comma-separated, any of: {formats} (default: {formats})",
+        help=f"output formats, comma-separated, any of: {formats} (default: {formats})",
     )
     p.add_argument(
-        "--force", action="store_true", help="rebuild even when nothing changed (default: off)"
+        "--force", action="store_true", help="rebuild packs that are up to date (default: off)"
     )
     p.add_argument(
         "--round", metavar="ROUND", help="assessment round to build (default: the latest scored)"
@@ -323,13 +491,104 @@ def _build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=whole_number(1),
         default=600,
         metavar="SECONDS",
-        help="time limit per pack, seconds, 1 or more (the notebook, HTML and PDF together; "
-        "default: 600)",
+        help="time limit per pack in seconds, for its notebook and every format together "
+        "(default: 600)",
     )
     p.add_argument(
-        "--no-progress", action="store_true", help="no progress bar (default: a progress bar)"
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: a progress bar on a terminal, none in a log)",
     )
+
+
+def _build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("build", help="build evidence packs (HTML and PDF) and the overview")
+    _paths(p, reports=True)
+    _add_build_options(p)
     p.set_defaults(func=_cmd_build)
+
+
+def _add_route_options(p: argparse.ArgumentParser) -> None:
+    """The options of the route's own: waiting for the lock, keeping run records."""
+    p.add_argument(
+        "--wait",
+        type=whole_number(0),
+        default=0,
+        metavar="SECONDS",
+        help="if another run is using the output folders, wait this long for it before "
+        "refusing with exit code 75 (default: 0, refuse at once)",
+    )
+    p.add_argument(
+        "--keep",
+        type=whole_number(1),
+        default=None,
+        metavar="N",
+        help="run records to keep in <logs>/runs, the oldest removed (default: "
+        "$EVALKIT_KEEP_RUNS, else 30)",
+    )
+
+
+def _add_policy(p: argparse.ArgumentParser) -> None:
+    from evalkit.route.publish import POLICIES
+
+    p.add_argument(
+        "--policy",
+        choices=POLICIES,
+        default=POLICIES[0],
+        help="publish only if no pack failed (no-failures), or also when some failed, each "
+        "keeping its last good version (keep-last-good) (default: no-failures)",
+    )
+
+
+def _route_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "run",
+        help="the whole route for a scheduler: validate, prepare, score, build (and publish), "
+        "one run at a time, with a record of the run",
+    )
+    _paths(p, reports=True)
+    p.add_argument(
+        "--lower",
+        action="store_true",
+        help="score: where organisations disagree, take the lower organisation score "
+        "(default: off, the mean)",
+    )
+    _add_build_options(p)
+    _add_route_options(p)
+    p.add_argument(
+        "--publish",
+        metavar="DEST",
+        help="after the build, publish to DEST as evalkit publish does (default: no publishing)",
+    )
+    _add_policy(p)
+    p.add_argument(
+        "--on-failure",
+        metavar="COMMAND",
+        help="shell command to run when the run fails, given EVALKIT_EXIT_CODE, "
+        "EVALKIT_RUN_SUMMARY and EVALKIT_RUN_LOG (default: none)",
+    )
+    p.set_defaults(func=_cmd_run)
+
+
+def _publish(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "publish",
+        help="copy the reviewer-facing outputs to DEST in one swap, so that readers never "
+        "see half a set",
+    )
+    p.add_argument(
+        "dest",
+        metavar="DEST",
+        help="where reviewers read the packs: a symbolic link evalkit makes and swaps (required)",
+    )
+    p.add_argument(
+        "--reports",
+        metavar="DIR",
+        help="reports folder to publish (default: $EVALKIT_REPORTS, else reports)",
+    )
+    _add_policy(p)
+    _add_route_options(p)
+    p.set_defaults(func=_cmd_publish)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -341,7 +600,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
     _add_debug(parser, on_command=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_validate_and_prepare, _synth, _frameworks_and_docs, _score, _build):
+    for add in (
+        _route_run,
+        _returns,
+        _validate_and_prepare,
+        _score,
+        _build,
+        _publish,
+        _frameworks_and_docs,
+        _synth,
+    ):
         add(sub)
     for command in sub.choices.values():
         _add_debug(command, on_command=True)

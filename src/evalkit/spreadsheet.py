@@ -43,14 +43,20 @@ if TYPE_CHECKING:
     import os
 
     import pandas as pd
+    from openpyxl import Workbook
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "FORMULA_TRIGGERS",
     "frame_to_csv",
     "neutralise",
     "read_csv_frame",
+    "new_workbook",
+    "put_cell",
     "restore",
+    "safe_cell",
+    "save_workbook",
     "sheet_title",
     "show_controls",
     "write_csv",
@@ -296,6 +302,53 @@ def _shown(value: Any) -> tuple[Any, int]:
     if isinstance(value, date):
         return value, len(_DATE_FORMAT)
     return value, len(str(value)) if value is not None else 0
+
+
+def safe_cell(value: Any) -> Any:
+    """A value ready for an openpyxl cell: text shown inert and formula-safe, others typed."""
+    return _shown(value)[0]
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook to build cell by cell (an officer return), for :func:`put_cell`.
+
+    Tables go through :func:`write_xlsx`; a workbook laid out by hand (instructions,
+    dropdowns, protected cells) is built here, every value written with :func:`put_cell`
+    and the file saved with :func:`save_workbook`.
+    """
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def put_cell(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = False) -> None:
+    """Write one value into a cell, formula-safe; text is stored as text, dates as dates.
+
+    Text is neutralised (:func:`neutralise`) and its control characters shown, and is
+    given the string type, so that ``#N/A`` is not read as an error code.
+    """
+    from openpyxl.styles import Font
+
+    cell = sheet.cell(row=row, column=column, value=safe_cell(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    elif isinstance(cell.value, date):
+        cell.number_format = "dd/mm/yyyy"
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def save_workbook(book: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Save a workbook built with :func:`new_workbook` atomically, with no time stamped in it."""
+    final = Path(path)
+    with atomic_path(final) as tmp:
+        scratch = tmp.with_name(tmp.name + ".unfixed")
+        try:
+            book.save(scratch)
+            _fix_times(scratch, tmp)
+        finally:
+            scratch.unlink(missing_ok=True)
+    return final
 
 
 def _typed(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Any:

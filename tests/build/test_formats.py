@@ -31,10 +31,10 @@ def make_text(sources: Sources, out: Path) -> None:
 
 
 def test_the_registry_has_the_web_page_then_the_pdf():
-    entries = [(f.name, f.suffix, f.heading, f.label, f.in_kernel) for f in FORMATS.values()]
+    entries = [(f.name, f.suffix, f.label, f.in_kernel) for f in FORMATS.values()]
     assert entries == [
-        ("html", ".html", "Web page", "HTML", False),
-        ("pdf", ".pdf", "PDF", "PDF", True),
+        ("html", ".html", "HTML", False),
+        ("pdf", ".pdf", "PDF", True),
     ]
     assert FORMATS["pdf"].file_name("evidence-pack") == "evidence-pack.pdf"
     assert FORMATS["pdf"].make_path == ("evalkit.build.formats", "make_pdf")
@@ -52,8 +52,8 @@ def test_a_format_made_in_a_kernel_needs_a_function_it_can_import():
     def local(sources: Sources, out: Path) -> None: ...
 
     with pytest.raises(ValueError, match="kernel imports make by name"):
-        OutputFormat("x", ".x", "X", "X", local, in_kernel=True)
-    assert OutputFormat("x", ".x", "X", "X", local).file_name("a") == "a.x"
+        OutputFormat("x", ".x", "X", local, in_kernel=True)
+    assert OutputFormat("x", ".x", "X", local).file_name("a") == "a.x"
 
 
 def test_the_web_page_is_the_page_itself(tmp_path):
@@ -75,9 +75,9 @@ def test_a_plain_text_format_function_writes_the_pages_words(tmp_path):
 def test_a_new_format_is_one_entry_the_build_makes_lists_and_indexes(
     built_sample, tmp_path, monkeypatch
 ):
-    monkeypatch.setitem(FORMATS, "txt", OutputFormat("txt", ".txt", "Text", "TXT", make_text))
+    monkeypatch.setitem(FORMATS, "txt", OutputFormat("txt", ".txt", "TXT", make_text))
     # A function evalkit's kernels can import, made in the kernel under another name.
-    copy = OutputFormat("copy", ".copy.html", "Copy", "COPY", make_html, in_kernel=True)
+    copy = OutputFormat("copy", ".copy.html", "COPY", make_html, in_kernel=True)
     monkeypatch.setitem(FORMATS, "copy", copy)
     reports = tmp_path / "reports"
     shutil.copytree(built_sample["reports"], reports)

@@ -105,7 +105,10 @@ def test_an_absurd_serial_is_refused_with_the_expected_form(tmp_path):
     _register(path, rows)
     problem = validate(path).report.errors[0]
     assert (problem.code, problem.row, problem.value) == ("bad-value", 2, "2023")
-    assert "an Excel date number for 1950 to 2099" in problem.message
+    assert problem.message == (
+        "'2023' is not a date (dd/mm/yyyy, yyyy-mm-dd or an Excel date cell): as an Excel "
+        "date number it is not a day from 1950 to 2099"
+    )
 
 
 AMOUNTS = [

@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 
 from evalkit.method.results import DatasetMeta, ScoringMeta
 from evalkit.report.committee import CoverReport, cover_html, cover_report
-from evalkit.report.committee.words import and_list, date_in_words, finding_phrase
+from evalkit.report.committee.words import date_in_words, finding_phrase
+from evalkit.report.fragments import and_list
 from evalkit.report.overview import Overview
 
 NOTICE = "INVENTED SAMPLE DATA — made up for a test."

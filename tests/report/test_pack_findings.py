@@ -97,3 +97,57 @@ def test_no_findings(make_pack):
     assert findings.html(make_pack()) == (
         '<h2 id="findings">Findings and action plan</h2><p>The rules found nothing to act on.</p>'
     )
+
+
+def _severities(*levels: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "severity": list(levels),
+            "code": [f"code-{i}" for i in range(len(levels))],
+            "message": [f"Finding {i}." for i in range(len(levels))],
+            "framework_id": [None] * len(levels),
+        }
+    )
+
+
+def test_print_leaves_out_low_priority_rows_and_says_how_many(make_pack):
+    found = _severities("high", "medium", "medium", "low", "low", "low")
+    actions = pd.DataFrame(
+        {
+            "priority": ["medium", "low"],
+            "action": ["Discuss.", "Review."],
+            "finding": ["code-1", "code-3"],
+            "owner": ["Ann", "Ann"],
+            "timescale": ["6 months", "12 months"],
+            "due_date": ["2025-09-30", "2026-03-31"],
+        }
+    )
+    soup = BeautifulSoup(
+        findings.html(make_pack(scores={"findings": found, "actions": actions})), "html.parser"
+    )
+    note = soup.find("p", class_="print-only")
+    assert note.get_text() == (
+        "This printed list shows the 3 high or medium priority findings and the actions that "
+        "answer them; 3 low priority findings and their actions are on the web page and in "
+        "the downloads."
+    )
+    findings_table, plan = soup.find_all("table")
+    hidden = [tr.th.get_text() for tr in findings_table.find_all("tr", class_="screen-only")]
+    assert hidden == ["Low", "Low", "Low"]  # the 3 low rows; high and medium stay
+    assert [tr.th.get_text() for tr in plan.find_all("tr", class_="screen-only")] == ["Low"]
+
+
+def test_one_of_each_is_said_in_the_singular(make_pack):
+    fragment = findings.html(make_pack(scores={"findings": _severities("high", "low")}))
+    note = BeautifulSoup(fragment, "html.parser").find("p", class_="print-only")
+    assert note.get_text() == (
+        "This printed list shows the 1 high or medium priority finding and the actions that "
+        "answer it; 1 low priority finding and its actions are on the web page and in the "
+        "downloads."
+    )
+
+
+def test_print_keeps_every_row_when_all_are_low_or_none_are(make_pack):
+    for levels in (("low", "low"), ("high", "medium")):
+        fragment = findings.html(make_pack(scores={"findings": _severities(*levels)}))
+        assert "print-only" not in fragment and "screen-only" not in fragment

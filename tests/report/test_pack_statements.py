@@ -130,8 +130,27 @@ class Facts:
 
 
 def check_governance(pack: Any, facts: Facts) -> None:
-    (reading,) = _paragraphs(governance.html(pack))
+    reading, inputs = _paragraphs(governance.html(pack))
     r = facts.register(pack.partnership_id)
+    given = [
+        f"£{r[column]:,.0f} {what}"
+        for column, what in (("council_cash_gbp", "in cash"), ("in_kind_gbp", "in kind"))
+        if pd.notna(r[column])
+    ]
+    if pd.notna(r["officer_days_per_year"]):
+        days = r["officer_days_per_year"]
+        given.append(f"{days:,.0f} officer day" + ("" if days == 1 else "s"))
+    said = (
+        "Each year the council puts in "
+        + ", ".join(given[:-1])
+        + " and " * (len(given) > 1)
+        + given[-1]
+        if given
+        else "The register records nothing the council puts in each year"
+    )
+    if pd.notna(r["total_budget_gbp"]):
+        said += f", towards a partnership budget of £{r['total_budget_gbp']:,.0f}"
+    assert inputs == said + "."
     members = len(facts.rows("memberships", pack.partnership_id))
     assert reading.startswith(
         f"{pack.name} has {_words(members, 'member organisation', 'member organisations')}. "
@@ -143,7 +162,8 @@ def check_governance(pack: Any, facts: Facts) -> None:
         else ("A governing document is in place" if document else "There is no governing document")
     )
     assert f". {expected}; " in reading
-    table = _cells(governance.html(pack), "Governance and money (from the register)")
+    page = governance.html(pack) + appendix.html(pack)  # the table is a detail
+    table = _cells(page, "Governance and money (from the register)")
     assert table["Governing document in place"] == (
         "not recorded" if pd.isna(document) else ("Yes" if document else "No")
     )

@@ -39,7 +39,6 @@ class OutputFormat:
     Attributes:
         name: what ``--formats`` calls it.
         suffix: the file name's ending (``evidence-pack`` + suffix).
-        heading: the index page's column heading.
         label: the text of the index page's link.
         make: writes the file at the given path from the sources.
         in_kernel: made in the pack's kernel rather than the main process (``make``
@@ -48,7 +47,6 @@ class OutputFormat:
 
     name: str
     suffix: str
-    heading: str
     label: str
     make: Callable[[Sources, Path], None]
     in_kernel: bool = False
@@ -82,8 +80,8 @@ def make_pdf(sources: Sources, out: Path) -> None:
 
 #: Every format, by name, in the order they are made and listed.
 FORMATS: dict[str, OutputFormat] = {
-    "html": OutputFormat("html", ".html", "Web page", "HTML", make_html),
-    "pdf": OutputFormat("pdf", ".pdf", "PDF", "PDF", make_pdf, in_kernel=True),
+    "html": OutputFormat("html", ".html", "HTML", make_html),
+    "pdf": OutputFormat("pdf", ".pdf", "PDF", make_pdf, in_kernel=True),
 }
 
 

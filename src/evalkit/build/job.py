@@ -440,21 +440,37 @@ def page_links(job: BuildJob) -> list[PageLink]:
     return [*own, overview, committee, index]
 
 
-def _write_page(job: BuildJob, nb: Any, folder: Path) -> Path:
-    """Render the notebook's page into the staging folder, hidden (a scratch file)."""
-    from evalkit.report.render import notebook_to_html, source_date
+def page_options(job: BuildJob) -> dict[str, Any]:
+    """The keyword arguments of :func:`evalkit.report.render.notebook_to_html` for a job.
 
-    page = notebook_to_html(
-        nb,
-        title=job.title,
-        running_header=job.header,
-        notice=job.notice,
-        masthead_label=job.masthead,
-        date=source_date(),
-        links=page_links(job),
-    )
+    JSON-ready (links as ``[label, href]`` pairs), to be sent to the kernel that renders
+    the page (:func:`evalkit.build.kernels.page_in_kernel`).
+    """
+    from evalkit.report.render import source_date
+
+    return {
+        "title": job.title,
+        "running_header": job.header,
+        "notice": job.notice,
+        "masthead_label": job.masthead,
+        "date": source_date(),
+        "links": [[link.label, link.href] for link in page_links(job)],
+    }
+
+
+async def _write_page(
+    lane: Lane, job: BuildJob, notebook: Path, folder: Path, clock: _Clock, log: _Log
+) -> Path:
+    """Render the notebook's page into the staging folder, hidden (a scratch file).
+
+    The lane's kernel renders it from the notebook file, so the main process never
+    holds a page's images and markup while it serves the other lanes.
+    """
+    import json
+
     path = folder / f".{job.stem}.page.html"
-    path.write_text(page, encoding="utf-8")
+    args = [str(notebook), str(path), json.dumps(page_options(job))]
+    await _in_kernel(lane, "page_in_kernel", args, "the page", clock, log)
     return path
 
 
@@ -465,20 +481,32 @@ async def _make(
     if not fmt.in_kernel:
         fmt.make(sources, out)
         return
-    module, name = fmt.make_path
-    args = ", ".join(repr(str(p)) for p in (sources.notebook, sources.page, out))
+    args = [*fmt.make_path, *(str(p) for p in (sources.notebook, sources.page, out))]
+    await _in_kernel(lane, "make_in_kernel", args, f"the {fmt.name}", clock, log)
+
+
+async def _in_kernel(
+    lane: Lane, function: str, args: list[str], what: str, clock: _Clock, log: _Log
+) -> None:
+    """Call one of :mod:`evalkit.build.kernels`' functions in the lane's kernel.
+
+    A call that runs past the job's time left restarts the kernel and raises
+    :class:`TimeoutError` naming ``what`` was being made; whatever the kernel wrote to
+    stderr goes to the job's log.
+    """
+    call = f"{function}({', '.join(repr(a) for a in args)})"
     code = (
-        "from evalkit.build.kernels import make_in_kernel as _make\n"
-        f"try:\n    _make({module!r}, {name!r}, {args})\nfinally:\n    del _make"
+        f"from evalkit.build.kernels import {function} as _call\n"
+        f"try:\n    _call{call.removeprefix(function)}\nfinally:\n    del _call"
     )
     stderr: list[str] = []
     try:
         await lane.run(code, clock.left(), stderr=stderr)
     except TimeoutError:
         await lane.restart(kill=True)
-        raise TimeoutError(f"timed out after {clock.budget} s (making the {fmt.name})") from None
+        raise TimeoutError(f"timed out after {clock.budget} s (making {what})") from None
     finally:
-        log.messages += [f"making the {fmt.name}, stderr:\n{text}" for text in stderr]
+        log.messages += [f"making {what}, stderr:\n{text}" for text in stderr]
 
 
 async def _write(
@@ -496,7 +524,7 @@ async def _write(
     notebook = atomic_write_text(staging.folder / f"{job.stem}.ipynb", nbformat.writes(nb))
     files[notebook.name] = file_sha(notebook)
     with clock.stage("page"):
-        page = _write_page(job, nb, staging.folder)
+        page = await _write_page(lane, job, notebook, staging.folder, clock, log)
     for fmt in job.formats:
         out = staging.folder / fmt.file_name(job.stem)
         with clock.stage(fmt.name):

@@ -221,6 +221,27 @@ def make_in_kernel(module: str, name: str, notebook: str, page: str, out: str) -
     make(Sources(Path(notebook), Path(page)), Path(out))
 
 
+def page_in_kernel(notebook: str, page: str, options: str) -> None:
+    """Render an executed notebook's web page (see :func:`evalkit.build.job.write_page`).
+
+    Runs inside a lane's kernel, like :func:`make_in_kernel`: the page's images and its
+    parsed markup then live in the kernel, which hands its memory back after each pack,
+    rather than in the main process, which serves every lane. ``options`` is the JSON of
+    :func:`evalkit.report.render.notebook_to_html`'s keyword arguments; ``links`` is a
+    list of ``[label, href]`` pairs.
+    """
+    import json
+
+    from evalkit.atomic import atomic_write_text
+    from evalkit.report.navigation import PageLink
+    from evalkit.report.render import notebook_to_html
+
+    kwargs = json.loads(options)
+    kwargs["links"] = [PageLink(label, href) for label, href in kwargs["links"]]
+    atomic_write_text(Path(page), notebook_to_html(Path(notebook), **kwargs))
+    release_memory()  # before the PDF is printed in this same kernel
+
+
 def _kill_now(km: Any) -> None:
     """Kill a kernel's process outright if it is still there (the last resort of a stop)."""
     process = getattr(getattr(km, "provisioner", None), "process", None)

@@ -19,10 +19,7 @@ KIND_EXPECTED: dict[str, str] = {
     "text": "text",
     "enum": "one of the allowed values",
     "bool": "yes or no (Yes/Y/TRUE/x/1 or No/N/FALSE/0)",
-    "date": (
-        "a date (dd/mm/yyyy, yyyy-mm-dd, an Excel date cell, "
-        "or an Excel date number for 1950 to 2099)"
-    ),
+    "date": "a date (dd/mm/yyyy, yyyy-mm-dd or an Excel date cell)",
     "money": "an amount in pounds (e.g. 1250000, £1,250,000, £1.2m or £5k; - or nil for 0)",
     "number": "a number",
     "integer": "a whole number",

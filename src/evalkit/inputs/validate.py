@@ -32,7 +32,14 @@ from evalkit.inputs.contract import (
 from evalkit.inputs.files import ERROR, INFO, WARNING, ReadIssue, UnreadableInputError
 from evalkit.inputs.ingest import META_COLUMNS, RawTable, combine, discover, read_table
 from evalkit.inputs.messages import grouped_summary
-from evalkit.inputs.normalise import amount_problem, is_valid, map_unique, normalise_column, token
+from evalkit.inputs.normalise import (
+    SERIAL_YEARS,
+    amount_problem,
+    is_valid,
+    map_unique,
+    normalise_column,
+    token,
+)
 from evalkit.terminal import inert
 
 if TYPE_CHECKING:
@@ -249,6 +256,14 @@ def _message(
             return check, f"{shown} is not a usable {spec.name}: {reason}", expected
         if spec.kind == "money" and raw_value:
             return check, f"{shown} is not {expected}: {amount_problem(raw_value)}", expected
+        if spec.kind == "date" and raw_value and raw_value.replace(".", "", 1).isdigit():
+            low, high = SERIAL_YEARS
+            return (
+                check,
+                f"{shown} is not {expected}: as an Excel date number it is not a day "
+                f"from {low} to {high}",
+                expected,
+            )
         return check, f"{shown} is not {expected}", expected
     if check == schemas.OUT_OF_RANGE:
         return check, f"{shown} is out of range: expected {expected}", expected

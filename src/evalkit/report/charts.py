@@ -379,6 +379,8 @@ _LEGEND_CHARACTERS = 104
 _LEGEND_MARKER_CHARACTERS = 5
 #: Height of one more row of legend (inches).
 _LEGEND_ROW_IN = 0.19
+#: Height of one row (dimension) of a profile chart, in inches.
+_PROFILE_ROW_IN = 0.34
 
 
 def _bottom_legend(fig: Figure, handles: list[Any], ncol: int | None = None) -> None:
@@ -516,13 +518,15 @@ def profile_chart(
         }
     )
     n = len(categories)
-    fig = _figure(1.5 + 0.42 * n + (0.25 * math.ceil(len(groups) / 4) if group else 0))
+    # A row holds a two-line label and a two-line "mean / range" note at 8 pt: a third
+    # of an inch is enough, and keeps a 20-item framework well inside one printed page.
+    fig = _figure(1.5 + _PROFILE_ROW_IN * n + (0.25 * math.ceil(len(groups) / 4) if group else 0))
     ax = fig.add_subplot()
     ys = np.arange(n)
     grouped = group is not None
     handles = _draw_profile_markers(ax, table, ys, labelled=grouped)
     if grouped:
-        ax.scatter(summary["mean"], ys, marker="|", s=520, color="black", linewidths=2.2, zorder=4)
+        ax.scatter(summary["mean"], ys, marker="|", s=400, color="black", linewidths=2.2, zorder=4)
         handles.append(_legend_marker("|", "black", f"Mean of {_noun(group, 'group')}s", size=14))
     _label_profile_rows(
         ax,

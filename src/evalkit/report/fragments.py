@@ -15,7 +15,7 @@ raw values. Escaping makes text inert and visible:
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -107,3 +107,10 @@ def whole_text(value: Any) -> str:
 def text_or(value: Any, default: str = NOT_RECORDED) -> str:
     """The value as text, or ``default`` when blank."""
     return default if is_missing(value) or str(value) == "" else str(value)
+
+
+def and_list(items: Sequence[str]) -> str:
+    """Items joined as a sentence says them: "A", "A and B", "A, B and C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

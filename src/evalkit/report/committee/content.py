@@ -16,8 +16,8 @@ import pandas as pd
 
 from evalkit import __version__
 from evalkit.method.rules import plural
-from evalkit.report.committee.words import and_list, date_in_words, finding_phrase
-from evalkit.report.fragments import text_or
+from evalkit.report.committee.words import date_in_words, finding_phrase
+from evalkit.report.fragments import and_list, text_or
 from evalkit.report.overview.provenance import frameworks_used
 
 if TYPE_CHECKING:

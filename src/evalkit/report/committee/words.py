@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from evalkit.method.rules import date_words
 
 #: Each finding code as a phrase that follows "partnerships with …" (docs/scoring.md
@@ -38,10 +36,3 @@ def finding_phrase(code: str) -> str:
 def date_in_words(value: str) -> str:
     """An ISO date as people write it ("31 March 2025"); blank stays blank."""
     return date_words(value) if value else ""
-
-
-def and_list(items: Sequence[str]) -> str:
-    """Items joined as a sentence says them: "A", "A and B", "A, B and C"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

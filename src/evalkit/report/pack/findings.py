@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.method.rules import date_words
+from evalkit.method.rules import date_words, plural
 from evalkit.report.fragments import SEVERITY_WORDS, escape, para
 from evalkit.report.labels import labelled
 from evalkit.report.pack import anchors, downloads
@@ -20,6 +20,8 @@ EVIDENCE = "Evidence"
 #: The heading of the action plan's date column.
 DUE = "Due by"
 _LAST_CELL = re.compile(r"(<td[^>]*>)([^<]*)(</td></tr>)")
+#: A table row whose first cell (the priority) says "Low".
+_LOW_ROW = re.compile(r'<tr>(<th scope="row"[^>]*>Low</th>)')
 
 
 def html(pack: Pack) -> str:
@@ -41,16 +43,44 @@ def html(pack: Pack) -> str:
         "findings",
         ["severity", "code", "message"],
     ).assign(**{EVIDENCE: [title for _, title in where]})
-    out += _linked(downloads.table(pack, table, name="findings", caption=FINDINGS_CAPTION), where)
+    low = int((f["severity"] == "low").sum())
+    short = 0 < low < len(f)
+    if short:
+        out += print_note(len(f) - low, low)
+    found = _linked(downloads.table(pack, table, name="findings", caption=FINDINGS_CAPTION), where)
+    out += _screen_only_low(found) if short else found
     if len(actions):
         out += anchors.section_heading(3, "Action plan", anchors.ACTIONS)
-        out += downloads.table(
+        plan = downloads.table(
             pack,
             action_plan(actions),
             name="action-plan",
             caption="Action plan (one row an action, with the findings it answers)",
         )
+        out += _screen_only_low(plan) if short else plan
     return out
+
+
+def print_note(serious: int, low: int) -> str:
+    """The printed pack's note that it lists only the high and medium priority findings.
+
+    A committee acts on high and medium priority findings; the low priority ones (a
+    record to keep, a document to refresh) stay on the web page and in the downloads,
+    as do the actions that answer them. The note is shown in print only.
+    """
+    them = "it" if serious == 1 else "them"
+    their = "its" if low == 1 else "their"
+    return (
+        '<p class="print-only">This printed list shows the '
+        f"{plural(serious, 'high or medium priority finding')} and the actions that answer "
+        f"{them}; {plural(low, 'low priority finding')} and {their} actions are on the web "
+        "page and in the downloads.</p>"
+    )
+
+
+def _screen_only_low(table: str) -> str:
+    """The table with each low priority row marked to be left out of print."""
+    return _LOW_ROW.sub(r'<tr class="screen-only">\1', table)
 
 
 FINDINGS_CAPTION = "Findings, most serious first"

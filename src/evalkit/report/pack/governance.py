@@ -8,6 +8,7 @@ import pandas as pd
 
 from evalkit.method.rules import plural
 from evalkit.report.fragments import (
+    and_list,
     date_text,
     gbp_text,
     is_missing,
@@ -18,7 +19,7 @@ from evalkit.report.fragments import (
     yes_no_text,
 )
 from evalkit.report.labels import labelled
-from evalkit.report.pack import anchors, appendix, downloads
+from evalkit.report.pack import anchors, appendix
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -35,9 +36,11 @@ def html(pack: Pack) -> str:
     return (
         anchors.section_heading(2, "Register facts and governance", anchors.GOVERNANCE)
         + para(reading)
-        + downloads.table(
+        + para(council_inputs_text(pack.register))
+        + appendix.table(
             pack,
             _facts(pack),
+            section="Register facts and governance",
             name="governance",
             caption="Governance and money (from the register)",
         )
@@ -52,6 +55,32 @@ def governing_document_text(value: object) -> str:
     if is_missing(value):
         return "No governing document is recorded"
     return "A governing document is in place" if bool(value) else "There is no governing document"
+
+
+def council_inputs_text(register: pd.Series) -> str:
+    """What the council puts in each year and the partnership's budget, as the register says.
+
+    For example: "Each year the council puts in £185,000 in cash, £12,000 in kind and
+    140 officer days, towards a partnership budget of £1,450,000." Blank facts are left
+    out; when all three inputs are blank the sentence says the register records none.
+    """
+    parts = []
+    if not is_missing(register.get("council_cash_gbp")):
+        parts.append(f"{gbp_text(register['council_cash_gbp'])} in cash")
+    if not is_missing(register.get("in_kind_gbp")):
+        parts.append(f"{gbp_text(register['in_kind_gbp'])} in kind")
+    days = register.get("officer_days_per_year")
+    if not is_missing(days):
+        parts.append(f"{whole_text(days)} officer {'day' if whole_text(days) == '1' else 'days'}")
+    text = (
+        f"Each year the council puts in {and_list(parts)}"
+        if parts
+        else "The register records nothing the council puts in each year"
+    )
+    budget = register.get("total_budget_gbp")
+    if not is_missing(budget):
+        text += f", towards a partnership budget of {gbp_text(budget)}"
+    return text + "."
 
 
 def next_review_text(due: object, as_of: str | None) -> str:
