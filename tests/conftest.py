@@ -16,9 +16,12 @@ from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
 
 @pytest.fixture(scope="session", autouse=True)
 def _logs_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Builds in tests log to a temporary folder, never the checkout's ``logs/``."""
+    """Builds in tests log to a temporary folder, never the checkout's ``logs/``; and
+    validation reads an empty interim folder, never the checkout's ``data/interim/``.
+    """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVALKIT_LOGS", str(tmp_path_factory.mktemp("logs")))
+        patch.setenv("EVALKIT_INTERIM", str(tmp_path_factory.mktemp("interim")))
         yield
 
 

@@ -45,7 +45,7 @@ def prepare(
     settings: Settings, frameworks: Mapping[str, Framework] | None = None
 ) -> ValidationResult:
     """Validate ``settings.raw_dir`` and, when valid, write the processed tables."""
-    result = validate(settings.raw_dir, frameworks, settings)
+    result = validate(settings.raw_dir, frameworks, settings, settings.interim_dir)
     out = settings.processed_dir
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / REPORT_FILE, result.report.to_json() + "\n")
