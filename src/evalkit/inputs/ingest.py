@@ -469,7 +469,7 @@ def read_rows(path: Path, settings: Settings | None = None) -> list[tuple[int, l
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         check_workbook(path, limits)
         sheets = workbook_sheets(path)
-        return _rows_from_sheet(path, sheets[0], limits) if sheets else []
+        return _rows_from_sheet(path, sheets[0], limits).rows if sheets else []
     issue = check_file(path, "a CSV file", limits)
     if issue is not None:
         raise UnreadableInputError(issue)
