@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import pytest
 
 from evalkit.inputs.dataset import load_tables
 from evalkit.method.framework import Framework, load_frameworks
-from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
+from small_portfolio import HEADERS, ROWS, copy_sample_raw, write_csv, write_workbook
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -57,7 +56,7 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     base = tmp_path_factory.mktemp("sample")
     raw = base / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    copy_sample_raw(raw)
     processed = base / "processed"
     interim = base / "interim"  # as `make packs` does: returns and survey exports first
     inbox = str(raw / "returns" / "inbox")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from evalkit.cli import main
 from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.inputs.validate import validate
-from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
+from small_portfolio import HEADERS, ROWS, copy_sample_raw, write_csv, write_workbook
 
 
 def rewrite(folder: Path, table: str, edit) -> None:
@@ -343,12 +343,11 @@ def test_prepare_writes_nothing_when_invalid(portfolio_csv, tmp_path):
 
 def test_sample_copy_with_three_mistakes(tmp_path, capsys):
     """The issue's acceptance case, on a copy of the bundled sample workbook."""
-    import shutil
 
     from openpyxl import load_workbook
 
     raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    copy_sample_raw(raw)
     path = raw / "portfolio.xlsx"
     wb = load_workbook(path)
     ws = wb["partnerships"]
