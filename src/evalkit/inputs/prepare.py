@@ -65,7 +65,7 @@ def prepare(
         "evalkit_version": __version__,
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "raw_dir": str(settings.raw_dir),
-        "input_files": input_hashes(settings.raw_dir),
+        "input_files": input_hashes(settings.raw_dir, settings.interim_dir),
         "tables": result.report.tables,
         "warnings": len(result.report.warnings),
     }
