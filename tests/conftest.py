@@ -75,6 +75,7 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {
         "base": base,
         "raw": raw,
+        "interim": interim,
         "processed": processed,
         "pack_id": str(in_scope["partnership_id"].iloc[0]),
         "in_scope": sorted(in_scope["partnership_id"]),
