@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,17 @@ import pytest
 
 from evalkit.inputs.dataset import load_tables
 from evalkit.method.framework import Framework, load_frameworks
-from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
+from small_portfolio import HEADERS, ROWS, copy_sample_raw, write_csv, write_workbook
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _logs_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Builds in tests log to a temporary folder, never the checkout's ``logs/``."""
+    """Builds in tests log to a temporary folder, never the checkout's ``logs/``; and
+    validation reads an empty interim folder, never the checkout's ``data/interim/``.
+    """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVALKIT_LOGS", str(tmp_path_factory.mktemp("logs")))
+        patch.setenv("EVALKIT_INTERIM", str(tmp_path_factory.mktemp("interim")))
         yield
 
 
@@ -54,7 +56,7 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     base = tmp_path_factory.mktemp("sample")
     raw = base / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    copy_sample_raw(raw)
     processed = base / "processed"
     interim = base / "interim"  # as `make packs` does: returns and survey exports first
     inbox = str(raw / "returns" / "inbox")
@@ -73,6 +75,7 @@ def sample_scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {
         "base": base,
         "raw": raw,
+        "interim": interim,
         "processed": processed,
         "pack_id": str(in_scope["partnership_id"].iloc[0]),
         "in_scope": sorted(in_scope["partnership_id"]),

@@ -7,6 +7,7 @@ The portfolio is written as real CSV and Excel files by the fixtures in conftest
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,24 @@ from evalkit.inputs.contract import table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_RAW = ROOT / "data" / "raw"
+
+
+def copy_sample_raw(dest: Path) -> Path:
+    """Copy the bundled sample's raw folder as the repository holds it.
+
+    Left out: the returns a run of ``make packs`` in this checkout received and kept
+    (``returns/<round>/``); the sample's own returns wait in ``returns/inbox/``.
+    """
+
+    def kept_returns(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) == SAMPLE_RAW / "returns":
+            return [name for name in names if name != "inbox"]
+        return []
+
+    shutil.copytree(SAMPLE_RAW, dest, ignore=kept_returns)
+    return dest
+
+
 #: The invented-data banner the test pages and packs carry.
 NOTICE = "INVENTED SAMPLE DATA — this is not a real council's assessment."
 

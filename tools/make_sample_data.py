@@ -1133,6 +1133,15 @@ SWOT_TEXT = {
 }
 
 
+#: Plural headings as officers write them (accepted as aliases in the data contract).
+SWOT_PLURALS = {
+    "strength": "Strengths",
+    "weakness": "Weaknesses",
+    "opportunity": "Opportunities",
+    "threat": "Threats",
+}
+
+
 def _swot() -> pd.DataFrame:
     rows = []
     for i, p in enumerate(PARTNERSHIPS):
@@ -1142,7 +1151,7 @@ def _swot() -> pd.DataFrame:
             rows.append(
                 (
                     p[0],
-                    category.capitalize() + "s" if k % 2 else category,
+                    SWOT_PLURALS[category] if k % 2 else category,
                     texts[(i + k) % len(texts)],
                 )
             )

@@ -51,8 +51,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     path = Path(args.path) if args.path else settings.raw_dir
-    frameworks = _frameworks(settings.with_paths(raw_dir=path))
-    report = validate(path, frameworks, settings).report
+    interim = Path(args.interim) if args.interim else None if args.path else settings.interim_dir
+    frameworks = _frameworks(settings.with_paths(raw_dir=path if path.is_dir() else path.parent))
+    report = validate(path, frameworks, settings, interim).report
     print(inert_json(report.to_json()) if args.json else report.summary())
     return EXIT_OK if report.valid else EXIT_INVALID
 
@@ -60,7 +61,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_prepare(args: argparse.Namespace) -> int:
     from evalkit.inputs.prepare import REPORT_FILE, prepare
 
-    settings = _settings(args)
+    settings = _settings(args).with_paths(interim_dir=args.interim)
     result = prepare(settings, _frameworks(settings))
     print(result.report.summary())
     if not result.report.valid:
@@ -386,13 +387,28 @@ def _paths(p: argparse.ArgumentParser, raw: bool = True, reports: bool = False) 
 def _validate_and_prepare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="check input tables and list every problem")
     p.add_argument(
-        "path", nargs="?", help="folder of CSV/Excel input (default: $EVALKIT_RAW, else data/raw)"
+        "path",
+        nargs="?",
+        help="folder of CSV/Excel input, or one workbook or CSV file "
+        "(default: $EVALKIT_RAW, else data/raw, with $EVALKIT_INTERIM, else data/interim)",
+    )
+    p.add_argument(
+        "--interim",
+        metavar="DIR",
+        help="folder of derived tables read with its sub-folders (default: $EVALKIT_INTERIM, "
+        "else data/interim, when no PATH is given)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON (default: off)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("prepare", help="validate data/raw and write typed tables to data/processed")
     _paths(p)
+    p.add_argument(
+        "--interim",
+        metavar="DIR",
+        help="folder of derived tables read with its sub-folders "
+        "(default: $EVALKIT_INTERIM, else data/interim)",
+    )
     p.set_defaults(func=_cmd_prepare)
 
 

@@ -71,8 +71,12 @@ def render_data_contract() -> str:
         "",
         "evalkit reads a folder of tables (by default `data/raw/`). Each table is either a "
         "CSV file named after it or a sheet of the same name in an Excel workbook "
-        "(`.xlsx`) in that folder; one workbook may hold several tables. Headers match "
-        "ignoring case, spaces and punctuation (`Council cash (£)` is `council_cash_gbp`). "
+        "(`.xlsx`) in that folder; one workbook may hold several tables. Tables evalkit "
+        "derived from returns and survey exports are read from `data/interim/` and its "
+        "sub-folders too; the rows of one table from several places are read as one table. "
+        "The header row may sit below title and note rows. Headers match ignoring case, "
+        "spaces and punctuation (`Council cash (£)` is `council_cash_gbp`, `PartnershipID` "
+        "is `partnership_id`), and a column's label is accepted as its header. "
         "Columns not listed here are ignored with a warning. The label is the column's "
         "heading in evidence packs, the overview and their downloads. `dataset.yaml` beside "
         "the tables says what the data is; `invented: true` puts its `notice` on every output.",
@@ -89,8 +93,14 @@ def render_data_contract() -> str:
         f"- Yes: {', '.join(sorted(TRUE_TOKENS))}; no: {', '.join(sorted(FALSE_TOKENS))} "
         "(any case).",
         f"- Date formats tried in turn: {', '.join(f'`{f}`' for f in DATE_FORMATS)}; Excel "
-        "date cells are read as dates. Day first, always (UK).",
-        "- Money: `£`, thousands separators, spaces and `GBP` are ignored; `(500)` is -500.",
+        "date cells are read as dates, and so are Excel date numbers (1900 date system, or "
+        "1904 when the workbook says so) for 1950 to 2099. Day first, always (UK).",
+        "- Money: `£` or `GBP`, thousands grouped by commas or spaces; `k`/`thousand`, "
+        "`m`/`mn`/`million` and `bn`/`billion` multiply (`£1.2m` is 1200000); `(500)` and "
+        "`-500` are -500; `-`, `—` and `nil` are 0. Ranges (`£5k-£10k`), approximate amounts "
+        "(`c. £5k`), a decimal comma (`1,25`) and several decimal points are refused.",
+        "- A leading apostrophe, non-breaking spaces and stray spaces are ignored; every "
+        "cell of a merged range reads as its top-left value.",
         "- Controlled values match in any case and spacing; listed aliases are accepted.",
         "- Blank rows are skipped; row numbers in messages are the rows you see in Excel "
         "(or the line in a CSV file). CSV may be UTF-8, UTF-8 with BOM or Windows-1252.",

@@ -465,15 +465,7 @@ def write_xlsx(
         _fill_sheet(book.create_sheet(title), frame, notice)
     if not sheets:
         book.create_sheet("Sheet")
-    final = Path(path)
-    with atomic_path(final) as tmp:
-        scratch = tmp.with_name(tmp.name + ".unfixed")
-        try:
-            book.save(scratch)
-            _fix_times(scratch, tmp)
-        finally:
-            scratch.unlink(missing_ok=True)
-    return final
+    return save_workbook(book, path)
 
 
 #: The time stamped on every part of a workbook: the earliest a zip file can hold.

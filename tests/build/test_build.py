@@ -62,7 +62,10 @@ def test_no_change_rebuilds_nothing(built_sample, tmp_path):
     assert len(result.skipped) == len(built_sample["in_scope"]) + 2
 
 
-def test_changing_one_partnerships_answers_rebuilds_that_pack_alone(built_sample, tmp_path):
+def test_changing_one_partnerships_answers_rebuilds_that_pack_alone(
+    built_sample, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("EVALKIT_INTERIM", str(built_sample["interim"]))  # as it was prepared
     settings = _copy(built_sample, tmp_path)
     raw = tmp_path / "raw"
     shutil.copytree(built_sample["raw"], raw)

@@ -51,7 +51,8 @@ def test_display_labels_are_unique_within_each_table():
         (
             "partnerships",
             "council_cash_gbp",
-            "an amount in pounds (e.g. 1250000 or £1,250,000) of at least 0",
+            "an amount in pounds (e.g. 1250000, £1,250,000, £1.2m or £5k; - or nil for 0)"
+            " of at least 0",
         ),
         ("partnerships", "name", "text"),
     ],

@@ -67,3 +67,36 @@ def test_prepared_tables_come_back_typed(portfolio_csv, tmp_path):
     assert tables["swot"].empty and "category" in tables["swot"]  # absent: empty, typed
     meta = load_dataset_meta(processed)
     assert sorted(meta["input_files"]) == sorted(p.name for p in portfolio_csv.iterdir())
+
+
+def test_input_hashes_name_every_raw_file_and_interim_table_by_its_path(tmp_path):
+    import hashlib
+
+    from evalkit.inputs.dataset import input_hashes
+
+    raw, interim = tmp_path / "raw", tmp_path / "interim"
+    files = {
+        raw / "portfolio.xlsx": b"register",
+        raw / "survey" / "forms.xlsx": b"export",
+        raw / "survey" / ".hidden": b"no",
+        raw / "~$portfolio.xlsx": b"lock",
+        interim / "survey" / "forms" / "responses.csv": b"answers",
+        interim / "survey" / "forms" / "coverage.json": b"a note, not a table",
+    }
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    assert input_hashes(raw, interim) == {
+        "portfolio.xlsx": sha(b"register"),
+        "survey/forms.xlsx": sha(b"export"),
+        "interim/survey/forms/responses.csv": sha(b"answers"),
+    }
+    assert input_hashes(raw) == {
+        "portfolio.xlsx": sha(b"register"),
+        "survey/forms.xlsx": sha(b"export"),
+    }
+    assert input_hashes(raw, tmp_path / "missing") == input_hashes(raw)

@@ -75,10 +75,13 @@ def test_normalise(spec, raw, expected):
 @pytest.mark.parametrize(
     ("header", "key"),
     [
-        ("Partnership ID", "partnership_id"),
-        ("Council cash (£)", "council_cash_gbp"),
-        ("  in-scope ", "in_scope"),
-        ("Officer days per year", "officer_days_per_year"),
+        ("Partnership ID", "partnershipid"),
+        ("PartnershipID", "partnershipid"),
+        ("Partnership-ID", "partnershipid"),
+        ("partnership_id", "partnershipid"),
+        ("Council cash (£)", "councilcashgbp"),
+        ("  in-scope ", "inscope"),
+        ("Officer days per year", "officerdaysperyear"),
     ],
 )
 def test_header_key(header, key):
@@ -128,6 +131,6 @@ def test_evalkit_validate_reports_a_reserved_id_on_one_line(portfolio_csv, capsy
     assert main(["validate", str(portfolio_csv)]) == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    line = next(li for li in out.splitlines() if "column partnership_id" in li and "'con'" in li)
+    line = next(li for li in out.splitlines() if "is not a usable partnership_id" in li)
     assert "partnerships.csv, row 3, column partnership_id" in line
     assert "'con' is not a usable partnership_id: Windows reserves this name" in line

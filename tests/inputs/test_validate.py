@@ -10,8 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from evalkit.cli import main
+from evalkit.inputs.contract import TABLES_BY_NAME
 from evalkit.inputs.validate import validate
-from small_portfolio import HEADERS, ROWS, SAMPLE_RAW, write_csv, write_workbook
+from small_portfolio import HEADERS, ROWS, copy_sample_raw, write_csv, write_workbook
 
 
 def rewrite(folder: Path, table: str, edit) -> None:
@@ -213,10 +214,20 @@ def test_missing_table(portfolio_csv):
     assert "missing-table" in codes
 
 
-def test_table_in_two_places(portfolio_csv):
+def test_table_in_two_places_is_read_as_one(portfolio_csv):
     write_workbook(portfolio_csv)  # every table now also appears as a sheet
-    codes = [p.code for p in validate(portfolio_csv).report.errors]
-    assert codes.count("duplicate-table") == len(HEADERS)
+    report = validate(portfolio_csv).report
+    # every keyed row is now in two places: one error per key, naming both places
+    across = [p for p in report.errors if p.code == "duplicate-across-sources"]
+    keyed = [name for name in HEADERS if TABLES_BY_NAME[name].key]
+    assert len(across) == sum(len(ROWS[name]) for name in keyed)
+    # the council row, now in two places, is also two councils
+    assert {p.code for p in report.errors} == {"duplicate-across-sources", "several-councils"}
+    first = next(p for p in across if p.table == "partnerships")
+    assert first.message == (
+        "partnership_id 'csp' is in more than one place: partnerships.csv, row 2; "
+        "portfolio.xlsx, sheet 'partnerships', row 2"
+    )
 
 
 def test_unknown_column_is_a_warning(portfolio_csv):
@@ -332,12 +343,11 @@ def test_prepare_writes_nothing_when_invalid(portfolio_csv, tmp_path):
 
 def test_sample_copy_with_three_mistakes(tmp_path, capsys):
     """The issue's acceptance case, on a copy of the bundled sample workbook."""
-    import shutil
 
     from openpyxl import load_workbook
 
     raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    copy_sample_raw(raw)
     path = raw / "portfolio.xlsx"
     wb = load_workbook(path)
     ws = wb["partnerships"]
@@ -376,8 +386,10 @@ def test_a_problem_is_one_line_whatever_its_value_holds():
     )
     report = ValidationReport("raw\x1b]0;title\x07", [problem, problem])
     assert report.summary().splitlines() == [
-        str(problem),
-        str(problem),
+        "ERROR 2 rows of input, column council_cash_gbp: "
+        "'x\\x1b[31m\\ny' is not an amount in pounds [bad-value]",
+        "    first: odd\\nname.csv, row 3, column council_cash_gbp; "
+        "odd\\nname.csv, row 3, column council_cash_gbp",
         "raw\\x1b]0;title\\x07: INVALID — 2 error(s), 0 warning(s)",
     ]
     assert report.problems[0].message == "'x\x1b[31m\ny' is not an amount in pounds"  # data kept

@@ -117,7 +117,9 @@ class Facts:
         checklist = checklist.rename(columns={"status": "answer"})
         both = pd.concat([survey, checklist], ignore_index=True)
         both = both[both["round"].astype(str) == self.round]
-        return both.assign(missing=both["answer"].astype(str).str.strip().str.lower().isin(MISSING))
+        return both.assign(
+            missing=both["answer"].fillna("").astype(str).str.strip().str.lower().isin(MISSING)
+        )
 
     def own_findings(self, pid: str) -> pd.DataFrame:
         f = self.findings[self.findings["partnership_id"] == pid]
@@ -365,7 +367,12 @@ def check_main_points(pack: Any, facts: Facts) -> None:
             ]
             if pack.frameworks[fid].mode == "survey":
                 given = answers[
-                    ~answers["response"].astype(str).str.strip().str.lower().isin(MISSING)
+                    ~answers["response"]
+                    .fillna("")
+                    .astype(str)
+                    .str.strip()
+                    .str.lower()
+                    .isin(MISSING)
                 ]
                 who = re.search(r"based on (\d+) respondents? from (\d+) organisations?", text)
                 assert who, text
@@ -377,7 +384,7 @@ def check_main_points(pack: Any, facts: Facts) -> None:
     ratings = ratings[
         (ratings["round"].astype(str) == facts.round) & ratings["framework_id"].isin(needs)
     ]
-    given = ratings[~ratings["status"].astype(str).str.strip().str.lower().isin(MISSING)]
+    given = ratings[~ratings["status"].fillna("").astype(str).str.strip().str.lower().isin(MISSING)]
     without = int(_blank(given["evidence_ref"]).sum())
     if without and len(given) and len(texts) < 6:
         (text,) = evidence

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 from evalkit.config import Settings
 from evalkit.route.run import STAGES
-from small_portfolio import SAMPLE_RAW
+from small_portfolio import copy_sample_raw
 
 
 def test_the_route_brings_evidence_in_then_validates_prepares_scores_and_builds():
@@ -24,6 +22,6 @@ def test_the_import_stages_run_only_when_there_is_input_for_them(tmp_path):
     needed = {stage.name: stage.needed for stage in STAGES}
     empty = Settings(raw_dir=tmp_path / "raw")
     assert not needed["returns ingest"](empty) and not needed["survey import"](empty)
-    shutil.copytree(SAMPLE_RAW, tmp_path / "sample")
+    copy_sample_raw(tmp_path / "sample")
     sample = Settings(raw_dir=tmp_path / "sample")  # the sample has both
     assert needed["returns ingest"](sample) and needed["survey import"](sample)

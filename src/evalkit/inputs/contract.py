@@ -20,7 +20,7 @@ KIND_EXPECTED: dict[str, str] = {
     "enum": "one of the allowed values",
     "bool": "yes or no (Yes/Y/TRUE/x/1 or No/N/FALSE/0)",
     "date": "a date (dd/mm/yyyy, yyyy-mm-dd or an Excel date cell)",
-    "money": "an amount in pounds (e.g. 1250000 or £1,250,000)",
+    "money": "an amount in pounds (e.g. 1250000, £1,250,000, £1.2m or £5k; - or nil for 0)",
     "number": "a number",
     "integer": "a whole number",
     "list": "text items separated by semicolons",
@@ -32,7 +32,8 @@ class ColumnSpec:
     """One column of an input table.
 
     Attributes:
-        name: column header (headers are matched ignoring case, spaces and underscores).
+        name: column header (headers are matched ignoring case, spaces and punctuation;
+            the label is accepted as a header too).
         kind: how values are read; see ``KIND_EXPECTED``.
         required: a value must be present in every row.
         description: what the column means, in plain English.
@@ -180,10 +181,16 @@ DIRECTION_ALIASES = {
     "decrease": "down",
 }
 SWOT_CATEGORIES = ("strength", "weakness", "opportunity", "threat")
-SWOT_ALIASES = {"s": "strength", "w": "weakness", "o": "opportunity", "t": "threat"}
-for _c in SWOT_CATEGORIES:
-    SWOT_ALIASES[_c + "s"] = _c
-SWOT_ALIASES["opportunities"] = "opportunity"
+SWOT_ALIASES = {
+    "s": "strength",
+    "w": "weakness",
+    "o": "opportunity",
+    "t": "threat",
+    "strengths": "strength",
+    "weaknesses": "weakness",
+    "opportunities": "opportunity",
+    "threats": "threat",
+}
 
 
 def _partnership_ref(description: str = "The partnership (its id in the register).") -> ColumnSpec:

@@ -113,16 +113,32 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_hashes(raw_dir: Path) -> dict[str, str]:
-    """SHA-256 of every input file in the raw folder (for provenance)."""
+def input_hashes(raw_dir: Path, interim_dir: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every input file (for provenance), named by its path.
+
+    Every file in the raw folder and its sub-folders (``survey/northshire.xlsx``,
+    ``returns/inbox/…``), and every table in the interim folder that evalkit derived
+    from what people sent in, named ``interim/<path>``. Hidden files and Excel's lock
+    files (``~$…``) are left out.
+    """
     hashes: dict[str, str] = {}
-    for path in sorted(raw_dir.iterdir()):
-        if path.name.startswith((".", "~$")) or not path.is_file():
+    folders = [(raw_dir, "")]
+    if interim_dir is not None:
+        folders.append((interim_dir, "interim/"))
+    for folder, prefix in folders:
+        if not folder.is_dir():
             continue
-        try:
-            hashes[path.name] = file_sha256(path)
-        except OSError:
-            hashes[path.name] = "unreadable"
+        for path in sorted(folder.rglob("*")):
+            parts = path.relative_to(folder).parts
+            if any(part.startswith((".", "~$")) for part in parts) or not path.is_file():
+                continue
+            if prefix and path.suffix.lower() != ".csv":
+                continue  # interim: the tables, not coverage or status notes
+            name = prefix + "/".join(parts)
+            try:
+                hashes[name] = file_sha256(path)
+            except OSError:
+                hashes[name] = "unreadable"
     return hashes
 
 

@@ -22,6 +22,7 @@ from evalkit.inputs.contract import TABLES_BY_NAME
 ENCODINGS = ("utf-8-sig", "cp1252")
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Spreadsheet formats evalkit does not read, and what each is called.
 LEGACY_FORMATS = {
@@ -46,12 +47,15 @@ class ReadIssue:
 
     Attributes:
         code: stable kebab-case code, e.g. ``encrypted-workbook``.
-        severity: ``error`` (the file was not read) or ``warning`` (read, with a caveat).
+        severity: ``error`` (the file or part of it was not read), ``warning`` (read,
+            with a caveat) or ``info`` (read; how, for the record).
         file: the file's name in the input folder.
         message: what was found, in plain English.
         expected: what to do about it, in plain English.
         sheet: the sheet, for a problem inside one sheet.
         table: the contract table the file or sheet holds, when known.
+        row: the row (or CSV line), for a problem with one row or cell.
+        column: the column letter or header, for a problem with one column or cell.
     """
 
     code: str
@@ -61,6 +65,8 @@ class ReadIssue:
     expected: str | None = None
     sheet: str | None = None
     table: str | None = None
+    row: int | None = None
+    column: str | None = None
 
 
 class UnreadableInputError(InputFileError):

@@ -24,7 +24,8 @@ TRUE_TOKENS = frozenset({"yes", "y", "true", "t", "x", "1", "✓", "✔"})
 FALSE_TOKENS = frozenset({"no", "n", "false", "f", "0"})
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y")
 _SPACES = re.compile(r"\s+")
-_MONEY_JUNK = re.compile(r"[£,\s]|gbp", re.IGNORECASE)
+#: Characters a person does not see: zero-width spaces and joiners, the byte-order mark.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def map_unique(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
@@ -55,11 +56,20 @@ def _blank(value: object) -> bool:
 
 
 def clean_text(value: object) -> object:
-    """Collapse runs of whitespace and trim; blank becomes ``None``."""
+    """Trim a cell's text and collapse its whitespace; blank becomes ``None``.
+
+    Non-breaking spaces count as spaces; characters a person cannot see are dropped,
+    and so is a lone leading apostrophe (Excel's mark for "keep as text", never shown:
+    ``'0123`` is ``0123``). An apostrophe that opens a quotation closed later in the
+    text, as in ``'Jobs created' missed``, is kept.
+    """
     if _blank(value):
         return None
     if isinstance(value, str):
-        return _SPACES.sub(" ", value).strip()
+        text = _SPACES.sub(" ", _INVISIBLE.sub("", value)).strip()
+        if text.startswith("'") and "'" not in text[1:]:
+            text = text[1:].strip()
+        return text or None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -126,14 +136,24 @@ def normalise_bool(series: pd.Series, spec: ColumnSpec) -> pd.Series:
 
 
 def parse_date(value: object) -> object:
-    """Read one date from an Excel cell or UK-style text; return it as found if unreadable."""
+    """Read one date; return it as found if unreadable.
+
+    Accepts an Excel date cell, an Excel serial number (1900 date system) and UK-style
+    or ISO text.
+    """
     if isinstance(value, dt.datetime):
         return pd.Timestamp(value.date())
     if isinstance(value, dt.date):
         return pd.Timestamp(value)
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        if np.isnan(float(value)):
+            return None
+        return serial_date(float(value)) or value
     text = clean_text(value)
     if text is None:
         return None
+    if str(text).isdigit():
+        return serial_date(float(str(text))) or text
     for fmt in DATE_FORMATS:
         try:
             return pd.Timestamp(dt.datetime.strptime(str(text), fmt).date())
@@ -147,41 +167,157 @@ def normalise_date(series: pd.Series, spec: ColumnSpec) -> pd.Series:
     return map_unique(series, parse_date)
 
 
-def _to_number(value: object, junk: re.Pattern[str] | None) -> object:
+#: Excel's day zero in the 1900 date system (it counts 1900 as a leap year, so serials
+#: from 61 onwards, every modern date, are days since 30 December 1899).
+EXCEL_1900 = dt.date(1899, 12, 30)
+#: Day zero of the 1904 date system, used by workbooks from old Mac Excel.
+EXCEL_1904 = dt.date(1904, 1, 1)
+#: Dates read from an Excel serial number must fall in these years; any other number in
+#: a date column is refused (a year typed alone, an amount pasted in the wrong column).
+SERIAL_YEARS = (1950, 2099)
+
+
+def serial_date(value: float, date1904: bool = False) -> pd.Timestamp | None:
+    """The date an Excel serial number stands for.
+
+    None when it is not a whole day within ``SERIAL_YEARS``.
+    """
+    if not float(value).is_integer():
+        return None
+    start = EXCEL_1904 if date1904 else EXCEL_1900
+    try:
+        day = start + dt.timedelta(days=int(value))
+    except OverflowError:
+        return None
+    if not SERIAL_YEARS[0] <= day.year <= SERIAL_YEARS[1]:
+        return None
+    return pd.Timestamp(day)
+
+
+#: Words and signs people write for an amount of nothing.
+ZERO_TOKENS = frozenset({"-", "–", "—", "nil", "£-", "£–", "£—", "£0", "£nil"})
+#: Multipliers written after an amount, e.g. £1.2m, £5k, £1.25 million.
+MULTIPLIERS = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "million": 1_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+#: Digits alone, or grouped in threes by commas or by spaces, with an optional decimal part.
+_PLAIN = re.compile(r"\d+(\.\d+)?|\d{1,3}(,\d{3})+(\.\d+)?|\d{1,3}( \d{3})+(\.\d+)?")
+_AMOUNT = re.compile(
+    r"(?P<sign>-?)\s*(?:£|gbp)?\s*(?P<sign2>-?)\s*(?P<digits>[\d., ]*\d)\s*"
+    r"(?P<mult>k|thousand|mn|m|million|bn|billion)?\s*(?:gbp)?",
+    re.IGNORECASE,
+)
+
+
+def _strip_text(value: object) -> str | None:
+    """A cell as text, trimmed and without a leading apostrophe (None when blank)."""
+    text = clean_text(value)
+    return None if text is None else str(text)
+
+
+def _plain_number(text: str) -> float | None:
+    """Read ``1250000``, ``1,250,000.00`` or ``1 250 000``; None for anything else."""
+    if _PLAIN.fullmatch(text) is None:
+        return None
+    return float(text.replace(",", "").replace(" ", ""))
+
+
+def _to_number(value: object) -> object:
+    """A number from a cell: Excel numbers, or text with correctly grouped thousands."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float | np.integer | np.floating):
         return None if np.isnan(float(value)) else float(value)
-    text = clean_text(value)
+    text = _strip_text(value)
     if text is None:
         return None
-    raw = str(text)
-    stripped = junk.sub("", raw) if junk else raw.replace(",", "")
-    negative = stripped.startswith("(") and stripped.endswith(")")
-    if negative:
-        stripped = stripped[1:-1]
-    try:
-        number = float(stripped)
-    except ValueError:
-        return raw
-    return -number if negative else number
+    bracketed = text.startswith("(") and text.endswith(")")
+    inner = text[1:-1].strip() if bracketed else text
+    minus = inner.startswith("-")
+    number = _plain_number(inner[1:].strip() if minus else inner)
+    if number is None or (bracketed and minus):
+        return text
+    return -number if bracketed or minus else number
+
+
+def read_amount(value: object) -> object:
+    """Read an amount in pounds as people write it; return it as found if unreadable.
+
+    ========================  =============  ===========================================
+    written                   read as        rule
+    ========================  =============  ===========================================
+    ``1250000``, ``1250000.5``  1250000.0    plain digits, optional decimal point
+    ``1,250,000.00``          1250000.0      commas (or spaces) grouping thousands
+    ``£1,250,000``, ``GBP 500``  1250000.0   a pound sign or GBP before or after
+    ``£5k``, ``£5 thousand``  5000.0         k or thousand: times 1,000
+    ``£1.2m``, ``£1.25 million``  1200000.0  m, mn or million: times 1,000,000
+    ``£2bn``                  2000000000.0   bn or billion: times 1,000,000,000
+    ``(5,000)``, ``-£5,000``  -5000.0        brackets or a minus sign: a negative amount
+    ``-``, ``—``, ``nil``     0.0            a dash or nil on its own: zero
+    ========================  =============  ===========================================
+
+    Refused (left as found, reported with :func:`amount_problem`): ranges
+    (``£5k-£10k``), approximate amounts (``c. £5k``, ``~5000``), a decimal comma
+    (``1,25``), more than one decimal point (``1.2.3``) and any other text.
+    """
+    if isinstance(value, bool | int | float | np.integer | np.floating):
+        return _to_number(value)
+    text = _strip_text(value)
+    if text is None:
+        return None
+    if text.lower().replace(" ", "") in ZERO_TOKENS:
+        return 0.0
+    bracketed = text.startswith("(") and text.endswith(")")
+    inner = text[1:-1].strip() if bracketed else text
+    match = _AMOUNT.fullmatch(inner)
+    if match is None:
+        return text
+    number = _plain_number(match["digits"].strip())
+    if number is None:
+        return text
+    signs = [bracketed, bool(match["sign"]), bool(match["sign2"])]
+    if sum(signs) > 1:
+        return text
+    if match["mult"]:
+        number = round(number * MULTIPLIERS[match["mult"].lower()], 2)
+    return -number if any(signs) else number
+
+
+def amount_problem(text: str) -> str:
+    """Why a value in an amount column could not be read, in plain English."""
+    lowered = text.lower()
+    if re.search(r"\d\s*[a-z]*\s*(-|–|—|to)\s*£?\s*\d", lowered):
+        return "it looks like a range: give one amount"
+    if re.match(r"(c\.?|ca\.?|circa|approx\.?|about|around|~|<|>|up to|over|under)\s*\S", lowered):
+        return "it looks approximate: give the amount itself"
+    if lowered.count(".") > 1:
+        return "it has more than one decimal point"
+    if re.search(r"\d,\d{1,2}(\D|$)", lowered) or re.search(r"\d,\d{4,}", lowered):
+        return "its comma does not group thousands (a decimal comma?): write 1.25 or 1,250"
+    return "it is not an amount evalkit can read"
 
 
 def normalise_money(series: pd.Series, spec: ColumnSpec) -> pd.Series:
-    """Accept £ signs, thousands separators, spaces and accounting brackets."""
-    return map_unique(series, lambda v: _to_number(v, _MONEY_JUNK))
+    """Amounts as people write them (see :func:`read_amount` for every rule)."""
+    return map_unique(series, read_amount)
 
 
 def normalise_number(series: pd.Series, spec: ColumnSpec) -> pd.Series:
-    """Accept thousands separators."""
-    return map_unique(series, lambda v: _to_number(v, None))
+    """Plain numbers, with commas or spaces grouping thousands."""
+    return map_unique(series, _to_number)
 
 
 def normalise_integer(series: pd.Series, spec: ColumnSpec) -> pd.Series:
     """Whole numbers; 3.0 is 3, 3.5 is left for the schema to reject."""
 
     def one(value: object) -> object:
-        number = _to_number(value, None)
+        number = _to_number(value)
         if isinstance(number, float) and number.is_integer():
             return int(number)
         return number
@@ -221,11 +357,13 @@ def normalise_column(series: pd.Series, spec: ColumnSpec) -> pd.Series:
 
 
 def header_key(header: object) -> str:
-    """Match headers ignoring case, spaces, punctuation and a trailing '(£)'."""
-    text = token(header)
-    text = text.replace("£", "gbp")
-    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-    return text
+    """Match headers ignoring case, spaces and punctuation, with £ read as 'gbp'.
+
+    ``PartnershipID``, ``Partnership-ID`` and ``partnership id`` all give
+    ``partnershipid``; ``Council cash (£)`` gives ``councilcashgbp``.
+    """
+    text = token(header).replace("£", "gbp")
+    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 def is_valid(value: object, spec: ColumnSpec) -> bool:

@@ -45,7 +45,7 @@ def prepare(
     settings: Settings, frameworks: Mapping[str, Framework] | None = None
 ) -> ValidationResult:
     """Validate ``settings.raw_dir`` and, when valid, write the processed tables."""
-    result = validate(settings.raw_dir, frameworks, settings)
+    result = validate(settings.raw_dir, frameworks, settings, settings.interim_dir)
     out = settings.processed_dir
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / REPORT_FILE, result.report.to_json() + "\n")
@@ -65,7 +65,7 @@ def prepare(
         "evalkit_version": __version__,
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "raw_dir": str(settings.raw_dir),
-        "input_files": input_hashes(settings.raw_dir),
+        "input_files": input_hashes(settings.raw_dir, settings.interim_dir),
         "tables": result.report.tables,
         "warnings": len(result.report.warnings),
     }

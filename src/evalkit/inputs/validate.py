@@ -29,15 +29,31 @@ from evalkit.inputs.contract import (
     ColumnSpec,
     TableSpec,
 )
-from evalkit.inputs.files import ERROR, WARNING, ReadIssue, UnreadableInputError
-from evalkit.inputs.ingest import META_COLUMNS, RawTable, discover, read_table
-from evalkit.inputs.normalise import is_valid, map_unique, normalise_column, token
+from evalkit.inputs.files import ERROR, INFO, WARNING, ReadIssue, UnreadableInputError
+from evalkit.inputs.ingest import META_COLUMNS, RawTable, combine, discover, read_table
+from evalkit.inputs.messages import grouped_summary
+from evalkit.inputs.normalise import (
+    SERIAL_YEARS,
+    amount_problem,
+    is_valid,
+    map_unique,
+    normalise_column,
+    token,
+)
 from evalkit.terminal import inert
 
 if TYPE_CHECKING:
     from evalkit.method.framework import Framework
 
-__all__ = ["ERROR", "WARNING", "Problem", "ValidationReport", "ValidationResult", "validate"]
+__all__ = [
+    "ERROR",
+    "INFO",
+    "WARNING",
+    "Problem",
+    "ValidationReport",
+    "ValidationResult",
+    "validate",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,8 @@ class Problem:
             table=issue.table,
             file=issue.file,
             sheet=issue.sheet,
+            row=issue.row,
+            column=issue.column,
             expected=issue.expected,
         )
 
@@ -123,9 +141,17 @@ class ValidationReport:
         """Pretty JSON text."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
+    @property
+    def infos(self) -> list[Problem]:
+        """Notes on how the input was read (e.g. a header found below a title)."""
+        return [p for p in self.problems if p.severity == INFO]
+
     def summary(self) -> str:
-        """Plain-text report for the terminal: one line per problem, then a count."""
-        lines = [str(p) for p in self.problems]
+        """Plain-text report for the terminal: problems grouped by cause, then a count.
+
+        Root causes come first; each group gives its count and its first few places.
+        """
+        lines = grouped_summary(self.problems)
         verdict = "valid" if self.valid else "INVALID"
         lines.append(
             inert(
@@ -182,8 +208,13 @@ class _Locator:
         frame = self.raw.frame
         row = None
         value = None
+        file = self.raw.source.file
+        sheet = self.raw.source.sheet
         if index is not None and index in frame.index:
             row = int(cast(int, frame.at[index, "_row"]))
+            file = str(frame.at[index, "_file"])
+            found_sheet = frame.at[index, "_sheet"]
+            sheet = found_sheet if isinstance(found_sheet, str) else None
             if column and column in frame.columns:
                 value = _show(frame.at[index, column])
         header = self.raw.headers.get(column, column) if column else None
@@ -192,8 +223,8 @@ class _Locator:
             severity=severity,
             message=message,
             table=self.spec.name,
-            file=self.raw.source.path.name,
-            sheet=self.raw.source.sheet,
+            file=file,
+            sheet=sheet,
             row=row,
             column=header,
             value=value,
@@ -223,6 +254,16 @@ def _message(
         reason = names.id_problem(raw_value) if spec.kind == "slug" and raw_value else None
         if reason:
             return check, f"{shown} is not a usable {spec.name}: {reason}", expected
+        if spec.kind == "money" and raw_value:
+            return check, f"{shown} is not {expected}: {amount_problem(raw_value)}", expected
+        if spec.kind == "date" and raw_value and raw_value.replace(".", "", 1).isdigit():
+            low, high = SERIAL_YEARS
+            return (
+                check,
+                f"{shown} is not {expected}: as an Excel date number it is not a day "
+                f"from {low} to {high}",
+                expected,
+            )
         return check, f"{shown} is not {expected}", expected
     if check == schemas.OUT_OF_RANGE:
         return check, f"{shown} is out of range: expected {expected}", expected
@@ -375,28 +416,38 @@ def validate(
     raw_dir: Path,
     frameworks: Mapping[str, Framework] | None = None,
     settings: Settings | None = None,
+    interim_dir: Path | None = None,
 ) -> ValidationResult:
-    """Read and check every table in ``raw_dir``; never raises for bad data.
+    """Read and check every table in ``raw_dir`` and ``interim_dir``; never raises for bad data.
+
+    ``raw_dir`` is a folder, or one workbook or CSV file; ``interim_dir`` is searched
+    with its sub-folders.
+
+    The sources of one table are read as one table whose rows keep their own file,
+    sheet and row; the same key in two sources is one error naming both places.
 
     Files that cannot be read (legacy, encrypted or damaged workbooks, undecodable or
     oversized files, folders or broken links with a table's name) are problems like any
     other, all reported together.
 
     Args:
-        raw_dir: the input folder.
+        raw_dir: the input folder, or one workbook or CSV file (then tables it does not
+            hold are not reported missing).
         frameworks: loaded frameworks; when given, framework ids, item ids and answers
             are checked against them.
         settings: the input limits (default: ``Settings()``).
+        interim_dir: the folder of tables derived from returns and survey exports
+            (default: none; ``prepare`` and the CLI pass ``Settings.interim_dir``).
 
     Raises:
         InputFileError: the input folder itself is missing or cannot be listed.
     """
     report = ValidationReport(input_dir=str(raw_dir))
-    raws = _read_tables(raw_dir, settings or Settings(), report)
+    raws = _read_tables(raw_dir, settings or Settings(), report, interim_dir)
 
     items, tokens, scales = _frameworks_context(frameworks)
     context: dict[str, Any] = {
-        "sources": {name: raw.source.label for name, raw in raws.items()},
+        "sources": {name: _labels(raw) for name, raw in raws.items()},
         "scales": scales,
     }
     normalised: dict[str, pd.DataFrame] = {}
@@ -413,6 +464,8 @@ def validate(
         for col in spec.columns:
             if col.name in frame:
                 frame[col.name] = normalise_column(frame[col.name], col)
+        across, shared = _duplicates_across_sources(frame, raw, spec)
+        report.problems.extend(across)
         present = [c for c in spec.columns if c.name in frame]
         sub_spec = TableSpec(spec.name, spec.description, tuple(present), spec.required, spec.key)
         schema = schemas.table_schema(
@@ -424,57 +477,182 @@ def validate(
         try:
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            report.problems.extend(_failures_to_problems(exc, raw, spec, context))
+            found = _failures_to_problems(exc, raw, spec, context)
+            report.problems.extend(
+                p
+                for p in found
+                if not (p.code in _DUPLICATE_CODES and (p.file, p.sheet, p.row) in shared)
+            )
         normalised[spec.name] = frame
         for col in spec.columns:
             if col.unique and col.name in frame:
                 references[f"{spec.name}.{col.name}"] = set(frame[col.name].dropna().map(str))
         report.tables[spec.name] = {
-            "source": raw.source.label,
+            "source": _labels(raw),
             "rows": len(frame),
             "encoding": raw.encoding,
         }
     report.problems.extend(_cross_table_warnings(normalised, raws))
+    report.problems.extend(_missing_from_register(normalised, references, raws))
+    rank = {ERROR: 0, WARNING: 1, INFO: 2}
     report.problems.sort(
-        key=lambda p: (p.severity != ERROR, p.file or "", p.sheet or "", p.row or 0, p.column or "")
+        key=lambda p: (
+            rank.get(p.severity, 3),
+            p.file or "",
+            p.sheet or "",
+            p.row or 0,
+            p.column or "",
+        )
     )
     typed = {name: _typed(frame, TABLES_BY_NAME[name]) for name, frame in normalised.items()}
     return ValidationResult(report, typed)
 
 
 def _read_tables(
-    raw_dir: Path, settings: Settings, report: ValidationReport
+    raw_dir: Path, settings: Settings, report: ValidationReport, interim_dir: Path | None
 ) -> dict[str, RawTable]:
-    """Every table that can be read; the problems of finding and reading them go on ``report``."""
-    found = discover(raw_dir, settings)
+    """Every table that can be read, its sources combined.
+
+    The problems of finding and reading them go on ``report``.
+    """
+    found = discover(raw_dir, settings, interim_dir)
     report.problems.extend(Problem.from_read_issue(issue) for issue in found.issues)
     unread = sorted({i.file for i in found.issues if i.severity == ERROR and i.table is None})
     raws: dict[str, RawTable] = {}
     for spec in TABLES:
         sources = found.sources.get(spec.name, [])
         if not sources:
-            if spec.required and not any(i.table == spec.name for i in found.issues):
+            missing = spec.required and not any(i.table == spec.name for i in found.issues)
+            if missing and not raw_dir.is_file():
                 report.problems.append(_missing_table(spec, unread))
             continue
-        if len(sources) > 1:
-            places = "; ".join(s.label for s in sources)
-            report.problems.append(
-                Problem(
-                    "duplicate-table",
-                    ERROR,
-                    f"table '{spec.name}' appears more than once ({places}): keep one",
-                    table=spec.name,
+        parts: list[RawTable] = []
+        for source in sources:
+            try:
+                raw = read_table(spec.name, source, settings)
+            except UnreadableInputError as exc:
+                issue = replace(exc.issue, table=spec.name, file=source.file)
+                report.problems.append(Problem.from_read_issue(issue))
+                continue
+            report.problems.extend(
+                Problem.from_read_issue(replace(issue, file=source.file)) for issue in raw.issues
+            )
+            parts.append(raw)
+        if parts:
+            raws[spec.name] = combine(parts)
+            if len(parts) > 1:
+                report.problems.extend(p for part in parts for p in _check_headers(part, spec))
+                raws[spec.name].header_found = False  # headers already checked per part
+    return raws
+
+
+def _labels(raw: RawTable) -> str:
+    """The places a table was read from, e.g. ``portfolio.xlsx, sheet 'risks'``."""
+    return "; ".join(dict.fromkeys(s.label for s in raw.sources)) or raw.source.label
+
+
+_DUPLICATE_CODES = {"duplicate-row", "duplicate-id"}
+
+
+def _duplicates_across_sources(
+    frame: pd.DataFrame, raw: RawTable, spec: TableSpec
+) -> tuple[list[Problem], set[tuple[str | None, str | None, int | None]]]:
+    """One error for each key found in more than one source, naming every place.
+
+    Returns the problems and the places (file, sheet, row) they cover, whose ordinary
+    duplicate errors are then left out.
+    """
+    key = list(spec.key) or [c.name for c in spec.columns if c.unique][:1]
+    if len(raw.sources) < 2 or not key or any(k not in frame for k in key):
+        return [], set()
+    keys = frame[key].map(lambda v: token(v) if v is not None else "")
+    place = frame["_file"].astype(str) + "\x00" + frame["_sheet"].map(lambda v: v or "")
+    problems: list[Problem] = []
+    shared: set[tuple[str | None, str | None, int | None]] = set()
+    by = keys[key[0]] if len(key) == 1 else [keys[k] for k in key]
+    for values, group in frame.groupby(by, sort=False).groups.items():
+        if len(group) < 2 or place.loc[group].nunique() < 2:
+            continue
+        values = values if isinstance(values, tuple) else (values,)
+        if not all(values):
+            continue
+        where = []
+        for index in group:
+            sheet = frame.at[index, "_sheet"]
+            sheet = sheet if isinstance(sheet, str) else None
+            row = int(cast(int, frame.at[index, "_row"]))
+            shared.add((str(frame.at[index, "_file"]), sheet, row))
+            label = str(frame.at[index, "_file"]) + (f", sheet '{sheet}'" if sheet else "")
+            where.append(f"{label}, row {row}")
+        shown = ", ".join(f"{k} {names.shown(str(frame.at[group[0], k]))}" for k in key)
+        first = group[0]
+        problems.append(
+            _Locator(raw, spec).problem(
+                "duplicate-across-sources",
+                f"{shown} is in more than one place: {'; '.join(where)}",
+                int(first),
+                key[-1],
+                "each row in one place only: remove it from all but one file",
+            )
+        )
+    return problems, shared
+
+
+def _missing_from_register(
+    tables: Mapping[str, pd.DataFrame],
+    references: Mapping[str, set[str]],
+    raws: Mapping[str, RawTable],
+) -> list[Problem]:
+    """Root causes of unknown references: ids used in other tables but not in a register.
+
+    Each names the register's unused id it was most likely renamed to, when there is one.
+    """
+    problems: list[Problem] = []
+    for target in sorted({c.references for s in TABLES for c in s.columns if c.references}):
+        if target is None or target not in references or target.split(".")[0] not in raws:
+            continue
+        known = references[target]
+        uses: dict[str, dict[str, int]] = {}
+        for spec in TABLES:
+            frame = tables.get(spec.name)
+            for col in spec.columns:
+                if col.references != target or frame is None or col.name not in frame:
+                    continue
+                for value, count in frame[col.name].dropna().map(str).value_counts().items():
+                    uses.setdefault(str(value), {})[spec.name] = int(count)
+        used = set(uses)
+        unused = sorted(known - used)
+        register, column = target.split(".")
+        raw = raws[register]
+        for value, by_table in sorted(uses.items()):
+            if value in known:
+                continue
+            total = sum(by_table.values())
+            where = ", ".join(f"{t} ({n})" for t, n in by_table.items())
+            message = (
+                f"{column} {names.shown(value)} is used in {total} row(s) of other tables "
+                f"({where}) but is not in the {register} register ({_labels(raw)})"
+            )
+            renamed = difflib.get_close_matches(value, unused, n=1, cutoff=0.5)
+            if not renamed and len(unused) == 1 and sum(1 for v in uses if v not in known) == 1:
+                renamed = unused
+            index = None
+            if renamed:
+                message += f"; was it renamed to {names.shown(renamed[0])}?"
+                frame = tables[register]
+                matches = frame.index[frame[column].map(str) == renamed[0]].tolist()
+                index = matches[0] if matches else None
+            problems.append(
+                _Locator(raw, TABLES_BY_NAME[register]).problem(
+                    "missing-from-register",
+                    message,
+                    index,
+                    column if index is not None else None,
+                    f"add {names.shown(value)} to the {register} register, or correct the "
+                    "other tables",
                 )
             )
-            continue
-        try:
-            raw = read_table(spec.name, sources[0], settings)
-        except UnreadableInputError as exc:
-            report.problems.append(Problem.from_read_issue(replace(exc.issue, table=spec.name)))
-            continue
-        report.problems.extend(Problem.from_read_issue(issue) for issue in raw.issues)
-        raws[spec.name] = raw
-    return raws
+    return problems
 
 
 def _missing_table(spec: TableSpec, unread: list[str]) -> Problem:
@@ -489,7 +667,10 @@ def _missing_table(spec: TableSpec, unread: list[str]) -> Problem:
 
 
 def _check_headers(raw: RawTable, spec: TableSpec) -> list[Problem]:
-    problems = []
+    """Missing required columns and unknown columns of one source, at its header row."""
+    problems: list[Problem] = []
+    if not raw.header_found:
+        return problems  # reported once as no-header-row, or per part
     missing = [c.name for c in spec.columns if c.required and c.name not in raw.frame]
     for name in missing:
         problems.append(
@@ -498,9 +679,9 @@ def _check_headers(raw: RawTable, spec: TableSpec) -> list[Problem]:
                 ERROR,
                 f"required column '{name}' is missing",
                 table=spec.name,
-                file=raw.source.path.name,
+                file=raw.source.file,
                 sheet=raw.source.sheet,
-                row=1,
+                row=raw.header_row,
                 column=name,
                 expected=spec.column(name).description,
             )
@@ -512,9 +693,9 @@ def _check_headers(raw: RawTable, spec: TableSpec) -> list[Problem]:
                 WARNING,
                 f"column '{header}' is not in the data contract and is ignored",
                 table=spec.name,
-                file=raw.source.path.name,
+                file=raw.source.file,
                 sheet=raw.source.sheet,
-                row=1,
+                row=raw.header_row,
                 column=header,
             )
         )
@@ -549,7 +730,7 @@ def _cross_table_warnings(
                     "no organisation is marked is_council: the council's view cannot be "
                     "compared with its partners'",
                     table="organisations",
-                    file=raws["organisations"].source.path.name,
+                    file=raws["organisations"].source.file,
                     sheet=raws["organisations"].source.sheet,
                     column="is_council",
                 )

@@ -167,9 +167,12 @@ class RunRecord:
     """The folder of one run: its summary, its log and its notebooks."""
 
     def __init__(self, logs_dir: Path, command: str, *, echo: bool = True) -> None:
-        """Make ``<logs_dir>/runs/<UTC time>-<short id>/`` and start its summary."""
+        """Make ``<logs_dir>/runs/<UTC time to the ms>-<short id>/`` and start its summary."""
         started = utc_now()
-        run_id = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
+        # UTC time to the millisecond first, so that names sort in the order runs began
+        # (two runs in one second too: pruning keeps the newest by name).
+        stamp = f"{started.strftime('%Y%m%dT%H%M%S')}{started.microsecond // 1000:03d}Z"
+        run_id = f"{stamp}-{uuid.uuid4().hex[:6]}"
         self.folder = logs_dir / RUNS_FOLDER / run_id
         self.folder.mkdir(parents=True)
         self.summary = RunSummary(run_id, command, started.isoformat())

@@ -309,7 +309,7 @@ def run_route(settings: Settings, options: RouteOptions) -> tuple[int, RunRecord
                 record.summary.lock_cleared.append(words)
                 record.log(words)
             if settings.raw_dir.is_dir():
-                record.summary.input_hashes = input_hashes(settings.raw_dir)
+                record.summary.input_hashes = input_hashes(settings.raw_dir, settings.interim_dir)
             code = _stages(record, settings, options)
             if options.publish is not None and code in (EXIT_OK, EXIT_FAILED):
                 published = publish_stage(

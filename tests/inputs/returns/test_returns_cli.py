@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -10,14 +9,14 @@ import pytest
 
 from evalkit.cli import main
 from evalkit.spreadsheet import read_csv_frame
-from small_portfolio import SAMPLE_RAW
+from small_portfolio import copy_sample_raw
 
 
 def test_sample_returns_are_ingested_with_their_mistakes_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    copy_sample_raw(raw)
     interim = tmp_path / "interim"
     inbox = raw / "returns" / "inbox"
     args = ["--raw", str(raw), "--interim", str(interim)]
@@ -50,7 +49,7 @@ def test_sample_returns_are_ingested_with_their_mistakes_reported(
 
 def test_sample_returns_carry_rows_portfolio_xlsx_does_not(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    copy_sample_raw(raw)
     interim = tmp_path / "interim"
     inbox = raw / "returns" / "inbox"
     main(["returns", "ingest", str(inbox), "--raw", str(raw), "--interim", str(interim)])

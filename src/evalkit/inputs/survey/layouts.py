@@ -146,6 +146,6 @@ def detect(first_row: list[object]) -> Layout:
     """The layout whose signature headers are all in the first row (generic when none is)."""
     keys = {header_key(cell) for cell in first_row if cell is not None}
     for layout in (QUALTRICS, SURVEYMONKEY, MICROSOFT_FORMS, GOOGLE_FORMS):
-        if layout.signature <= keys:
+        if {header_key(header) for header in layout.signature} <= keys:
             return layout
     return GENERIC
