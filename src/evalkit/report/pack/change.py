@@ -158,7 +158,7 @@ def unchanged(rows: pd.DataFrame, dimension_label: str = "dimension") -> list[st
 
 
 def _band_move(row: pd.Series) -> str:
-    """The band move, e.g. ", from Concern to Borderline", or nothing."""
+    """The band move (", from Concern to Borderline,"), or nothing when no band was crossed."""
     before, after = row.get("previous_band"), row.get("band")
     if not isinstance(before, str) or not isinstance(after, str) or not before or not after:
         return ""
