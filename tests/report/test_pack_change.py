@@ -67,7 +67,8 @@ def test_each_reliable_checklist_change_is_one_sentence_with_both_scores(two_rou
         "with 5 statements rated in each round."
         for d in DOMAINS
     ]
-    assert said[1:] == expected
+    assert said[1] == "All 7 domains improved."  # the count, which print keeps
+    assert said[2:] == expected
     # the first, worked out in full: 2 -> 5 is +3
     assert expected[0] == (
         "Determining the need for the partnership improved from 2.00 to 5.00 (+3.00), "
@@ -261,7 +262,8 @@ def test_a_trend_chart_appears_with_the_third_round(three_rounds):
     )
     # and the changes are against 2024-25: V1 5 -> 3 declined, V2 4 -> 4 no change
     said = _paragraphs(str(soup))
-    assert said[1] == (
+    assert said[1] == "Of its 7 domains, 6 declined and 1 shows no reliable change."
+    assert said[2] == (
         "Determining the need for the partnership declined from 5.00 to 3.00 (-2.00), "
         "with 5 statements rated in each round."
     )
@@ -274,3 +276,27 @@ def test_a_trend_chart_appears_with_the_third_round(three_rounds):
 def test_two_rounds_draw_no_trend_chart(three_rounds):
     pack = load_pack("csp", LATE, three_rounds)
     assert BeautifulSoup(change.html(pack), "html.parser").find("img") is None
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        (["improved", "improved", "no reliable change"],
+         "Of its 3 principles, 2 improved and 1 shows no reliable change."),
+        (["declined", "improved", "no reliable change", "no reliable change"],
+         "Of its 4 principles, 1 improved, 1 declined and 2 show no reliable change."),
+        (["declined", "declined"], "All 2 principles declined."),
+        (["no reliable change"] * 3, "No reliable change in any of its 3 principles."),
+        (["improved"], "Its one principle improved."),
+        (["no reliable change"], "No reliable change in its one principle."),
+    ],
+)  # fmt: skip
+def test_each_framework_is_summed_up_in_one_sentence_that_print_keeps(calls, expected):
+    assert change.summary(pd.DataFrame({"call": calls}), "principle") == expected
+
+
+def test_the_sentence_per_dimension_is_on_screen_only(two_rounds):
+    soup = BeautifulSoup(change.html(load_pack("csp", LATE, two_rounds)), "html.parser")
+    (details,) = soup.find_all("div", class_="screen-only")
+    assert len(details.find_all("li")) == 7  # the 7 reliable changes
+    assert details.find_previous("p").get_text() == "All 7 domains improved."

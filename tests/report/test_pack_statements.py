@@ -458,12 +458,30 @@ def check_change(pack: Any, facts: Facts) -> None:
     soup = BeautifulSoup(fragment, "html.parser")
     pid = pack.partnership_id
     names = {fw.title: fid for fid, fw in pack.frameworks.items()}
+    changes = pack.scores["changes"]
     for heading in soup.find_all("h3"):
         fid = names[heading.get_text()]
         fw = pack.frameworks[fid]
         span = float(fw.scale_def.max) - float(fw.scale_def.min)
-        listed = heading.find_next_sibling()
-        if listed is None or listed.name != "ul":
+        # the sentence print keeps: the framework's calls counted
+        calls = changes.loc[changes["framework_id"] == fid, "call"].tolist()
+        counted = heading.find_next_sibling("p").get_text()
+        words = re.findall(r"(\d+) (improved|declined|shows? no reliable change)", counted)
+        if counted.startswith("All "):
+            n, verb = re.match(r"All (\d+) \w+ (improved|declined)\.", counted).groups()
+            assert calls.count(verb) == len(calls) == int(n), counted
+        elif counted.startswith(("No reliable change", "Its one")):
+            assert calls.count("improved") + calls.count("declined") == len(calls) * (
+                "improved" in counted or "declined" in counted
+            ), counted
+        else:
+            said = {w.split()[0].replace("shows", "show"): int(k) for k, w in words}
+            assert said.get("improved", 0) == calls.count("improved"), counted
+            assert said.get("declined", 0) == calls.count("declined"), counted
+            assert sum(said.values()) == len(calls), counted
+        details = heading.find_next_sibling("div")
+        listed = details.find("ul") if details is not None else None
+        if listed is None:
             continue
         for item in listed.find_all("li"):
             said = _CHANGED.match(item.get_text())

@@ -75,8 +75,12 @@ def html(pack: Pack) -> str:
         group = rows[rows["framework_id"] == framework_id]
         label = fw.dimension_label if fw else "dimension"
         moved = changed(group)
-        out += heading(3, title) + (bullets(moved) if moved else "")
-        out += "".join(para(s) for s in unchanged(group, label))
+        details = (bullets(moved) if moved else "") + "".join(
+            para(s) for s in unchanged(group, label)
+        )
+        # Print keeps the count; the sentence per dimension is on the web page.
+        out += heading(3, title) + para(summary(group, label))
+        out += f'<div class="screen-only">{details}</div>'
         out += trend_html(pack, framework_id)
     table = rows.assign(
         call=rows["call"].str.capitalize(), reason=rows["reason"].astype("object").fillna("")
@@ -135,6 +139,38 @@ def trend_html(pack: Pack, framework_id: str) -> str:
 def sentences(rows: pd.DataFrame, dimension_label: str = "dimension") -> list[str]:
     """One framework's sentences: one per reliable change, then the rest by reason."""
     return changed(rows) + unchanged(rows, dimension_label)
+
+
+def summary(rows: pd.DataFrame, dimension_label: str = "dimension") -> str:
+    """One framework's changes counted, the sentence print keeps.
+
+    For example: "Of its 6 principles, 2 improved and 4 show no reliable change." Every
+    dimension compared is counted once.
+    """
+    n = len(rows)
+    improved = int((rows["call"] == IMPROVED).sum())
+    declined = int((rows["call"] == DECLINED).sum())
+    rest = n - improved - declined
+    if n == 1:
+        verb = "improved" if improved else ("declined" if declined else "")
+        if verb:
+            return f"Its one {dimension_label} {verb}."
+        return f"No reliable change in its one {dimension_label}."
+    for count, verb in ((improved, "improved"), (declined, "declined")):
+        if count == n:
+            return f"All {plural(n, dimension_label)} {verb}."
+    if rest == n:
+        return f"No reliable change in any of its {plural(n, dimension_label)}."
+    parts = [
+        f"{count} {words}"
+        for count, words in (
+            (improved, "improved"),
+            (declined, "declined"),
+            (rest, "shows no reliable change" if rest == 1 else "show no reliable change"),
+        )
+        if count
+    ]
+    return f"Of its {plural(n, dimension_label)}, {and_list(parts)}."
 
 
 def changed(rows: pd.DataFrame) -> list[str]:
