@@ -332,3 +332,73 @@ def test_docx_text_from_data_is_plain_and_visible(view, tmp_path):
 
     body = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "fldSimple" not in body and "instrText" not in body
+
+
+# -- progress since the last round (the twelve-month progress report) ----------------------
+
+
+def _changes() -> pd.DataFrame:
+    """Alpha: 3 dimensions compared (2 improved, 1 declined); Beta: 2 (no reliable change);
+    Delta is out of scope (its improvement must not count); Gamma had no earlier round."""
+    rows = [
+        ("a", "improved"), ("a", "improved"), ("a", "declined"),
+        ("b", "no reliable change"), ("b", "no reliable change"),
+        ("d", "improved"),
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "round": "2024-25",
+            "previous_round": "2023-24",
+            "partnership_id": [p for p, _ in rows],
+            "call": [c for _, c in rows],
+        }
+    )
+
+
+def test_a_first_round_has_no_progress_section(report):
+    assert report.progress is None
+
+
+def test_progress_since_the_last_round_is_counted_by_hand(view):
+    view.scores["changes"] = _changes()
+    view.scores["findings"] = _findings().assign(
+        since_last_round=["new", "continuing", "continuing", "new", "new", "new", "", "", "new"]
+    )  # in scope: a, a, a, b, b, b, c, c -> 4 new and 2 continuing of 8
+    view.scores["action_progress"] = pd.DataFrame(
+        {"partnership_id": ["a", "a", "b", "d"], "status": ["done", "overdue", "done", "done"]}
+    )
+    progress = cover_report(view).progress
+    assert progress.title == "Progress since 2023-24"
+    assert progress.points == (
+        "2 of the 3 partnerships in scope were scored in an earlier round too, so their results "
+        "can be compared; 1 improved reliably on at least one framework dimension and 1 "
+        "declined on at least one.",
+        "Of the 5 dimensions compared, 2 improved, 1 declined and 2 show no reliable change. A "
+        "change is called only when enough people answered in both rounds and it is large "
+        "enough (each pack's 'Change since the last round' section gives the rule).",
+        "Of this round's 8 findings, 4 are new and 2 continue from the last round.",
+        "Of last round's 3 actions: 2 done and 1 overdue.",
+    )
+    assert progress.frame().values.tolist() == [
+        ["Alpha", "2023-24", 2, 1, 0],
+        ["Beta", "2023-24", 0, 0, 2],
+    ]
+
+
+def test_progress_is_in_the_page_and_the_word_document(view, tmp_path):
+    from docx import Document
+
+    from evalkit.report.committee import write_docx
+
+    view.scores["changes"] = _changes()
+    report = cover_report(view)
+    soup = BeautifulSoup(cover_html(report), "html.parser")
+    headings = [h.get_text() for h in soup.find_all("h2")]
+    assert headings.index("Progress since 2023-24") < headings.index("Evidence packs (appendices)")
+    captions = [c.get_text() for c in soup.find_all("caption")]
+    assert "Framework dimensions compared with the last round, by partnership" in captions
+    assert "No officer return reported on last round's actions." in soup.get_text()
+    document = Document(str(write_docx(report, tmp_path)))
+    texts = [p.text for p in document.paragraphs]
+    assert "Progress since 2023-24" in texts
+    assert [c.text for c in document.tables[0].rows[1].cells] == ["Alpha", "2023-24", "2", "1", "0"]

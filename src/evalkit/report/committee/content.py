@@ -16,6 +16,7 @@ import pandas as pd
 
 from evalkit import __version__
 from evalkit.method.rules import plural
+from evalkit.report.committee.progress import ProgressSection, progress_section
 from evalkit.report.committee.words import date_in_words, finding_phrase
 from evalkit.report.fragments import and_list, text_or
 from evalkit.report.overview.provenance import frameworks_used
@@ -79,6 +80,8 @@ class CoverReport:
         recommendations: what the committee is asked to do, in order.
         packs: one row per in-scope partnership, by name.
         method: how the report was produced, one sentence a point.
+        progress: what changed since the last round, when there was one (the
+            twelve-month progress report); None in a first round.
     """
 
     title: str
@@ -92,6 +95,7 @@ class CoverReport:
     recommendations: tuple[str, ...]
     packs: tuple[PackRow, ...]
     method: tuple[str, ...]
+    progress: ProgressSection | None = None
 
     @property
     def dated(self) -> str:
@@ -120,6 +124,7 @@ def cover_report(view: Overview) -> CoverReport:
         recommendations=tuple(_recommendations(view, findings)),
         packs=tuple(pack_rows),
         method=tuple(_method(view)),
+        progress=progress_section(view),
     )
 
 

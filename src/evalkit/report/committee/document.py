@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 from evalkit.atomic import atomic_path
 from evalkit.report.committee.content import CoverReport
 from evalkit.report.committee.page import PACKS_CAPTION, packs_frame
+from evalkit.report.committee.progress import PROGRESS_CAPTION
 from evalkit.spreadsheet import show_controls
 
 if TYPE_CHECKING:
+    import pandas as pd
     from docx.document import Document
     from docx.table import _Row
 
@@ -50,6 +52,18 @@ def _mark_header_row(row: _Row) -> None:
     properties.append(repeat)
 
 
+def _add_table(document: Document, frame: pd.DataFrame) -> None:
+    """A real Word table of ``frame``: a bold header row that repeats on every page."""
+    table = document.add_table(rows=1, cols=len(frame.columns))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
+        cell.paragraphs[0].add_run(_text(name)).bold = True
+    _mark_header_row(table.rows[0])
+    for values in frame.itertuples(index=False, name=None):
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = _text(value)
+
+
 def build_document(report: CoverReport) -> Document:
     """The report as a python-docx ``Document``."""
     import docx
@@ -67,6 +81,12 @@ def build_document(report: CoverReport) -> Document:
     document.add_paragraph("The committee is asked to:")
     for recommendation in report.recommendations:
         document.add_paragraph(_text(recommendation), style="List Number")
+    if report.progress is not None:
+        document.add_heading(_text(report.progress.title), level=2)
+        for point in report.progress.points:
+            document.add_paragraph(_text(point), style="List Bullet")
+        document.add_paragraph(PROGRESS_CAPTION, style="Caption")
+        _add_table(document, report.progress.frame())
     document.add_heading("Evidence packs (appendices)", level=2)
     document.add_paragraph(
         "Each partnership's evidence pack gives the scores, findings and actions in full; "
@@ -74,14 +94,7 @@ def build_document(report: CoverReport) -> Document:
     )
     document.add_paragraph(PACKS_CAPTION, style="Caption")
     frame = packs_frame(report).assign(**{PACK_COLUMN: [row.pdf for row in report.packs]})
-    table = document.add_table(rows=1, cols=len(frame.columns))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
-        cell.paragraphs[0].add_run(_text(name)).bold = True
-    _mark_header_row(table.rows[0])
-    for values in frame.itertuples(index=False, name=None):
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = _text(value)
+    _add_table(document, frame)
     document.add_heading("How this report was produced", level=2)
     for point in report.method:
         document.add_paragraph(_text(point), style="List Bullet")

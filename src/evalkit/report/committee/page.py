@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit.report.committee.content import PRIORITIES, CoverReport
+from evalkit.report.committee.progress import PROGRESS_CAPTION
 from evalkit.report.fragments import SEVERITY_WORDS, bullets, escape, heading, para
 from evalkit.report.render import callout_html, table_html
 
@@ -54,6 +55,9 @@ def cover_html(report: CoverReport) -> str:
     out += heading(2, "Summary") + para(report.purpose) + bullets(report.summary)
     out += heading(2, "Recommendations")
     out += para("The committee is asked to:") + numbered(report.recommendations)
+    if report.progress is not None:
+        out += heading(2, report.progress.title) + bullets(report.progress.points)
+        out += table_html(report.progress.frame(), caption=PROGRESS_CAPTION)
     hrefs = [TO_REPORTS + row.page for row in report.packs]
     table = table_html(packs_frame(report), caption=PACKS_CAPTION)
     out += heading(2, "Evidence packs (appendices)")
