@@ -7,6 +7,8 @@ out of scope (its findings must not be counted). Alpha and Beta have framework s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -367,6 +369,10 @@ def test_progress_since_the_last_round_is_counted_by_hand(view):
     view.scores["action_progress"] = pd.DataFrame(
         {"partnership_id": ["a", "a", "b", "d"], "status": ["done", "overdue", "done", "done"]}
     )
+    # returns from Alpha and Delta (out of scope) this round, from Beta last round
+    view.scoring = replace(
+        view.scoring, returns_received={"2024-25": ("a", "d"), "2023-24": ("b",)}
+    )
     progress = cover_report(view).progress
     assert progress.title == "Progress since 2023-24"
     assert progress.points == (
@@ -378,6 +384,7 @@ def test_progress_since_the_last_round_is_counted_by_hand(view):
         "enough (each pack's 'Change since the last round' section gives the rule).",
         "Of this round's 8 findings, 4 are new and 2 continue from the last round.",
         "Of last round's 3 actions: 2 done and 1 overdue.",
+        "Officer returns for 2024-25 came from 1 of the 3 partnerships in scope.",
     )
     assert progress.frame().values.tolist() == [
         ["Alpha", "2023-24", 2, 1, 0],
@@ -402,3 +409,11 @@ def test_progress_is_in_the_page_and_the_word_document(view, tmp_path):
     texts = [p.text for p in document.paragraphs]
     assert "Progress since 2023-24" in texts
     assert [c.text for c in document.tables[0].rows[1].cells] == ["Alpha", "2023-24", "2", "1", "0"]
+
+
+def test_returns_received_are_read_from_the_statuses_scoring_recorded():
+    meta = ScoringMeta.from_json(
+        {"action_statuses": {"2024-25/b": "h1", "2024-25/a": "h2", "2023-24/a": "h3"}}
+    )
+    assert meta.returns_received == {"2024-25": ("a", "b"), "2023-24": ("a",)}
+    assert ScoringMeta.from_json({}).returns_received == {}

@@ -181,6 +181,9 @@ class ScoringMeta:
         min_respondents: the fewest people for a reliable change between rounds.
         min_organisations: the fewest organisations for a reliable change.
         min_change_share: the smallest change called, as a share of the scale's span.
+        returns_received: round → the partnerships whose officer return for it was
+            ingested (each return's tables include its ``action-statuses.csv``, whose
+            hash scoring records).
     """
 
     assessment_round: str
@@ -194,6 +197,7 @@ class ScoringMeta:
     min_respondents: int = 3
     min_organisations: int = 2
     min_change_share: float = 0.125
+    returns_received: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScoringMeta:
@@ -210,7 +214,18 @@ class ScoringMeta:
             min_respondents=int(data.get("min_respondents", 3)),
             min_organisations=int(data.get("min_organisations", 2)),
             min_change_share=float(data.get("min_change_share", 0.125)),
+            returns_received=_returns_received(data.get("action_statuses") or {}),
         )
+
+
+def _returns_received(statuses: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``{"2024-25/csp": hash, …}`` → ``{"2024-25": ("csp", …)}``, ids sorted."""
+    received: dict[str, list[str]] = {}
+    for key in statuses:
+        round_, _, pid = str(key).partition("/")
+        if pid:
+            received.setdefault(round_, []).append(pid)
+    return {r: tuple(sorted(ids)) for r, ids in received.items()}
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,18 @@ def _points(
     ]
     points.append(_findings_point(view, in_scope=set(view.in_scope["partnership_id"])))
     points.append(_actions_point(view))
+    points.append(_returns_point(view, in_scope))
     return points
+
+
+def _returns_point(view: Overview, in_scope: int) -> str:
+    """How many partnerships in scope sent their officer return for the round."""
+    ids = set(view.in_scope["partnership_id"])
+    received = len(ids & set(view.scoring.returns_received.get(view.assessment_round, ())))
+    return (
+        f"Officer returns for {view.assessment_round} came from {received} of the "
+        f"{plural(in_scope, 'partnership')} in scope."
+    )
 
 
 def _findings_point(view: Overview, in_scope: set[str]) -> str:
