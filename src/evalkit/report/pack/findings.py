@@ -39,7 +39,8 @@ def html(pack: Pack) -> str:
     )
     where = [evidence_section(pack, r.code, r.framework_id) for r in _rows(f)]
     columns = ["severity", "code", "message"]
-    carried = "since_last_round" in f and f["since_last_round"].fillna("").astype(str).ne("").any()
+    marks = f.get("since_last_round", pd.Series(dtype="object")).astype("object")
+    carried = bool(marks.fillna("").astype(str).ne("").any())
     if carried:
         columns.append("since_last_round")
     table = labelled(
