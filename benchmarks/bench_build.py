@@ -155,7 +155,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         settings = Settings().with_paths(
-            raw_dir=base / "raw", processed_dir=base / "processed", reports_dir=base / "reports"
+            raw_dir=base / "raw",
+            interim_dir=base / "interim",
+            processed_dir=base / "processed",
+            reports_dir=base / "reports",
         )
         synthesise(args.partnerships, 7, settings.raw_dir)
         frameworks = load_frameworks()

@@ -54,7 +54,9 @@ def main() -> None:
         rows = sum(counts.values())
         t_validate, result = timed(lambda: validate(raw, frameworks), args.repeats)
         assert result.report.valid, result.report.summary()[:2000]
-        settings = Settings().with_paths(raw_dir=raw, processed_dir=processed)
+        settings = Settings().with_paths(
+            raw_dir=raw, interim_dir=Path(tmp) / "interim", processed_dir=processed
+        )
         t_prepare, _ = timed(lambda: prepare(settings, frameworks), 1)
         tables = load_tables(processed)
         t_score, _ = timed(lambda: compute(tables, frameworks, settings), args.repeats)

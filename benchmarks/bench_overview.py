@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from bench_build import OUT, Run, mb
 
 from evalkit.build.plan import OVERVIEW_ID
 from evalkit.config import PROJECT_ROOT, Settings
+from evalkit.inputs.intake import import_surveys, ingest_returns, returns_inbox
 from evalkit.inputs.prepare import prepare
 from evalkit.inputs.synth import synthesise
 from evalkit.method.framework import load_frameworks
@@ -61,16 +63,33 @@ def pages(pdf: Path) -> int:
     return int(next(li.split()[-1] for li in info.stdout.splitlines() if li.startswith("Pages")))
 
 
+def _kept_returns(sample: Path) -> Callable[[str, list[str]], list[str]]:
+    """Leave out the returns a run in this checkout kept; the inbox is the sample's."""
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) == sample / "returns":
+            return [name for name in names if name != "inbox"]
+        return []
+
+    return ignore
+
+
 def measure(size: str, base: Path, label: str) -> dict[str, object]:
     """Prepare and score a portfolio of ``size``, then build and measure its overview."""
     settings = Settings().with_paths(
-        raw_dir=base / "raw", processed_dir=base / "processed", reports_dir=base / "reports"
+        raw_dir=base / "raw",
+        interim_dir=base / "interim",
+        processed_dir=base / "processed",
+        reports_dir=base / "reports",
     )
-    if size == "sample":
-        shutil.copytree(PROJECT_ROOT / "data" / "raw", settings.raw_dir)
+    frameworks = load_frameworks()
+    if size == "sample":  # as `evalkit run` does: the returns and the survey export first
+        sample = PROJECT_ROOT / "data" / "raw"
+        shutil.copytree(sample, settings.raw_dir, ignore=_kept_returns(sample))
+        ingest_returns(settings, frameworks, returns_inbox(settings), accept_problems=True)
+        import_surveys(settings, frameworks)
     else:
         synthesise(int(size), 7, settings.raw_dir)
-    frameworks = load_frameworks()
     assert prepare(settings, frameworks).report.valid
     run_scoring(settings, frameworks)
     (base / "logs").mkdir()
