@@ -199,18 +199,18 @@ def test_the_page_shows_each_packs_headline_in_the_default_order(tmp_path):
     assert rows == [
         "Community Safety Partnership High priority: Funding for violence reduction ends in "
         "March 2025. 2 3 1 VicHealth tool: Genuine collaboration (indicative) Resources "
-        "strategic HTML for Community Safety Partnership PDF for Community Safety Partnership "
+        "Strategic HTML for Community Safety Partnership PDF for Community Safety Partnership "
         "Excel for Community Safety Partnership Up to date Built on 26 November 2026",
         "Flood Resilience Board High priority: No evidence was recorded. 1 1 0 "
         "Wilder factors (20 factors): 2 Concern, 15 Borderline, 3 Strength (indicative) Growth "
-        "operational HTML for Flood Resilience Board ⚠ Failed — last good version from "
+        "Operational HTML for Flood Resilience Board ⚠ Failed — last good version from "
         "3 October 2026 shown This build failed: KeyError: 'tier.csv'",
         "Armed Forces Covenant Hub Medium priority: Trust between partners is low. 0 4 2 "
-        "None published Adult Services significant HTML for Armed Forces Covenant Hub "
+        "None published Adult Services Significant HTML for Armed Forces Covenant Hub "
         "PDF for Armed Forces Covenant Hub Up to date Built on 3 October 2026",
-        "Parks Friends Nothing to act on 0 0 0 None published Growth operational "
+        "Parks Friends Nothing to act on 0 0 0 None published Growth Operational "
         "HTML for Parks Friends Up to date Built on 25 November 2026",
-        "Highways <Board> & Co Not known: the pack has no summary — — — — — operational "
+        "Highways <Board> & Co Not known: the pack has no summary — — — — — Operational "
         "No files ⚠ Failed — no version to show This build failed: timed out after 600 s",
     ]
     assert "Highways &lt;Board&gt; &amp; Co" in page  # text from data is inert

@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 
 from evalkit.method.results import DatasetMeta, ScoringMeta
 from evalkit.report.committee import CoverReport, cover_html, cover_report
-from evalkit.report.committee.words import date_in_words, finding_phrase
 from evalkit.report.fragments import and_list
 from evalkit.report.overview import Overview
+from evalkit.report.words import date_in_words, finding_phrase
 
 NOTICE = "INVENTED SAMPLE DATA — made up for a test."
 

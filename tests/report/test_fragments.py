@@ -14,6 +14,7 @@ from evalkit.report.fragments import (
     SEVERITY_WORDS,
     bullets,
     date_text,
+    first_upper,
     gbp_text,
     heading,
     in_framework_order,
@@ -101,3 +102,10 @@ def test_text_or_a_default_for_blanks():
     assert text_or("Lead partner") == "Lead partner"
     assert text_or("", "—") == "—"
     assert text_or(3) == "3"
+
+
+def test_first_upper_capitalises_only_the_first_letter():
+    assert first_upper("strategic") == "Strategic"
+    assert first_upper("s75 NHS Act 2006 agreement") == "S75 NHS Act 2006 agreement"
+    assert first_upper(None) == "Not recorded"
+    assert first_upper("", "—") == "—"

@@ -22,6 +22,7 @@ from evalkit.report.overview import (
     findings,
     landscape,
     load_overview,
+    main_points,
     money,
     network,
     provenance,
@@ -31,6 +32,7 @@ from evalkit.report.overview import (
 
 SECTIONS = (
     title.title_html,
+    main_points.main_points_html,
     landscape.landscape_html,
     network.network_html,
     money.money_html,
@@ -244,8 +246,8 @@ def test_landscape_counts_and_register(view):
     )
     assert _table(html, "Partnerships by tier") == [
         ["Tier", "Partnerships", "In scope"],
-        ["operational", "2", "1"],
-        ["strategic", "2", "2"],
+        ["Operational", "2", "1"],
+        ["Strategic", "2", "2"],
     ]
     # blank and "none" both count as voluntary
     assert _table(html, "Partnerships by statutory basis") == [
@@ -267,7 +269,7 @@ def test_landscape_counts_and_register(view):
     ]
     assert register[4] == [
         "Delta",
-        "operational",
+        "Operational",
         "contract",
         "No",
         "none",
@@ -333,6 +335,39 @@ def test_reviews_overdue_never_reviewed_and_toolkit(view):
         ["not used", "1"],
         ["used", "1"],
     ]
+
+
+def test_main_points_give_each_number_with_what_it_is_out_of(view):
+    html = main_points.main_points_html(view)
+    assert _soup(html).h2.get_text() == "Main points"
+    assert [li.get_text() for li in _soup(html).find_all("li")] == [
+        # a, b, c are in scope and each has a 2024-25 score; d is out of scope
+        "The register holds 4 partnerships; 3 are in scope for review, and 3 of them had "
+        "evidence scored against at least one framework in 2024-25.",
+        # a: one high, one low; b: one high; nothing medium
+        "Across the portfolio there are 2 high-priority findings affecting 2 partnerships, "
+        "no medium-priority findings and 1 low-priority finding affecting 1 partnership.",
+        # codes with no phrase of their own are named as codes
+        "The most common findings are the finding 'no-review' (2 partnerships) and the "
+        "finding 'no-exit' (1 partnership).",
+        "2 partnerships have high-priority findings: Alpha and Beta.",
+        # Alpha was due 1 December 2024; Gamma has no review at all; Delta is out of scope
+        "At 1 January 2025, 1 of the 3 partnerships in scope is overdue for review and 1 has "
+        "no review recorded at all.",
+        # Alpha 1,000 + 500 + 2 days × £300 = 2,100; Beta 2,000; Gamma 0: 4,100 in all;
+        # 2,100 / 4,100 = 51.2%
+        "The council puts about £4,100 a year into its 3 in-scope partnerships (cash, in kind "
+        "and officer time at £300 a day); the most, £2,100 (51%), goes to Alpha.",
+    ]
+
+
+def test_main_points_escape_names_and_leave_out_money_when_there_is_none(view):
+    view.tables["partnerships"].loc[0, "name"] = "<b>Alpha</b>"
+    for column in ("council_cash_gbp", "in_kind_gbp", "officer_days_per_year"):
+        view.tables["partnerships"][column] = 0.0
+    html = main_points.main_points_html(view)
+    assert "<b>" not in html and "&lt;b&gt;Alpha&lt;/b&gt;" in html
+    assert not any("puts about" in p for p in main_points.points(view))
 
 
 def test_reviews_says_when_none_is_overdue(view):

@@ -109,6 +109,16 @@ def text_or(value: Any, default: str = NOT_RECORDED) -> str:
     return default if is_missing(value) or str(value) == "" else str(value)
 
 
+def first_upper(value: Any, default: str = NOT_RECORDED) -> str:
+    """A controlled value as a table cell shows it: its first letter a capital.
+
+    "strategic" → "Strategic"; the rest is kept as written ("s75 NHS Act 2006
+    agreement" → "S75 NHS Act 2006 agreement"); blank → ``default``.
+    """
+    text = text_or(value, default)
+    return text[:1].upper() + text[1:]
+
+
 def and_list(items: Sequence[str]) -> str:
     """Items joined as a sentence says them: "A", "A and B", "A, B and C"."""
     if len(items) <= 1:

@@ -17,17 +17,15 @@ import pandas as pd
 from evalkit import __version__
 from evalkit.method.rules import plural
 from evalkit.report.committee.progress import ProgressSection, progress_section
-from evalkit.report.committee.words import date_in_words, finding_phrase
 from evalkit.report.fragments import and_list, text_or
+from evalkit.report.overview.main_points import PRIORITIES, findings_points, in_scope_rows
+from evalkit.report.overview.main_points import by_code as findings_by_code
 from evalkit.report.overview.provenance import frameworks_used
+from evalkit.report.words import date_in_words, finding_phrase
 
 if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview
 
-#: The priorities counted in the report, most urgent first.
-PRIORITIES = ("high", "medium", "low")
-#: How many of the most common findings the summary names.
-MOST_COMMON = 3
 #: Recommendations made from findings at most (then one on reporting progress).
 MAX_FINDING_RECOMMENDATIONS = 4
 #: A recommendation names the partnerships when there are at most this many.
@@ -106,7 +104,7 @@ class CoverReport:
 
 def cover_report(view: Overview) -> CoverReport:
     """Work out the cover report's every sentence and row from the portfolio."""
-    findings = _in_scope(view, view.scores.get("findings", pd.DataFrame()))
+    findings = in_scope_rows(view, view.scores.get("findings", pd.DataFrame()))
     pack_rows = _pack_rows(view, findings)
     return CoverReport(
         title=f"Partnership review {view.assessment_round}: report to the scrutiny committee",
@@ -120,82 +118,12 @@ def cover_report(view: Overview) -> CoverReport:
             f"{plural(len(pack_rows), 'partnership')} in scope for review in the "
             f"{view.assessment_round} round, and asks the committee to agree what happens next."
         ),
-        summary=tuple(_summary(view, findings)),
+        summary=tuple(findings_points(view, findings)),
         recommendations=tuple(_recommendations(view, findings)),
         packs=tuple(pack_rows),
         method=tuple(_method(view)),
         progress=progress_section(view),
     )
-
-
-def _in_scope(view: Overview, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a score table that belong to in-scope partnerships."""
-    if frame.empty or "partnership_id" not in frame:
-        return frame
-    keep = frame["partnership_id"].isin(set(view.in_scope["partnership_id"]))
-    return frame[keep].reset_index(drop=True)
-
-
-def _assessed(view: Overview) -> int:
-    """In-scope partnerships with framework scores in the round."""
-    scored = set(view.round_dimension_scores().get("partnership_id", pd.Series(dtype=str)))
-    return len(scored & set(view.in_scope["partnership_id"]))
-
-
-def _affected(findings: pd.DataFrame, severity: str) -> tuple[int, int]:
-    """How many findings of a priority, and how many distinct partnerships they concern."""
-    rows = findings[findings["severity"] == severity] if len(findings) else findings
-    return len(rows), int(rows["partnership_id"].nunique()) if len(rows) else 0
-
-
-def _by_code(findings: pd.DataFrame) -> pd.DataFrame:
-    """Per code: its priority, findings and partnerships affected, most partnerships first."""
-    return (
-        findings.groupby("code")
-        .agg(
-            severity=("severity", "first"),
-            findings=("code", "size"),
-            partnerships=("partnership_id", "nunique"),
-        )
-        .reset_index()
-        .sort_values(["partnerships", "findings", "code"], ascending=[False, False, True])
-        .reset_index(drop=True)
-    )
-
-
-def _summary(view: Overview, findings: pd.DataFrame) -> list[str]:
-    """The main points: scope, findings by priority, the commonest, high priorities."""
-    register, in_scope = len(view.register), len(view.in_scope)
-    points = [
-        f"The register holds {plural(register, 'partnership')}; {in_scope} "
-        f"{'is' if in_scope == 1 else 'are'} in scope for review, and {_assessed(view)} of "
-        f"them had evidence scored against at least one framework in {view.assessment_round}."
-    ]
-    if findings.empty:
-        return [*points, "No findings were raised for the partnerships in scope."]
-    counts = []
-    for severity in PRIORITIES:
-        n, affected = _affected(findings, severity)
-        counts.append(
-            f"{plural(n, f'{severity}-priority finding')} affecting "
-            f"{plural(affected, 'partnership')}"
-        )
-    points.append(f"Across the portfolio there are {and_list(counts)}.")
-    top = _by_code(findings).head(MOST_COMMON)
-    named = [
-        f"{finding_phrase(code)} ({plural(n, 'partnership')})"
-        for code, n in zip(top["code"], top["partnerships"], strict=True)
-    ]
-    most = "findings are" if len(named) > 1 else "finding is"
-    points.append(f"The most common {most} {and_list(named)}.")
-    high = findings[findings["severity"] == "high"]
-    names = sorted({view.names.get(p, p) for p in high["partnership_id"]})
-    if names:
-        have = "has a high-priority finding" if len(names) == 1 else "have high-priority findings"
-        points.append(f"{plural(len(names), 'partnership')} {have}: {and_list(names)}.")
-    else:
-        points.append("No partnership in scope has a high-priority finding.")
-    return points
 
 
 def _mode(values: pd.Series) -> str | None:
@@ -237,12 +165,12 @@ def _recommendations(view: Overview, findings: pd.DataFrame) -> list[str]:
     """Every high-priority code, then the commonest medium ones, then reporting progress."""
     if findings.empty:
         return ["Note that no findings were raised for the partnerships in scope this round."]
-    by_code = _by_code(findings)
+    by_code = findings_by_code(findings)
     chosen = list(by_code.loc[by_code["severity"] == "high", "code"])
     medium = [c for c in by_code.loc[by_code["severity"] == "medium", "code"] if c not in chosen]
     chosen += medium[: max(0, MAX_FINDING_RECOMMENDATIONS - len(chosen))]
     recommendations = [_recommendation(view, findings, code) for code in chosen]
-    actions = _in_scope(view, view.scores.get("actions", pd.DataFrame()))
+    actions = in_scope_rows(view, view.scores.get("actions", pd.DataFrame()))
     recommendations.append(
         f"Note the {plural(len(actions), 'action')} in the evidence packs, each with an owner "
         "and a timescale, and ask officers to report progress on them with the next round's "

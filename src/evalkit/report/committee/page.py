@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evalkit.report.committee.content import PRIORITIES, CoverReport
+from evalkit.report.committee.content import CoverReport
 from evalkit.report.committee.progress import PROGRESS_CAPTION
 from evalkit.report.fragments import SEVERITY_WORDS, bullets, escape, heading, para
+from evalkit.report.overview.main_points import PRIORITIES
 from evalkit.report.render import callout_html, table_html
 
 #: Where the cover report sits: one folder below the reports folder, beside the packs.

@@ -4,7 +4,8 @@ Used by ``notebooks/portfolio_overview.ipynb``: :func:`load_overview` reads the 
 folder into an :class:`Overview`, and each section module has one function that turns
 it into HTML, in the order the notebook shows them:
 
-:mod:`.title`, :mod:`.landscape`, :mod:`.network`, :mod:`.money`, :mod:`.reviews`,
+:mod:`.title`, :mod:`.main_points` (whose findings points also open the committee cover
+report), :mod:`.landscape`, :mod:`.network`, :mod:`.money`, :mod:`.reviews`,
 :mod:`.comparison`, :mod:`.benchmark`, :mod:`.findings`, :mod:`.provenance`, then
 :mod:`.downloads` (the portfolio's workbook of scores, findings and actions, and the
 overview's long tables in full). :mod:`.sizing` holds the rule that keeps the printed
@@ -23,6 +24,7 @@ from evalkit.report.overview import (
     figures,
     findings,
     landscape,
+    main_points,
     money,
     network,
     provenance,
@@ -41,6 +43,7 @@ __all__ = [
     "findings",
     "landscape",
     "load_overview",
+    "main_points",
     "money",
     "network",
     "provenance",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from evalkit.method.rules import plural
 from evalkit.report import charts
-from evalkit.report.fragments import heading, para
+from evalkit.report.fragments import first_upper, heading, para
 from evalkit.report.labels import labelled
 from evalkit.report.overview.sizing import REGISTER_SHEET, long_table_html
 from evalkit.report.render import figure_html, table_html
@@ -38,7 +38,12 @@ GROUPINGS = (
 
 def landscape_html(view: Overview) -> str:
     """Counts of the register, a chart by legal form, tables by grouping, the register."""
-    reg = view.register.assign(basis=view.register["statutory_basis"].fillna("none").map(_basis))
+    reg = view.register.assign(
+        basis=view.register["statutory_basis"].fillna("none").map(_basis),
+        tier=view.register["tier"].map(
+            lambda tier: first_upper(tier) if isinstance(tier, str) and tier else None
+        ),
+    )
     out = heading(2, "The partnership landscape") + para(_summary(reg))
     out += figure_html(_legal_form_chart(reg))
     for column, title in GROUPINGS:

@@ -35,7 +35,7 @@ TABLE_COLUMNS = (
 def money_html(view: Overview) -> str:
     """The council's yearly inputs to in-scope partnerships: total, chart and table."""
     rate = view.scoring.officer_day_rate_gbp
-    reg = _with_inputs(view)
+    reg = with_inputs(view)
     long = _by_input(reg)
     out = heading(2, "Money in") + para(
         f"The council puts about £{long['gbp'].sum():,.0f} a year into its in-scope "
@@ -62,7 +62,7 @@ def money_html(view: Overview) -> str:
     )
 
 
-def _with_inputs(view: Overview) -> pd.DataFrame:
+def with_inputs(view: Overview) -> pd.DataFrame:
     """In-scope partnerships with officer time in pounds, most council input first."""
     rate = view.scoring.officer_day_rate_gbp
     reg = view.in_scope.assign(
@@ -74,7 +74,7 @@ def _with_inputs(view: Overview) -> pd.DataFrame:
 
 def inputs_table(view: Overview) -> pd.DataFrame:
     """The council's inputs per in-scope partnership, headed by their labels."""
-    return labelled(_with_inputs(view), "partnerships", TABLE_COLUMNS)
+    return labelled(with_inputs(view), "partnerships", TABLE_COLUMNS)
 
 
 def _by_input(reg: pd.DataFrame) -> pd.DataFrame:

@@ -24,9 +24,7 @@ OVERDUE_HEADINGS = {"next_review_due": "Due", "days": "Days overdue"}
 def reviews_html(view: Overview) -> str:
     """How many in-scope partnerships are overdue or never reviewed, and toolkit use."""
     reg, as_of = view.in_scope, view.as_of
-    due = reg["next_review_due"]
-    overdue = reg[due.notna() & (due < as_of)]
-    never = reg[due.isna() & reg["last_review"].isna()]
+    overdue, never = overdue_and_never(reg, as_of)
     toolkit = _toolkit_use(reg)
     out = heading(2, "Reviews and the partnership toolkit") + para(
         f"At {date_text(as_of)}, {plural(len(overdue), 'in-scope partnership')} "
@@ -48,10 +46,15 @@ def reviews_html(view: Overview) -> str:
     )
 
 
+def overdue_and_never(reg: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The partnerships overdue for review at ``as_of``, and those with no review recorded."""
+    due = reg["next_review_due"]
+    return reg[due.notna() & (due < as_of)], reg[due.isna() & reg["last_review"].isna()]
+
+
 def overdue_table(reg: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """In-scope partnerships overdue for review, most days overdue first."""
-    due = reg["next_review_due"]
-    overdue = reg[due.notna() & (due < as_of)]
+    overdue = overdue_and_never(reg, as_of)[0]
     overdue = overdue.assign(days=(as_of - overdue["next_review_due"]).dt.days)
     overdue = overdue.sort_values(["days", "name"], ascending=[False, True])
     return labelled(overdue, "partnerships", OVERDUE_COLUMNS, OVERDUE_HEADINGS)

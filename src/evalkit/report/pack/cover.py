@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.report.fragments import date_text, heading, para, text_or, yes_no_text
+from evalkit.report.fragments import date_text, first_upper, heading, para, text_or, yes_no_text
 from evalkit.report.pack import anchors, downloads
 from evalkit.report.render import callout_html
 
@@ -42,7 +42,7 @@ def _facts(pack: Pack) -> pd.DataFrame:
     return pd.DataFrame(
         [
             ("Partnership", pack.name),
-            ("Tier", text_or(r["tier"]).capitalize()),
+            ("Tier", first_upper(r["tier"])),
             ("Legal form", text_or(r["legal_form"])),
             ("Incorporated", yes_no_text(r.get("incorporated"))),
             ("Statutory basis", text_or(r["statutory_basis"])),

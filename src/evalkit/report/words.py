@@ -1,4 +1,4 @@
-"""Finding codes and dates as a councillor reads them in the committee cover report."""
+"""Finding codes and dates as a councillor reads them (committee cover report, overview)."""
 
 from __future__ import annotations
 
