@@ -49,6 +49,41 @@ def test_findings_gone_since_the_round_before_are_resolved():
     assert resolved(FINDINGS, "2023-24", ROUNDS).empty
 
 
+#: What was scored: csp against VicHealth in both rounds and against Nuffield in 2023-24
+#: only; Wilder in 2024-25 only.
+ASSESSED = pd.DataFrame(
+    [
+        ("2023-24", "csp", "vichealth-pat"),
+        ("2023-24", "csp", "nuffield-pat"),
+        ("2024-25", "csp", "vichealth-pat"),
+        ("2024-25", "csp", "wilder-factors"),
+    ],
+    columns=["round", "partnership_id", "framework_id"],
+)
+
+
+def test_a_framework_not_scored_last_round_gives_first_assessed_not_new():
+    marked = mark_carried(FINDINGS, ROUNDS, ASSESSED)
+    # Wilder was not scored for csp in 2023-24: its weakness is first assessed; the
+    # register finding of hub (no framework) is new as before.
+    assert list(marked["since_last_round"])[3:] == [
+        "continuing",
+        "first assessed",
+        "continuing",
+        "new",
+    ]
+
+
+def test_a_finding_about_a_framework_not_scored_this_round_is_not_resolved():
+    # Nuffield was not scored for csp in 2024-25: its divergence was not looked at again
+    assert resolved(FINDINGS, "2024-25", ROUNDS, ASSESSED).empty
+    scored_again = pd.concat(
+        [ASSESSED, pd.DataFrame([("2024-25", "csp", "nuffield-pat")], columns=ASSESSED.columns)]
+    )
+    gone = resolved(FINDINGS, "2024-25", ROUNDS, scored_again)
+    assert list(gone["code"]) == ["partners-diverge"]
+
+
 ACTIONS = pd.DataFrame(
     [
         # due dates as evalkit sets them for 2023-24 (ends 31/03/2024): high 3 months,

@@ -3,7 +3,10 @@
 * Each finding of a round is marked against the partnership's findings of the round
   before it (``since_last_round``): ``new`` or ``continuing``, matched on the stable
   code, the partnership and the framework; blank in the first round scored. A finding
-  of the earlier round that is gone is ``resolved`` (:func:`resolved`).
+  about a framework the partnership was not scored against in the round before is
+  ``first assessed``, not ``new``: nothing was looked at then, so nothing can have
+  changed. A finding of the earlier round that is gone is ``resolved``
+  (:func:`resolved`), unless its framework was not scored this round.
 * Last round's actions get their status from the officer returns
   (``action-statuses.csv``, one per partnership and round, under
   ``data/interim/returns/``) when a return gave any: ``done``, ``dropped``,
@@ -22,6 +25,7 @@ import pandas as pd
 NEW = "new"
 CONTINUING = "continuing"
 RESOLVED = "resolved"
+FIRST_ASSESSED = "first assessed"
 
 DONE = "done"
 DROPPED = "dropped"
@@ -47,8 +51,39 @@ def previous_round(rounds: Sequence[str], this_round: str) -> str | None:
     return ordered[index - 1] if index > 0 else None
 
 
-def mark_carried(findings: pd.DataFrame, rounds: Sequence[str]) -> pd.DataFrame:
-    """Add ``since_last_round``: ``new`` or ``continuing``; blank in the first round."""
+def _scored_in(findings: pd.DataFrame, assessed: pd.DataFrame | None, round_: str) -> pd.Series:
+    """Whether each finding's framework was scored for its partnership in ``round_``.
+
+    A finding with no framework (a register fact) is always comparable; so is every
+    finding when ``assessed`` (round, partnership_id, framework_id rows) is not given.
+    """
+    no_framework = findings["framework_id"].astype("object").fillna("").astype(str) == ""
+    if assessed is None:
+        return pd.Series(True, index=findings.index)
+    rows = assessed[assessed["round"].astype(str) == round_]
+    pids, fids = rows["partnership_id"].astype(str), rows["framework_id"].astype(str)
+    pairs = set(zip(pids, fids, strict=True))
+    scored = [
+        (str(p), str(f)) in pairs
+        for p, f in zip(findings["partnership_id"], findings["framework_id"], strict=True)
+    ]
+    return no_framework | pd.Series(scored, index=findings.index)
+
+
+def mark_carried(
+    findings: pd.DataFrame, rounds: Sequence[str], assessed: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Add ``since_last_round``: ``new``, ``continuing`` or ``first assessed``.
+
+    Blank in the first round scored.
+
+    Args:
+        findings: every round's findings (round, partnership_id, code, framework_id).
+        rounds: the rounds scored.
+        assessed: which frameworks were scored for which partnership in which round
+            (``dimension_scores`` rows will do); without it every framework counts as
+            scored in every round.
+    """
     out = findings.copy()
     out["since_last_round"] = ""
     if out.empty:
@@ -60,19 +95,33 @@ def mark_carried(findings: pd.DataFrame, rounds: Sequence[str]) -> pd.DataFrame:
             continue
         seen = set(keys[out["round"].astype(str) == before])
         mine = out["round"].astype(str) == this_round
-        out.loc[mine, "since_last_round"] = [CONTINUING if k in seen else NEW for k in keys[mine]]
+        compared = _scored_in(out[mine], assessed, before)
+        out.loc[mine, "since_last_round"] = [
+            CONTINUING if k in seen else (NEW if ok else FIRST_ASSESSED)
+            for k, ok in zip(keys[mine], compared, strict=True)
+        ]
     return out
 
 
-def resolved(findings: pd.DataFrame, this_round: str, rounds: Sequence[str]) -> pd.DataFrame:
-    """The previous round's findings that this round no longer has (``resolved``)."""
+def resolved(
+    findings: pd.DataFrame,
+    this_round: str,
+    rounds: Sequence[str],
+    assessed: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The previous round's findings that this round no longer has (``resolved``).
+
+    A finding about a framework that was not scored this round is not resolved: it was
+    not looked at (``assessed`` as for :func:`mark_carried`).
+    """
     before = previous_round(rounds, this_round)
     if before is None or findings.empty:
         return findings.iloc[0:0]
     keys = _keys(findings)
     now = set(keys[findings["round"].astype(str) == this_round])
     earlier = (findings["round"].astype(str) == before) & ~keys.isin(now)
-    return findings[earlier].reset_index(drop=True)
+    gone = findings[earlier]
+    return gone[_scored_in(gone, assessed, this_round)].reset_index(drop=True)
 
 
 def _date(value: object) -> pd.Timestamp | None:

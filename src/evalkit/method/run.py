@@ -233,7 +233,7 @@ def compute(
         "item_scores": scores.items,
         "framework_scores": scores.frameworks,
         "sector_scores": scores.sectors,
-        "findings": carried.mark_carried(_stack(findings), rounds),
+        "findings": carried.mark_carried(_stack(findings), rounds, dims),
         "actions": _stack(actions),
         "vfm_inputs": inputs,
         "vfm_share": share,
