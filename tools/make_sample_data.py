@@ -7,8 +7,11 @@ answer, figure and date is invented and is not any organisation's real assessmen
     python tools/make_sample_data.py [--out data/raw]
 
 Deterministic: the same cell contents every run (survey answers come from
-``evalkit.inputs.synth`` with a fixed seed). Two assessment rounds: 2024-25 for every
-in-scope partnership and an earlier 2023-24 round, with other answers, for a few.
+``evalkit.inputs.synth`` with a fixed seed). Three assessment rounds: 2024-25 for every
+in-scope partnership, an earlier 2023-24 round, with other answers, for six, and a 2022-23
+round for three of those six (each earlier round from a random stream of its own, so the
+later rounds are the same with or without it). The officer returns for 2024-25 give the
+status of last round's actions, one of them overdue.
 """
 
 from __future__ import annotations
@@ -538,6 +541,24 @@ EARLIER_LEVEL = {
 }
 EARLIER_SEED = (SEED, 2023)
 
+# The earliest round (2022-23): three of those partnerships were assessed a year before
+# that too, so their packs draw a trend over three rounds. Community safety was weaker
+# still; integrated care dipped before it improved; the City Deal held up, then fell.
+# Eastvale Borough Council joined the Community Safety Partnership after 2022-23 (it has
+# no answers then), and the Northshire Schools Forum answered in 2022-23 and then left it.
+EARLIEST_ROUND = "2022-23"
+EARLIEST_LEVEL = {
+    "community-safety": -0.5,
+    "integrated-care-board": 0.3,
+    "city-deal-lep": 1.2,
+}
+EARLIEST_SEED = (SEED, 2022)
+#: Members in later rounds who did not answer in the earliest round (they joined since).
+JOINED_SINCE = {("community-safety", "eastvale-bc")}
+#: Organisations that answered in the earliest round only (they left since), with their
+#: bias on the latent scale.
+LEFT_SINCE = {("community-safety", "northshire-schools"): -0.4}
+
 # Checklist ratings set by hand so that particular findings show (latest round).
 OVERRIDES = {
     ("vcse-agreement", "governance-checklist", "G7.1"): "Not in place",
@@ -583,8 +604,11 @@ def build_tables() -> dict[str, pd.DataFrame]:
     earlier_responses, earlier_checklist = _earlier_round(
         facts, scoped, bias, first_respondent=len(people) + 1
     )
-    responses = pd.concat([earlier_responses, responses], ignore_index=True)
-    checklist = pd.concat([earlier_checklist, checklist], ignore_index=True)
+    earliest_responses, earliest_checklist = _earliest_round(
+        facts, scoped, bias, first_respondent=len(people) + len(earlier_people(scoped)) + 1
+    )
+    responses = pd.concat([earliest_responses, earlier_responses, responses], ignore_index=True)
+    checklist = pd.concat([earliest_checklist, earlier_checklist, checklist], ignore_index=True)
     checklist["evidence_ref"] = checklist["evidence_ref"].str.replace(
         "Evidence file", "Review evidence log ref", regex=False
     )
@@ -630,14 +654,58 @@ def _earlier_round(
     round is the same with or without it.
     """
     rng = np.random.default_rng(EARLIER_SEED)
-    members = scoped[scoped["partnership_id"].isin(list(EARLIER_LEVEL))].reset_index(drop=True)
-    counts = np.where(members["organisation_id"] == C, 3, 2)
-    people = respondents(members, counts, first_respondent, width=4)
+    people = earlier_people(scoped, first_respondent)
     responses, checklist = round_answers(
         rng, facts, people, list(EARLIER_LEVEL), EARLIER_LEVEL, bias, EARLIER_ROUND
     )
     checklist["evidence_ref"] = checklist["evidence_ref"].str.replace(
         "Evidence file", f"Evidence file {EARLIER_ROUND}", regex=False
+    )
+    return responses, checklist
+
+
+def earlier_people(scoped: pd.DataFrame, first_respondent: int = 1) -> pd.DataFrame:
+    """The respondents of ``EARLIER_ROUND``: three from the council, two from each partner."""
+    members = scoped[scoped["partnership_id"].isin(list(EARLIER_LEVEL))].reset_index(drop=True)
+    counts = np.where(members["organisation_id"] == C, 3, 2)
+    return respondents(members, counts, first_respondent, width=4)
+
+
+def _earliest_round(
+    facts: list[FrameworkFacts],
+    scoped: pd.DataFrame,
+    bias: dict[tuple[str, str], float],
+    first_respondent: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers and ratings of ``EARLIEST_ROUND`` for the partnerships in ``EARLIEST_LEVEL``.
+
+    Like :func:`_earlier_round`, from a random stream of its own so that the later rounds
+    are the same with or without it; the members in ``JOINED_SINCE`` give no answers and
+    the organisations in ``LEFT_SINCE`` answer as well.
+    """
+    rng = np.random.default_rng(EARLIEST_SEED)
+    keys = zip(scoped["partnership_id"], scoped["organisation_id"], strict=True)
+    keep = [p in EARLIEST_LEVEL and (p, o) not in JOINED_SINCE for p, o in keys]
+    members = pd.concat(
+        [
+            scoped[keep][["partnership_id", "organisation_id"]],
+            pd.DataFrame(list(LEFT_SINCE), columns=["partnership_id", "organisation_id"]),
+        ],
+        ignore_index=True,
+    ).sort_values(["partnership_id", "organisation_id"], kind="stable", ignore_index=True)
+    counts = np.where(members["organisation_id"] == C, 3, 2)
+    people = respondents(members, counts, first_respondent, width=4)
+    responses, checklist = round_answers(
+        rng,
+        facts,
+        people,
+        list(EARLIEST_LEVEL),
+        EARLIEST_LEVEL,
+        {**bias, **LEFT_SINCE},
+        EARLIEST_ROUND,
+    )
+    checklist["evidence_ref"] = checklist["evidence_ref"].str.replace(
+        "Evidence file", f"Evidence file {EARLIEST_ROUND}", regex=False
     )
     return responses, checklist
 
@@ -1194,7 +1262,7 @@ def _same_bytes_every_run(path: Path) -> None:
 
 def write_sample(out: Path) -> None:
     """Write portfolio.xlsx, responses.csv and dataset.yaml into ``out``."""
-    from sample_returns import split_returned, write_returns
+    from sample_returns import last_round_actions, split_returned, write_returns
 
     out.mkdir(parents=True, exist_ok=True)
     tables, returned = split_returned(build_tables())
@@ -1253,6 +1321,8 @@ def write_sample(out: Path) -> None:
     (out / "dataset.yaml").write_text(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
+    # The returns list last round's actions, which scoring the sample finds.
+    write_returns(out, returned, NOTICE + ".", last_round_actions(out))
 
 
 def main() -> None:

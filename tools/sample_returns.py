@@ -9,11 +9,22 @@ risks and the SWOT of those partnerships) are taken out of ``portfolio.xlsx`` by
 :func:`split_returned`, so nothing is counted twice. ``tools/make_sample_data.py`` calls
 both functions; ``make packs`` ingests the folder with
 ``evalkit returns ingest data/raw/returns/inbox --accept-problems``.
+
+The three partnerships were assessed in 2023-24 too, so their returns list that round's
+actions (as ``evalkit returns make`` prefills them from the scores) and the officers give
+each a status: most done, some in progress or not started, two dropped, and one (the City
+Deal's exit arrangements) still in progress after its due date, so it is overdue.
+:func:`last_round_actions` scores a copy of the sample to find those actions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +52,47 @@ SIGNED = {
     ),
     "vcse-agreement": ("Head of Communities (invented)", "", dt.date(2025, 4, 14)),
 }
+#: What each officer says of last round's (2023-24) actions, by finding code: the status
+#: chosen from the dropdown and a comment. An action whose finding is not listed is left
+#: blank ("not reported").
+STATUSES: dict[tuple[str, str], tuple[str, str]] = {
+    ("city-deal-lep", "high-risk"): ("done", "Milestones reviewed quarterly since June 2024"),
+    ("city-deal-lep", "no-exit-arrangements"): (
+        "in progress",
+        "Exit terms drafted; the board has not agreed them yet",
+    ),
+    ("city-deal-lep", "partners-diverge"): ("done", "Board workshop held in November 2024"),
+    ("city-deal-lep", "review-overdue"): ("done", "Review booked for the May 2025 board"),
+    ("city-deal-lep", "weak-dimension"): ("done", "Improvement plan agreed in December 2024"),
+    ("city-deal-lep", "council-view-differs"): ("not started", ""),
+    ("city-deal-lep", "evidence-missing"): ("in progress", "Evidence log being filled in"),
+    ("city-deal-lep", "governing-document-old"): ("not started", "Waiting for the review"),
+    ("city-deal-lep", "target-missed"): ("done", "Target kept; delivery plan revised"),
+    ("city-deal-lep", "toolkit-not-used"): ("in progress", "Toolkit to be used at the review"),
+    ("integrated-care-board", "high-risk"): ("done", "Risk share confirmed in the s75 schedule"),
+    ("integrated-care-board", "partners-diverge"): ("done", "Discussed at the board in July"),
+    ("integrated-care-board", "weak-dimension"): ("done", "Joint improvement plan agreed"),
+    ("integrated-care-board", "evidence-missing"): ("in progress", ""),
+    ("integrated-care-board", "target-missed"): ("done", "Target reset with the NHS"),
+    ("vcse-agreement", "no-exit-arrangements"): (
+        "dropped",
+        "Exit terms will be part of the refreshed agreement",
+    ),
+    ("vcse-agreement", "outcome-wrong-way"): ("done", "Explained at the VCSE forum in July"),
+    ("vcse-agreement", "partners-diverge"): ("done", "Discussed at the VCSE forum"),
+    ("vcse-agreement", "review-never-recorded"): (
+        "dropped",
+        "Folded into the refresh of the agreement",
+    ),
+    ("vcse-agreement", "weak-dimension"): ("done", "Actions agreed with the VCSE forum"),
+    ("vcse-agreement", "council-view-differs"): ("in progress", ""),
+    ("vcse-agreement", "evidence-missing"): ("not started", ""),
+    ("vcse-agreement", "governing-document-old"): ("in progress", "Refresh under way"),
+    ("vcse-agreement", "target-missed"): ("done", ""),
+    ("vcse-agreement", "toolkit-not-used"): ("not started", ""),
+}
+#: The columns of a return's Actions sheet that ``evalkit returns make`` prefills.
+ACTION_FIELDS = ("round", "priority", "action", "finding", "owner", "due_date")
 #: A rating pasted from another spreadsheet: not one of the dropdown's choices.
 PASTED = ("integrated-care-board", "governance-checklist", "G3.2", "Mostly in place")
 
@@ -101,14 +153,75 @@ def _fill(path: Path, pid: str, returned: dict[str, pd.DataFrame]) -> None:
     for table in template.tables:
         frame = returned[table.table]
         _put_rows(book[table.title], frame[frame["partnership_id"] == pid], list(table.names))
+    actions = book["Actions"]
+    for r in range(2, actions.max_row + 1):
+        said = STATUSES.get((pid, str(actions.cell(row=r, column=4).value)))
+        if said is not None:
+            actions.cell(row=r, column=7, value=said[0])
+            actions.cell(row=r, column=8, value=said[1] or None)
     sign = book["Sign-off"]
     for r, value in enumerate(SIGNED[pid], 2):
         sign.cell(row=r, column=2, value=value or None)
     save_workbook(book, path)
 
 
-def write_returns(raw: Path, returned: dict[str, pd.DataFrame], notice: str) -> list[Path]:
-    """Write the filled sample returns into ``raw / INBOX``; return their paths."""
+def last_round_actions(raw: Path) -> pd.DataFrame:
+    """The returned partnerships' actions of the round before ``ROUND``, as scored.
+
+    A copy of the sample in ``raw`` is taken through ``evalkit run``'s first stages
+    (returns, survey export, prepare, score) in a temporary folder, so the actions are
+    exactly those ``evalkit returns make`` would put in the returns.
+    """
+    from evalkit.cli import main
+    from evalkit.spreadsheet import read_csv_frame
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        copy = base / "raw"
+        shutil.copytree(raw, copy, ignore=shutil.ignore_patterns("20*"))
+        paths = ["--raw", str(copy), "--interim", str(base / "interim")]
+        processed = ["--raw", str(copy), "--processed", str(base / "processed")]
+        saved = {k: os.environ.get(k) for k in ("EVALKIT_INTERIM", "EVALKIT_RESPONDENT_KEY")}
+        os.environ["EVALKIT_INTERIM"] = str(base / "interim")
+        os.environ["EVALKIT_RESPONDENT_KEY"] = str(base / "respondent.key")
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                steps = [["returns", "ingest", str(copy / INBOX), *paths, "--accept-problems"]]
+                for export in sorted((copy / "survey").glob("*.xlsx")):
+                    mapping = str(export.with_suffix(".mapping.yaml"))
+                    steps.append(["survey", "import", str(export), "--mapping", mapping])
+                steps += [["prepare", *processed], ["score", *processed]]
+                for step in steps:
+                    if main(step) != 0:
+                        raise SystemExit(f"the sample did not score: evalkit {step[0]} failed")
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        actions = read_csv_frame(
+            base / "processed" / "scores" / "actions.csv", dtype=str, keep_default_na=False
+        )
+    earlier = sorted(r for r in actions["round"].unique() if r < ROUND)
+    if not earlier:
+        return actions.iloc[0:0]
+    return actions[
+        (actions["round"] == earlier[-1]) & actions["partnership_id"].isin(RETURNED)
+    ].reset_index(drop=True)
+
+
+def write_returns(
+    raw: Path,
+    returned: dict[str, pd.DataFrame],
+    notice: str,
+    actions: pd.DataFrame | None = None,
+) -> list[Path]:
+    """Write the filled sample returns into ``raw / INBOX``; return their paths.
+
+    ``actions`` are last round's actions (:func:`last_round_actions`); each return lists
+    its partnership's, with the officer's status (``STATUSES``).
+    """
     from make_sample_data import HEADERS
     from make_sample_data import PARTNERSHIPS as ROWS
 
@@ -117,7 +230,10 @@ def write_returns(raw: Path, returned: dict[str, pd.DataFrame], notice: str) -> 
     paths = []
     for pid in RETURNED:
         path = raw / INBOX / f"{pid}-return-{ROUND}.xlsx"
-        write_return(path, template, ReturnRequest(pid, ROUND, register[pid], notice=notice))
+        mine = pd.DataFrame() if actions is None else actions[actions["partnership_id"] == pid]
+        rows = [tuple(a[f] for f in ACTION_FIELDS) for a in mine.to_dict("records")]
+        request = ReturnRequest(pid, ROUND, register[pid], rows, notice=notice)
+        write_return(path, template, request)
         _fill(path, pid, returned)
         paths.append(path)
     return paths

@@ -82,6 +82,35 @@ def test_rounds_writes_each_round_with_its_own_answers(tmp_path):
     assert report.valid, report.summary()
 
 
+def test_organisations_join_and_leave_between_rounds(tmp_path):
+    """Over three rounds: the latest round's organisations are the members; some members
+    answer only from a later round on (joined); some organisations answered earlier
+    rounds only and are not members now (left), from the first round without a gap; the
+    council answers every round of every partnership."""
+    synthesise(30, 8, tmp_path, rounds=3)
+    responses = pd.read_csv(tmp_path / "responses.csv", dtype=str)
+    members = pd.read_csv(tmp_path / "memberships.csv", dtype=str)
+    parts = pd.read_csv(tmp_path / "partnerships.csv", dtype=str)
+    in_scope = set(parts.loc[parts["in_scope"] == "Yes", "partnership_id"])
+    member = {
+        (p, o)
+        for p, o in zip(members["partnership_id"], members["organisation_id"], strict=True)
+        if p in in_scope
+    }
+    first, middle, latest = (
+        set(zip(g["partnership_id"], g["organisation_id"], strict=True))
+        for g in (responses[responses["round"] == r] for r in ("2022-23", "2023-24", "2024-25"))
+    )
+    assert latest == member
+    joined = latest - first
+    left = (first | middle) - latest
+    assert joined and joined <= member
+    assert left and not (left & member)
+    assert all((p, o) in first for p, o in left)  # a leaver answered from the first round
+    council = {(p, "the-council") for p in in_scope}
+    assert council <= first and council <= middle and council <= latest
+
+
 def test_rounds_drift_plausibly(tmp_path):
     """Answers differ between rounds but stay near each other: a round's mean rating per
     partnership moves, by less than a scale point on average."""

@@ -72,8 +72,8 @@ def test_unprepared_or_unscored_folder_is_a_clear_error(sample_scored, tmp_path)
 
 
 def test_a_round_that_was_not_scored_is_refused(folder):
-    # the sample scores 2023-24 and 2024-25 (hand-checked in data/raw/responses.csv)
-    assert set(folder.scoring.rounds) == {"2023-24", "2024-25"}
-    assert folder.round_or_latest("2023-24") == "2023-24"
-    with pytest.raises(InputFileError, match="2022-23.*scored rounds: 2023-24, 2024-25"):
-        folder.round_or_latest("2022-23")
+    # the sample scores 2022-23, 2023-24 and 2024-25 (hand-checked in data/raw/responses.csv)
+    assert set(folder.scoring.rounds) == {"2022-23", "2023-24", "2024-25"}
+    assert folder.round_or_latest("2022-23") == "2022-23"
+    with pytest.raises(InputFileError, match="2021-22.*scored rounds: 2022-23, 2023-24, 2024-25"):
+        folder.round_or_latest("2021-22")

@@ -102,9 +102,9 @@ def test_for_round_cuts_every_table_once():
     assert early["equity"].empty
 
 
-def test_sample_findings_exist_for_both_rounds(sample_scored):
+def test_sample_findings_exist_for_every_round(sample_scored):
     findings = read_csv_frame(sample_scored["processed"] / "scores" / "findings.csv", dtype=str)
-    assert set(findings["round"]) == {EARLY, LATE}
+    assert set(findings["round"]) == {"2022-23", EARLY, LATE}
     meta = json.loads((sample_scored["processed"] / "scores" / "scoring.json").read_text())
     assert meta["assessment_round"] == LATE
 
