@@ -43,6 +43,7 @@ SCORE_FILES = (
     "changes",
     "action_progress",
     "register_changes",
+    "resolved_findings",
 )
 SCORING_JSON = "scoring.json"
 

@@ -230,13 +230,15 @@ def compute(
     )
     policy = Policy(settings.min_cell_size, dict(evidence_kinds or {}))
     assessment_round = rounds[-1]
+    marked = carried.mark_carried(_stack(findings), rounds)
     out = {
         "dimension_scores": dims,
         "organisation_scores": scores.organisations,
         "item_scores": scores.items,
         "framework_scores": scores.frameworks,
         "sector_scores": scores.sectors,
-        "findings": carried.mark_carried(_stack(findings), rounds),
+        "findings": marked,
+        "resolved_findings": carried.resolved_by_round(marked, rounds),
         "actions": _stack(actions),
         "vfm_inputs": inputs,
         "vfm_share": share,
