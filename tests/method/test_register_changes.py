@@ -127,9 +127,18 @@ def test_the_latest_snapshot_before_the_round_is_compared() -> None:
     assert set(frame["round_before"]) == {"2023-24"}
     assert len(frame) == 10
     cash = frame[(frame["partnership_id"] == "a") & (frame["what"] == "council cash")].iloc[0]
-    assert (cash["change_gbp"], cash["change_percent"]) == (30000.0, 25.0)
+    assert (cash["change_gbp"], cash["change_percent"]) == ("30000", 25.0)
     budget = frame[frame["what"] == "whole budget"].iloc[0]
-    assert math.isnan(budget["change_gbp"])
+    assert budget["change_gbp"] == "" and math.isnan(budget["change_percent"])
+
+
+def test_a_large_change_in_pounds_is_kept_exactly() -> None:
+    then = THEN.assign(total_budget_gbp=38000000.0)
+    now = NOW.assign(total_budget_gbp=39234567.0)
+    frame = register_changes(now, "2024-25", {"2023-24": then})
+    budget = frame[(frame["partnership_id"] == "a") & (frame["what"] == "whole budget")].iloc[0]
+    # 39,234,567 - 38,000,000 = 1,234,567; / 38,000,000 = 3.2488...% -> 3.2
+    assert (budget["change_gbp"], budget["change_percent"]) == ("1234567", 3.2)
 
 
 def test_no_snapshot_no_rows_and_no_error() -> None:

@@ -479,7 +479,7 @@ def test_register_changes_are_counted_and_listed_by_hand(view):
 
 
 def test_money_down_in_words():
-    from evalkit.report.committee.progress import difference_words
+    from evalkit.report.pack.register_change import difference_words
 
     assert difference_words(-50000.0, -9.1) == "£50,000 less (−9.1%)"
     assert difference_words(5000.0, float("nan")) == "£5,000 more"

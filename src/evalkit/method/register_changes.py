@@ -178,8 +178,13 @@ def overdue_count(register: pd.DataFrame, assessment_round: str) -> int:
 
 
 def changes_frame(changes: list[RegisterChange]) -> pd.DataFrame:
-    """The changes as the table ``scores/register_changes.csv`` holds."""
-    return pd.DataFrame([asdict(c) for c in changes], columns=list(CHANGE_COLUMNS))
+    """The changes as the table ``scores/register_changes.csv`` holds.
+
+    The change in pounds is kept as text, exactly ("1234567", not "1.23457e+06").
+    """
+    frame = pd.DataFrame([asdict(c) for c in changes], columns=list(CHANGE_COLUMNS))
+    frame["change_gbp"] = frame["change_gbp"].map(_text).astype(object)
+    return frame
 
 
 def register_changes(

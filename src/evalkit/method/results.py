@@ -386,6 +386,7 @@ def load_results(
                     "round_now": str,
                     "before": str,
                     "after": str,
+                    "change_gbp": str,
                 },
             )
         except (FileNotFoundError, pd.errors.EmptyDataError):

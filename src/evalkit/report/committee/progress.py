@@ -19,7 +19,8 @@ from evalkit.method import register_changes as rc
 from evalkit.method.change import DECLINED, IMPROVED
 from evalkit.method.rules import plural
 from evalkit.report.committee.words import finding_phrase
-from evalkit.report.fragments import and_list, gbp_text, is_missing
+from evalkit.report.fragments import and_list, is_missing
+from evalkit.report.pack.register_change import CHANGE_LABELS, change_frame, register_rows
 
 if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview
@@ -209,74 +210,6 @@ def _actions_point(view: Overview) -> str:
 
 
 # -- register changes -----------------------------------------------------------------
-
-#: Each kind of register change as the tables name it.
-CHANGE_LABELS = {
-    rc.ADDED: "Added to the register",
-    rc.ENDED: "Ended (gone from the register)",
-    rc.SCOPE: "Scope",
-    rc.LEGAL_FORM: "Legal form",
-    rc.TIER: "Tier",
-    "council cash": "Council cash per year",
-    "in kind": "Council in-kind support per year",
-    "whole budget": "Whole budget per year",
-    rc.REVIEW: "Review overdue",
-}
-NOT_IN_REGISTER = "not in the register"
-
-
-def register_rows(frame: pd.DataFrame, round_now: str) -> pd.DataFrame:
-    """The register changes reported with ``round_now`` (none for another round)."""
-    if frame.empty or "round_now" not in frame:
-        return frame.iloc[0:0]
-    return frame[frame["round_now"].astype(str) == round_now].reset_index(drop=True)
-
-
-def change_value(what: str, value: object, missing: str) -> str:
-    """A register value then or now as a reader sees it: money in pounds."""
-    if is_missing(value) or str(value) == "":
-        return missing
-    if what in rc.MONEY.values():
-        return gbp_text(float(str(value)))
-    return str(value)
-
-
-def difference_words(gbp: object, percent: object) -> str:
-    """A change of money in words: "£200,000 more (+9.1%)"; blank when not money."""
-    if is_missing(gbp):
-        return ""
-    amount = float(str(gbp))
-    size = gbp_text(abs(amount)) + (" more" if amount >= 0 else " less")
-    if is_missing(percent):
-        return size
-    share = float(str(percent))
-    return f"{size} ({'+' if share >= 0 else '−'}{abs(share):.1f}%)"
-
-
-def change_frame(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """One row per register change: partnership, change, then, now and the difference."""
-    before, now = str(rows["round_before"].iloc[0]), str(rows["round_now"].iloc[0])
-    return pd.DataFrame(
-        {
-            "Partnership": [
-                names.get(str(p), str(n))
-                for p, n in zip(rows["partnership_id"], rows["name"], strict=True)
-            ],
-            "Change": [CHANGE_LABELS.get(str(w), str(w)) for w in rows["what"]],
-            f"Then ({before})": [
-                change_value(str(w), v, NOT_IN_REGISTER)
-                for w, v in zip(rows["what"], rows["before"], strict=True)
-            ],
-            f"Now ({now})": [
-                change_value(str(w), v, NOT_IN_REGISTER)
-                for w, v in zip(rows["what"], rows["after"], strict=True)
-            ],
-            "Difference": [
-                difference_words(g, p)
-                for g, p in zip(rows["change_gbp"], rows["change_percent"], strict=True)
-            ],
-        }
-    )
 
 
 def _change_phrases(rows: pd.DataFrame) -> list[str]:
