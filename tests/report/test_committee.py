@@ -503,7 +503,8 @@ def test_one_resolved_finding_is_listed(view):
     assert part.sentences == ("1 finding of 2023-24 is no longer found in 2024-25.",)
     (table,) = part.tables
     assert table.caption == "Findings of 2023-24 resolved by 2024-25"
-    assert table.frame.values.tolist() == [["Alpha", "code-00", "Message 0."]]
+    # an unknown code is quoted; a known one is in words (words.py)
+    assert table.frame.values.tolist() == [["Alpha", "The finding 'code-00'", "Message 0."]]
 
 
 def test_many_resolved_findings_are_capped_with_a_count(view):
@@ -516,7 +517,8 @@ def test_many_resolved_findings_are_capped_with_a_count(view):
     )
     shown = part.tables[0].frame
     assert len(shown) == 10
-    assert list(shown["Finding"][:3]) == ["code-00", "code-01", "code-02"]  # high first
+    assert list(shown["What it was in 2023-24"][:3]) == ["Message 0.", "Message 1.", "Message 2."]
+    assert shown["Partnership"].tolist() == ["Alpha"] * 10  # Delta is out of scope
 
 
 def test_no_snapshot_and_nothing_resolved_say_nothing(view):
@@ -552,3 +554,9 @@ def test_register_changes_and_resolved_in_the_page_and_the_word_document(view, t
     assert [c.text for c in document.tables[2].rows[1].cells] == [
         "Alpha", "Council cash per year", "£120,000", "£150,000", "£30,000 more (+25.0%)"
     ]  # fmt: skip
+
+
+def test_a_resolved_finding_code_is_said_in_words(view):
+    view.scores["resolved_findings"] = _resolved(1).assign(code="review-overdue")
+    (part,) = cover_report(view).progress.parts
+    assert part.tables[0].frame["Finding"].tolist() == ["An overdue review"]

@@ -277,6 +277,11 @@ RESOLVED_SHOWN = 10
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
+def _capital(text: str) -> str:
+    """The text with its first letter a capital."""
+    return text[:1].upper() + text[1:]
+
+
 def resolved_part(view: Overview) -> ProgressPart | None:
     """Last round's findings this round no longer has, highest priority first (capped)."""
     gone = view.scores.get("resolved_findings", pd.DataFrame())
@@ -305,7 +310,7 @@ def resolved_part(view: Overview) -> ProgressPart | None:
     table = pd.DataFrame(
         {
             "Partnership": list(shown["_name"]),
-            "Finding": [str(c) for c in shown["code"]],
+            "Finding": [_capital(finding_phrase(str(c))) for c in shown["code"]],
             f"What it was in {before}": [
                 str(m) if not is_missing(m) else finding_phrase(str(c))
                 for c, m in zip(shown["code"], shown["message"], strict=True)
