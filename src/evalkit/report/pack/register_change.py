@@ -108,7 +108,8 @@ def html(pack: Pack) -> str:
         return ""
     before = str(rows["round_before"].iloc[0])
     return (
-        heading(3, f"Register entry changed since {before}")
+        '<div class="register-change">'
+        + heading(3, f"Register entry changed since {before}")
         + para(reading(rows, pack.name))
         + downloads.table(
             pack,
@@ -116,6 +117,7 @@ def html(pack: Pack) -> str:
             name="register-changes",
             caption=f"Register entry in {before} and now",
         )
+        + "</div>"
     )
 
 
