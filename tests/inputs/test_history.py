@@ -91,3 +91,16 @@ def test_a_snapshot_must_be_named_for_its_round(portfolio_csv: Path) -> None:
     assert [s.round for s in snapshots] == ["2022-23"]
     assert [(p.code, p.file) for p in problems] == [("snapshot-name", "registers/old register.csv")]
     assert "e.g. 2023-24.xlsx" in problems[0].message
+
+
+def test_evalkit_validate_exits_2_naming_the_snapshot_row(portfolio_csv: Path, capsys) -> None:
+    from evalkit.cli import main
+
+    folder = portfolio_csv / "registers"
+    folder.mkdir()
+    rows = snapshot_rows()
+    rows[1][REGISTER.index("tier")] = "vital"  # line 3
+    write_csv(folder / "2023-24.csv", REGISTER, rows)
+    assert main(["validate", str(portfolio_csv)]) == 2
+    out = capsys.readouterr().out
+    assert "registers/2023-24.csv, row 3, column tier: 'vital' is not an allowed tier" in out
