@@ -1325,12 +1325,101 @@ def write_sample(out: Path) -> None:
     write_returns(out, returned, NOTICE + ".", last_round_actions(out))
 
 
+#: The register as it stood at the end of 2023-24 (invented): changes by partnership id
+#: to today's rows (column header → value then), one partnership since added
+#: (parish-councils) and one since ended (covid-recovery-board).
+SNAPSHOT_ROUND = "2023-24"
+SNAPSHOT_CHANGES: dict[str, dict[str, object]] = {
+    "community-safety": {"In kind (£)": "10000"},
+    "integrated-care-board": {
+        "Council cash (£)": "£2,200,000",
+        "Last review": "30/04/2023",
+        "Next review due": "30/04/2024",
+    },
+    "city-deal-lep": {"Council cash (£)": "£550,000"},
+    "vcse-agreement": {"Legal form": "forum or network"},
+    "armed-forces-hub": {"Tier": "operational"},
+    "national-highways": {
+        "In scope": "No",
+        "Out of scope reason": "informal liaison; no agreed objectives",
+    },
+    "shared-service-district": {"Last review": "01/05/2023", "Next review due": "01/05/2024"},
+    "safeguarding-children": {"Last review": "30/09/2021", "Next review due": "30/09/2023"},
+}
+SNAPSHOT_ENDED = (
+    "covid-recovery-board",
+    "Northshire COVID-19 Recovery Board",
+    "Resources",
+    "Chief Executive",
+    "Cllr A. Patel",
+    "strategic",
+    "Yes",
+    "",
+    "forum or network",
+    "none",
+    "",
+    "lead partner",
+    "£75,000",
+    "£10,000",
+    90,
+    "£400,000",
+    "Yes",
+    "01/06/2020",
+    "Yes",
+    "31/03/2023",
+    "31/03/2025",
+    "yes",
+    "medium",
+    "Coordinate recovery from the pandemic; wind down when recovery is complete",
+    "Supporting communities",
+    "Cabinet",
+)
+
+
+def write_register_snapshot(out: Path) -> None:
+    """Write registers/2023-24.xlsx: the register as it stood at the end of 2023-24.
+
+    Invented like the rest, and saying so: a title row above the header (as a register
+    keeper saves it) and an About sheet.
+    """
+    rows = []
+    for partnership in PARTNERSHIPS:
+        if partnership[0] == "parish-councils":
+            continue  # set up in 2024-25
+        row = list(partnership)
+        for header, value in SNAPSHOT_CHANGES.get(str(partnership[0]), {}).items():
+            row[HEADERS.index(header)] = value
+        rows.append(row)
+    rows.append(list(SNAPSHOT_ENDED))
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    about.append(["INVENTED SAMPLE DATA"])
+    about.append([NOTICE + "."])
+    about.append([f"The partnership register as it stood at the end of {SNAPSHOT_ROUND}."])
+    wb.properties.creator = "evalkit tools/make_sample_data.py"
+    wb.properties.created = dt.datetime(2024, 3, 31)
+    wb.properties.modified = dt.datetime(2024, 3, 31)
+    ws = wb.create_sheet("partnerships")
+    ws.append([f"Partnership register at 31 March 2024 — {NOTICE}"])
+    ws.append(HEADERS)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    folder = out / "registers"
+    folder.mkdir(parents=True, exist_ok=True)
+    wb.save(folder / f"{SNAPSHOT_ROUND}.xlsx")
+    _same_bytes_every_run(folder / f"{SNAPSHOT_ROUND}.xlsx")
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "data/raw"))
     args = parser.parse_args()
     write_sample(Path(args.out))
+    write_register_snapshot(Path(args.out))
     print(f"Sample portfolio (invented) written to {args.out}")
 
 

@@ -466,6 +466,7 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from evalkit.inputs.dataset import load_tables
+    from evalkit.inputs.history import find_snapshots
     from evalkit.inputs.returns.ledger import current, returns_raw_dir
     from evalkit.method.rounds import coverage, coverage_text
 
@@ -474,7 +475,9 @@ def _cmd_rounds(args: argparse.Namespace) -> int:
     kept = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
     # a folder without receipts (the inbox of returns not yet ingested) is not a round
     received = {r: n for r in kept if (n := len(current(settings, r)))}
-    rows = coverage(load_tables(settings.processed_dir, ("responses", "checklist")), received)
+    snapshots = [s.round for s in find_snapshots(settings.raw_dir)[0]]
+    tables = load_tables(settings.processed_dir, ("responses", "checklist"))
+    rows = coverage(tables, received, snapshots)
     if args.json:
         print(inert_json(json.dumps([asdict(r) for r in rows], indent=2)))
     else:
@@ -486,7 +489,7 @@ def _rounds(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "rounds",
         help="list assessment rounds with partnerships, organisations, respondents, "
-        "checklist ratings and returns received",
+        "checklist ratings, returns received and register snapshots",
     )
     _paths(p)
     p.add_argument(

@@ -115,7 +115,32 @@ def render_data_contract() -> str:
     ]
     for spec in TABLES:
         lines += _table_section(spec)
+    lines += _snapshots_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _snapshots_section() -> list[str]:
+    """Register snapshots: the register as it stood at an earlier round."""
+    return [
+        "## Register snapshots (`registers/`)",
+        "",
+        "The register as it stood at an earlier assessment round, saved by the register "
+        "keeper in the `registers/` folder of the input folder and named for its round: "
+        "`registers/2023-24.xlsx` (the sheet named `partnerships`, or the workbook's only "
+        "sheet; a copy of the whole register workbook will do) or `registers/2023-24.csv`. "
+        "A snapshot has the columns of `partnerships` above and is read in the same way "
+        "(header row below titles, header aliases, amounts as written). It is checked with "
+        "the other tables, every problem located by file, sheet, row and column, and a "
+        "snapshot with an error stops validation (exit code 2). A file whose name is not a "
+        "round (`2023-24`, `2023-2024` or `2023`) is an error; evalkit never changes a "
+        "snapshot. Files in `registers/` are never read as the current register.",
+        "",
+        "`evalkit rounds` says which rounds have a snapshot; `evalkit score` compares the "
+        "register now with the latest snapshot of a round before the one reported on "
+        "(`scores/register_changes.csv`: partnerships added or ended, and changes of scope, "
+        "legal form, tier, money and overdue reviews; see docs/scoring.md).",
+        "",
+    ]
 
 
 def rendered_pages() -> dict[str, str]:

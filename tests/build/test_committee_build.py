@@ -123,7 +123,7 @@ def test_the_sample_cover_report_in_three_formats(built_sample):
     notice = ScoredFolder.open(built_sample["processed"]).notice
     assert notice  # the sample is invented: all three formats say so first
     pdf = PdfReader(folder / "committee-report.pdf")
-    assert 2 <= len(pdf.pages) <= 4
+    assert 2 <= len(pdf.pages) <= 6
     assert pdf.trailer["/Root"]["/MarkInfo"]["/Marked"]
     assert "/StructTreeRoot" in pdf.trailer["/Root"]
     assert "INVENTED SAMPLE DATA" in pdf.pages[0].extract_text()
@@ -136,7 +136,34 @@ def test_the_sample_cover_report_in_three_formats(built_sample):
     assert all((folder / href).resolve().is_file() for href in links)
     document = docx.Document(str(folder / "committee-report.docx"))
     assert document.paragraphs[0].text == notice
-    # the progress table first (the sample has an earlier round), then the packs' table
-    progress, packs = document.tables
+    # the progress table first (the sample has an earlier round), the register changes
+    # since the 2023-24 snapshot by kind and by partnership, the resolved findings (ten
+    # listed), then the packs' table
+    progress, by_kind, changes, resolved, packs = document.tables
     assert progress.rows[0].cells[0].text == "Partnership" and len(progress.rows) > 1
     assert len(packs.rows) == len(built_sample["in_scope"]) + 1
+    assert len(resolved.rows) == 10 + 1
+    assert [[c.text for c in row.cells] for row in by_kind.rows] == [
+        ["Change", "Number"],
+        ["Added to the register", "1"],
+        ["Ended (gone from the register)", "1"],
+        ["Scope", "1"],
+        ["Legal form", "1"],
+        ["Tier", "1"],
+        ["Council cash per year", "2"],
+        ["Council in-kind support per year", "1"],
+        ["Review overdue", "1"],
+    ]
+    # tools/make_sample_data.py SNAPSHOT_CHANGES, worked by hand: 2,400,000 - 2,200,000 =
+    # 200,000 (9.09%); 500,000 - 550,000 = -50,000 (-9.09%); 12,000 - 10,000 = 2,000 (20%)
+    assert [[c.text for c in row.cells][1:] for row in changes.rows][1:] == [
+        ["Council in-kind support per year", "£10,000", "£12,000", "£2,000 more (+20.0%)"],
+        ["Council cash per year", "£2,200,000", "£2,400,000", "£200,000 more (+9.1%)"],
+        ["Council cash per year", "£550,000", "£500,000", "£50,000 less (−9.1%)"],
+        ["Legal form", "forum or network", "memorandum of understanding", ""],
+        ["Tier", "operational", "significant", ""],
+        ["Added to the register", "not in the register", "in scope", ""],
+        ["Scope", "out of scope: informal liaison; no agreed objectives", "in scope", ""],
+        ["Review overdue", "overdue", "not overdue", ""],
+        ["Ended (gone from the register)", "in scope", "not in the register", ""],
+    ]

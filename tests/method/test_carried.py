@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evalkit.method.carried import action_progress, mark_carried, resolved
+from evalkit.method.carried import action_progress, mark_carried, resolved, resolved_by_round
 from evalkit.method.rules import action_overdue
 
 ROUNDS = ["2023-24", "2024-25"]
@@ -144,3 +144,13 @@ def test_overdue_actions_make_one_finding_per_partnership():
         "30 September 2024 (for review-overdue)."
     )
     assert finding.evidence["findings"] == ["review-overdue", "weak-dimension"]
+
+
+def test_resolved_findings_of_every_round_in_one_table():
+    table = resolved_by_round(mark_carried(FINDINGS, ROUNDS), ROUNDS)
+    # only csp's partners-diverge (nuffield-pat) of 2023-24 is gone in 2024-25
+    assert table[["round", "previous_round", "partnership_id", "code"]].values.tolist() == [
+        ["2024-25", "2023-24", "csp", "partners-diverge"]
+    ]
+    assert "since_last_round" not in table
+    assert resolved_by_round(FINDINGS.iloc[0:0], ROUNDS).empty

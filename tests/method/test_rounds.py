@@ -32,6 +32,7 @@ def test_rounds_are_counted_from_the_prepared_tables(tmp_path, capsys):
             "respondents": 0,
             "checklist_ratings": 35,
             "returns_received": 0,
+            "register_snapshot": False,
         },
         {
             "round": LATE,
@@ -40,6 +41,7 @@ def test_rounds_are_counted_from_the_prepared_tables(tmp_path, capsys):
             "respondents": 6,
             "checklist_ratings": 35,
             "returns_received": 0,
+            "register_snapshot": False,
         },
     ]
 
@@ -63,9 +65,36 @@ def test_blank_answers_are_not_counted_and_returns_add_a_round():
 
 
 def test_the_table_for_the_terminal():
-    text = coverage_text([RoundCoverage("2024-25", 12, 20, 108, 909, 3)])
+    text = coverage_text([RoundCoverage("2024-25", 12, 20, 108, 909, 3, True)])
     assert text.splitlines() == [
-        "Round    Partnerships  Organisations  Respondents  Checklist ratings  Returns received",
-        "2024-25            12             20          108                909                 3",
+        "Round    Partnerships  Organisations  Respondents  Checklist ratings  Returns received"
+        "  Register snapshot",
+        "2024-25            12             20          108                909                 3"
+        "                yes",
     ]
-    assert coverage_text([]) == "No assessment rounds found: no survey answers, ratings or returns."
+    assert coverage_text([]) == (
+        "No assessment rounds found: no survey answers, ratings, returns or register snapshots."
+    )
+
+
+def test_a_round_with_only_a_register_snapshot_is_listed(tmp_path, capsys):
+    raw = write_two_rounds(tmp_path / "raw")
+    processed = tmp_path / "processed"
+    (raw / "registers").mkdir()
+    (raw / "registers" / "2019-20.csv").write_text(
+        (raw / "partnerships.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert main(["prepare", "--raw", str(raw), "--processed", str(processed)]) == 0
+    capsys.readouterr()
+    assert main(["rounds", "--raw", str(raw), "--processed", str(processed), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got[0] == {
+        "round": "2019-20",
+        "partnerships": 0,
+        "organisations": 0,
+        "respondents": 0,
+        "checklist_ratings": 0,
+        "returns_received": 0,
+        "register_snapshot": True,
+    }
+    assert [r["register_snapshot"] for r in got[1:]] == [False, False]

@@ -417,3 +417,146 @@ def test_returns_received_are_read_from_the_statuses_scoring_recorded():
     )
     assert meta.returns_received == {"2024-25": ("a", "b"), "2023-24": ("a",)}
     assert ScoringMeta.from_json({}).returns_received == {}
+
+
+# -- register changes and findings resolved since the last round ---------------------------
+
+
+def _register_changes() -> pd.DataFrame:
+    nan = float("nan")
+    rows = [
+        ("a", "Alpha", "council cash", "120000", "150000", 30000.0, 25.0, "2024-25"),
+        ("b", "Beta", "legal form", "joint committee", "other", nan, nan, "2024-25"),
+        ("c", "Gamma", "in scope", "out of scope: purely contractual", "in scope", nan, nan,
+         "2024-25"),
+        ("c", "Gamma", "review overdue", "overdue", "not overdue", nan, nan, "2024-25"),
+        ("y", "New Forum", "added", "", "in scope", nan, nan, "2024-25"),
+        ("x", "Old Board", "ended", "in scope", "", nan, nan, "2024-25"),
+        ("a", "Alpha", "tier", "strategic", "significant", nan, nan, "2023-24"),  # not this round
+    ]  # fmt: skip
+    columns = ["partnership_id", "name", "what", "before", "after", "change_gbp"]
+    columns += ["change_percent", "round_now"]
+    return pd.DataFrame(rows, columns=columns).assign(round_before="2023-24")
+
+
+def test_register_changes_are_counted_and_listed_by_hand(view):
+    view.scores["register_changes"] = _register_changes()
+    view.scoring = replace(view.scoring, reviews_overdue={"2023-24": 2, "2024-25": 1})
+    progress = cover_report(view).progress
+    assert progress.title == "Progress since 2023-24"
+    assert progress.rows == ()  # no framework scores compared in this view
+    (part,) = progress.parts
+    assert part.title == "Register changes since 2023-24"
+    assert part.sentences == (
+        "Comparing the register now with the register as it stood in 2023-24: 1 partnership "
+        "added, 1 ended, 1 brought into scope, 1 change of legal form, 1 change of money and "
+        "1 review no longer overdue.",
+        "Partnerships in scope with an overdue review: 2 at the end of 2023-24, 1 at the end "
+        "of 2024-25.",
+    )
+    counts, rows = part.tables
+    assert counts.caption == "Register changes since 2023-24, by kind"
+    assert counts.frame.values.tolist() == [
+        ["Added to the register", 1],
+        ["Ended (gone from the register)", 1],
+        ["Scope", 1],
+        ["Legal form", 1],
+        ["Council cash per year", 1],
+        ["Review overdue", 1],
+    ]
+    assert list(rows.frame.columns) == [
+        "Partnership", "Change", "Then (2023-24)", "Now (2024-25)", "Difference"
+    ]  # fmt: skip
+    assert rows.frame.values.tolist() == [
+        # 150,000 - 120,000 = 30,000, a quarter of 120,000
+        ["Alpha", "Council cash per year", "£120,000", "£150,000", "£30,000 more (+25.0%)"],
+        ["Beta", "Legal form", "joint committee", "other", ""],
+        ["Gamma", "Scope", "out of scope: purely contractual", "in scope", ""],
+        ["Gamma", "Review overdue", "overdue", "not overdue", ""],
+        ["New Forum", "Added to the register", "not in the register", "in scope", ""],
+        ["Old Board", "Ended (gone from the register)", "in scope", "not in the register", ""],
+    ]
+
+
+def test_money_down_in_words():
+    from evalkit.report.pack.register_change import difference_words
+
+    assert difference_words(-50000.0, -9.1) == "£50,000 less (−9.1%)"
+    assert difference_words(5000.0, float("nan")) == "£5,000 more"
+    assert difference_words(float("nan"), float("nan")) == ""
+
+
+def _resolved(count: int) -> pd.DataFrame:
+    """``count`` resolved findings of Alpha (the first two high), plus one of Delta."""
+    rows = [
+        ("a", f"code-{i:02d}", "high" if i < 2 else "low", f"Message {i}.") for i in range(count)
+    ]
+    rows.append(("d", "high-risk", "high", "Out of scope."))
+    frame = pd.DataFrame(rows, columns=["partnership_id", "code", "severity", "message"])
+    return frame.assign(round="2024-25", previous_round="2023-24", framework_id="")
+
+
+def test_one_resolved_finding_is_listed(view):
+    view.scores["resolved_findings"] = _resolved(1)
+    (part,) = cover_report(view).progress.parts
+    assert part.title == "Findings resolved since 2023-24"
+    assert part.sentences == ("1 finding of 2023-24 is no longer found in 2024-25.",)
+    (table,) = part.tables
+    assert table.caption == "Findings of 2023-24 resolved by 2024-25"
+    # an unknown code is quoted; a known one is in words (words.py)
+    assert table.frame.values.tolist() == [["Alpha", "The finding 'code-00'", "Message 0."]]
+
+
+def test_many_resolved_findings_are_capped_with_a_count(view):
+    view.scores["resolved_findings"] = _resolved(12)
+    (part,) = cover_report(view).progress.parts
+    assert part.sentences == (
+        "12 findings of 2023-24 are no longer found in 2024-25.",
+        "The 10 of highest priority are listed; the other 2 are listed in each partnership's "
+        "evidence pack (under Findings).",
+    )
+    shown = part.tables[0].frame
+    assert len(shown) == 10
+    assert list(shown["What it was in 2023-24"][:3]) == ["Message 0.", "Message 1.", "Message 2."]
+    assert shown["Partnership"].tolist() == ["Alpha"] * 10  # Delta is out of scope
+
+
+def test_no_snapshot_and_nothing_resolved_say_nothing(view):
+    view.scores["register_changes"] = _register_changes().iloc[0:0]
+    view.scores["resolved_findings"] = _resolved(0).iloc[0:0]
+    assert cover_report(view).progress is None
+
+
+def test_register_changes_and_resolved_in_the_page_and_the_word_document(view, tmp_path):
+    from docx import Document
+
+    from evalkit.report.committee import write_docx
+
+    view.scores["changes"] = _changes()
+    view.scores["register_changes"] = _register_changes()
+    view.scores["resolved_findings"] = _resolved(1)
+    report = cover_report(view)
+    soup = BeautifulSoup(cover_html(report), "html.parser")
+    assert [h.get_text() for h in soup.find_all("h3")][:2] == [
+        "Register changes since 2023-24",
+        "Findings resolved since 2023-24",
+    ]
+    captions = [c.get_text() for c in soup.find_all("caption")]
+    assert captions[:4] == [
+        "Framework dimensions compared with the last round, by partnership",
+        "Register changes since 2023-24, by kind",
+        "Register changes since 2023-24, by partnership",
+        "Findings of 2023-24 resolved by 2024-25",
+    ]
+    document = Document(str(write_docx(report, tmp_path)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    assert headings == ["Register changes since 2023-24", "Findings resolved since 2023-24"]
+    assert [c.text for c in document.tables[2].rows[1].cells] == [
+        "Alpha", "Council cash per year", "£120,000", "£150,000", "£30,000 more (+25.0%)"
+    ]  # fmt: skip
+
+
+def test_a_resolved_finding_code_is_said_in_words(view):
+    view.scores["resolved_findings"] = _resolved(1).assign(code="review-overdue")
+    (part,) = cover_report(view).progress.parts
+    assert part.tables[0].frame["Finding"].tolist() == ["An overdue review"]

@@ -444,7 +444,23 @@ def validate(
     """
     report = ValidationReport(input_dir=str(raw_dir))
     raws = _read_tables(raw_dir, settings or Settings(), report, interim_dir)
+    if raw_dir.is_dir():
+        from evalkit.inputs.history import snapshot_problems
 
+        report.problems.extend(snapshot_problems(raw_dir, settings or Settings()))
+    return check_tables(raws, report, frameworks)
+
+
+def check_tables(
+    raws: Mapping[str, RawTable],
+    report: ValidationReport,
+    frameworks: Mapping[str, Framework] | None = None,
+) -> ValidationResult:
+    """Check tables already read, adding their problems to ``report``.
+
+    The second half of :func:`validate`, also used for tables read from elsewhere (a
+    register snapshot, :mod:`evalkit.inputs.history`).
+    """
     items, tokens, scales = _frameworks_context(frameworks)
     context: dict[str, Any] = {
         "sources": {name: _labels(raw) for name, raw in raws.items()},

@@ -124,6 +124,30 @@ def resolved(
     return gone[_scored_in(gone, assessed, this_round)].reset_index(drop=True)
 
 
+def resolved_by_round(
+    findings: pd.DataFrame, rounds: Sequence[str], assessed: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every round's resolved findings (``resolved_findings``).
+
+    One row per finding of the round before that the round no longer has: ``round`` is
+    the round it was resolved by, ``previous_round`` the round it was found in
+    (``assessed`` as for :func:`mark_carried`).
+    """
+    parts = []
+    for this_round in sorted(rounds):
+        gone = resolved(findings, this_round, rounds, assessed)
+        if len(gone):
+            parts.append(
+                gone.drop(columns=["since_last_round"], errors="ignore").assign(
+                    previous_round=gone["round"].astype(str), round=this_round
+                )
+            )
+    if not parts:
+        columns = [c for c in findings.columns if c != "since_last_round"]
+        return pd.DataFrame(columns=[*columns, "previous_round"])
+    return pd.concat(parts, ignore_index=True)
+
+
 def _date(value: object) -> pd.Timestamp | None:
     """An ISO date as a timestamp (None when blank or unreadable)."""
     if not isinstance(value, str) or not value.strip():

@@ -42,6 +42,8 @@ SCORE_FILES = (
     "risks",
     "changes",
     "action_progress",
+    "register_changes",
+    "resolved_findings",
 )
 SCORING_JSON = "scoring.json"
 
@@ -184,6 +186,10 @@ class ScoringMeta:
         returns_received: round → the partnerships whose officer return for it was
             ingested (each return's tables include its ``action-statuses.csv``, whose
             hash scoring records).
+        registers: round → the SHA-256 of its register snapshot
+            (:mod:`evalkit.inputs.history`).
+        reviews_overdue: round → partnerships in scope whose review was overdue at its
+            end, in the register of the time (the snapshot for an earlier round).
     """
 
     assessment_round: str
@@ -198,6 +204,8 @@ class ScoringMeta:
     min_organisations: int = 2
     min_change_share: float = 0.125
     returns_received: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    registers: dict[str, str] = field(default_factory=dict)
+    reviews_overdue: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScoringMeta:
@@ -215,6 +223,10 @@ class ScoringMeta:
             min_organisations=int(data.get("min_organisations", 2)),
             min_change_share=float(data.get("min_change_share", 0.125)),
             returns_received=_returns_received(data.get("action_statuses") or {}),
+            registers={str(k): str(v) for k, v in (data.get("registers") or {}).items()},
+            reviews_overdue={
+                str(k): int(v) for k, v in (data.get("reviews_overdue") or {}).items()
+            },
         )
 
 
@@ -365,7 +377,17 @@ def load_results(
         try:
             frame = read_csv_frame(
                 path,
-                dtype={"round": str, "previous_round": str, "period": str, "year": str},
+                dtype={
+                    "round": str,
+                    "previous_round": str,
+                    "period": str,
+                    "year": str,
+                    "round_before": str,
+                    "round_now": str,
+                    "before": str,
+                    "after": str,
+                    "change_gbp": str,
+                },
             )
         except (FileNotFoundError, pd.errors.EmptyDataError):
             frame = pd.DataFrame()

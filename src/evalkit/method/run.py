@@ -27,7 +27,7 @@ from evalkit import __version__
 from evalkit.atomic import atomic_write_text
 from evalkit.config import Settings
 from evalkit.inputs.dataset import load_dataset_meta, load_tables
-from evalkit.method import carried, change, risk, rules, scoring, vfm
+from evalkit.method import carried, change, register_changes, risk, rules, scoring, vfm
 from evalkit.method.disclosure import Policy
 from evalkit.method.findings import findings_frame
 from evalkit.method.results import SCORE_FILES
@@ -145,11 +145,14 @@ def compute(
     lower_on_disagreement: bool = False,
     evidence_kinds: Mapping[str, Any] | None = None,
     action_statuses: pd.DataFrame | None = None,
+    registers: Mapping[str, pd.DataFrame] | None = None,
 ) -> PortfolioResults:
     """Score the in-scope portfolio; pure apart from reading its arguments.
 
     ``action_statuses`` are the officer returns' statuses of last round's actions
     (:func:`read_action_statuses`); without them no action progress is judged.
+    ``registers`` are the register snapshots by round (:mod:`evalkit.inputs.history`);
+    the whole register now is compared with the latest one before the latest round.
     """
     partnerships = tables["partnerships"]
     in_scope = partnerships[partnerships["in_scope"].fillna(False).astype(bool)]
@@ -227,13 +230,15 @@ def compute(
     )
     policy = Policy(settings.min_cell_size, dict(evidence_kinds or {}))
     assessment_round = rounds[-1]
+    marked = carried.mark_carried(_stack(findings), rounds, dims)
     out = {
         "dimension_scores": dims,
         "organisation_scores": scores.organisations,
         "item_scores": scores.items,
         "framework_scores": scores.frameworks,
         "sector_scores": scores.sectors,
-        "findings": carried.mark_carried(_stack(findings), rounds, dims),
+        "findings": marked,
+        "resolved_findings": carried.resolved_by_round(marked, rounds, dims),
         "actions": _stack(actions),
         "vfm_inputs": inputs,
         "vfm_share": share,
@@ -243,6 +248,9 @@ def compute(
         "risks": risks,
         "changes": change.changes(dims, coded, frameworks, policy, rule),
         "action_progress": _stack(progresses),
+        "register_changes": register_changes.register_changes(
+            partnerships, assessment_round, registers or {}
+        ),
     }
     return PortfolioResults(out, assessment_round, rules.round_end(assessment_round), tuple(rounds))
 
@@ -288,8 +296,12 @@ def run_scoring(
     lower_on_disagreement: bool = False,
 ) -> str:
     """Score the prepared portfolio and write the results; return a summary line."""
+    from evalkit.inputs.dataset import file_sha256
+    from evalkit.inputs.history import read_history
+
     tables = load_tables(settings.processed_dir)
     dataset = load_dataset_meta(settings.processed_dir).get("dataset", {})
+    history = read_history(settings.raw_dir, settings)
     results = compute(
         tables,
         frameworks,
@@ -297,6 +309,13 @@ def run_scoring(
         lower_on_disagreement=lower_on_disagreement,
         evidence_kinds=dataset.get("evidence_kinds"),
         action_statuses=read_action_statuses(settings.interim_dir),
+        registers=history.registers,
+    )
+    overdue = {
+        r: register_changes.overdue_count(frame, r) for r, frame in history.registers.items()
+    }
+    overdue[results.assessment_round] = register_changes.overdue_count(
+        tables["partnerships"], results.assessment_round
     )
     statuses = sorted((settings.interim_dir / "returns").glob("*/*/action-statuses.csv"))
     meta = {
@@ -315,6 +334,11 @@ def run_scoring(
             f"{p.parent.parent.name}/{p.parent.name}": hashlib.sha256(p.read_bytes()).hexdigest()
             for p in statuses
         },
+        # a changed snapshot changes what each pack says about its register entry
+        "registers": {
+            s.round: file_sha256(s.path) for s in history.snapshots if s.round in history.registers
+        },
+        "reviews_overdue": overdue,
         "frameworks": {fid: fw.edition for fid, fw in frameworks.items()},
         "framework_dirs": sorted(
             {str(fw.source_path.parent) for fw in frameworks.values() if fw.source_path}

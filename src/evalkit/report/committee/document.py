@@ -83,10 +83,18 @@ def build_document(report: CoverReport) -> Document:
         document.add_paragraph(_text(recommendation), style="List Number")
     if report.progress is not None:
         document.add_heading(_text(report.progress.title), level=2)
-        for point in report.progress.points:
-            document.add_paragraph(_text(point), style="List Bullet")
-        document.add_paragraph(PROGRESS_CAPTION, style="Caption")
-        _add_table(document, report.progress.frame())
+        if report.progress.rows:
+            for point in report.progress.points:
+                document.add_paragraph(_text(point), style="List Bullet")
+            document.add_paragraph(PROGRESS_CAPTION, style="Caption")
+            _add_table(document, report.progress.frame())
+        for part in report.progress.parts:
+            document.add_heading(_text(part.title), level=3)
+            for sentence in part.sentences:
+                document.add_paragraph(_text(sentence))
+            for table in part.tables:
+                document.add_paragraph(_text(table.caption), style="Caption")
+                _add_table(document, table.frame)
     document.add_heading("Evidence packs (appendices)", level=2)
     document.add_paragraph(
         "Each partnership's evidence pack gives the scores, findings and actions in full; "

@@ -57,8 +57,13 @@ def cover_html(report: CoverReport) -> str:
     out += heading(2, "Recommendations")
     out += para("The committee is asked to:") + numbered(report.recommendations)
     if report.progress is not None:
-        out += heading(2, report.progress.title) + bullets(report.progress.points)
-        out += table_html(report.progress.frame(), caption=PROGRESS_CAPTION)
+        out += heading(2, report.progress.title)
+        if report.progress.rows:
+            out += bullets(report.progress.points)
+            out += table_html(report.progress.frame(), caption=PROGRESS_CAPTION)
+        for part in report.progress.parts:
+            out += heading(3, part.title) + "".join(para(s) for s in part.sentences)
+            out += "".join(table_html(t.frame, caption=t.caption) for t in part.tables)
     hrefs = [TO_REPORTS + row.page for row in report.packs]
     table = table_html(packs_frame(report), caption=PACKS_CAPTION)
     out += heading(2, "Evidence packs (appendices)")

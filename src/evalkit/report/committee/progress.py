@@ -10,14 +10,17 @@ the PDF and the Word document lay out the same :class:`ProgressSection`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from evalkit.method import register_changes as rc
 from evalkit.method.change import DECLINED, IMPROVED
 from evalkit.method.rules import plural
-from evalkit.report.fragments import and_list
+from evalkit.report.fragments import and_list, is_missing
+from evalkit.report.pack.register_change import CHANGE_LABELS, change_frame, register_rows
+from evalkit.report.words import finding_phrase
 
 if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview
@@ -46,6 +49,31 @@ class ProgressRow:
 
 
 @dataclass(frozen=True)
+class ProgressTable:
+    """A table of the progress section with its caption."""
+
+    caption: str
+    frame: pd.DataFrame = field(compare=False)
+
+
+@dataclass(frozen=True)
+class ProgressPart:
+    """A part of the progress section under its own heading: sentences, then tables.
+
+    Attributes:
+        title: the part's heading.
+        previous_round: the round it compares with.
+        sentences: one paragraph each.
+        tables: the part's tables, in order.
+    """
+
+    title: str
+    previous_round: str
+    sentences: tuple[str, ...]
+    tables: tuple[ProgressTable, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProgressSection:
     """What the cover report says about progress since the last round.
 
@@ -53,11 +81,13 @@ class ProgressSection:
         previous_round: the round compared with (the latest, when partnerships differ).
         points: one sentence a point.
         rows: one row per partnership compared, by name.
+        parts: the register changes and the findings resolved, when there are any.
     """
 
     previous_round: str
     points: tuple[str, ...]
     rows: tuple[ProgressRow, ...]
+    parts: tuple[ProgressPart, ...] = ()
 
     @property
     def title(self) -> str:
@@ -82,13 +112,20 @@ PROGRESS_CAPTION = "Framework dimensions compared with the last round, by partne
 
 
 def progress_section(view: Overview) -> ProgressSection | None:
-    """The progress section, or None when no in-scope partnership has an earlier round."""
+    """The progress section, or None when there is nothing to compare with a round before.
+
+    That is: no in-scope partnership has an earlier round, no register snapshot shows a
+    change and no finding was resolved.
+    """
     in_scope = set(view.in_scope["partnership_id"])
     changes = view.scores.get("changes", pd.DataFrame())
     if not changes.empty:
         changes = changes[changes["partnership_id"].isin(in_scope)]
+    parts = tuple(p for p in (register_part(view), resolved_part(view)) if p is not None)
     if changes.empty:
-        return None
+        if not parts:
+            return None
+        return ProgressSection(parts[0].previous_round, (), (), parts)
     previous = str(max(changes["previous_round"].astype(str)))
     rows = []
     for pid, group in changes.groupby("partnership_id", sort=False):
@@ -105,7 +142,7 @@ def progress_section(view: Overview) -> ProgressSection | None:
         )
     rows.sort(key=lambda r: r.name)
     return ProgressSection(
-        previous, tuple(_points(view, changes, rows, len(in_scope))), tuple(rows)
+        previous, tuple(_points(view, changes, rows, len(in_scope))), tuple(rows), parts
     )
 
 
@@ -170,3 +207,119 @@ def _actions_point(view: Overview) -> str:
     listed = [f"{int(counts[s])} {s}" for s in ACTION_STATUSES if s in counts]
     listed += [f"{int(n)} {s}" for s, n in counts.items() if s not in ACTION_STATUSES]
     return f"Of last round's {plural(len(progress), 'action')}: {and_list(listed)}."
+
+
+# -- register changes -----------------------------------------------------------------
+
+
+def _change_phrases(rows: pd.DataFrame) -> list[str]:
+    """The register's changes counted in words, in the order of :data:`rc.KINDS`."""
+    what = rows["what"].astype(str)
+    after = rows["after"].astype("object").fillna("").astype(str)
+    money = int(what.isin(list(rc.MONEY.values())).sum())
+    review = what == rc.REVIEW
+    counted = [
+        (int((what == rc.ADDED).sum()), "partnership added", "partnerships added"),
+        (int((what == rc.ENDED).sum()), "ended", "ended"),
+        (int(((what == rc.SCOPE) & (after == "in scope")).sum()), "brought into scope", None),
+        (int(((what == rc.SCOPE) & (after != "in scope")).sum()), "taken out of scope", None),
+        (int((what == rc.LEGAL_FORM).sum()), "change of legal form", "changes of legal form"),
+        (int((what == rc.TIER).sum()), "change of tier", "changes of tier"),
+        (money, "change of money", "changes of money"),
+        (int((review & (after == rc.NOT_OVERDUE)).sum()), "review no longer overdue",
+         "reviews no longer overdue"),
+        (int((review & (after == rc.OVERDUE)).sum()), "review now overdue", "reviews now overdue"),
+    ]  # fmt: skip
+    return [f"{n} {one if n == 1 or many is None else many}" for n, one, many in counted if n]
+
+
+def register_part(view: Overview) -> ProgressPart | None:
+    """Register changes since the last snapshot: counts by kind, then every change."""
+    rows = register_rows(view.scores.get("register_changes", pd.DataFrame()), view.assessment_round)
+    if rows.empty:
+        return None
+    before = str(rows["round_before"].iloc[0])
+    sentences = [
+        f"Comparing the register now with the register as it stood in {before}: "
+        f"{and_list(_change_phrases(rows))}."
+    ]
+    overdue = view.scoring.reviews_overdue
+    if before in overdue and view.assessment_round in overdue:
+        sentences.append(
+            f"Partnerships in scope with an overdue review: {overdue[before]} at the end of "
+            f"{before}, {overdue[view.assessment_round]} at the end of {view.assessment_round}."
+        )
+    what = rows["what"].astype(str)
+    counts = pd.DataFrame(
+        {
+            "Change": [CHANGE_LABELS[k] for k in rc.KINDS if (what == k).any()],
+            "Number": [int((what == k).sum()) for k in rc.KINDS if (what == k).any()],
+        }
+    )
+    return ProgressPart(
+        f"Register changes since {before}",
+        before,
+        tuple(sentences),
+        (
+            ProgressTable(f"Register changes since {before}, by kind", counts),
+            ProgressTable(
+                f"Register changes since {before}, by partnership",
+                change_frame(rows, view.names),
+            ),
+        ),
+    )
+
+
+# -- findings resolved ----------------------------------------------------------------
+
+#: The most resolved findings listed; the rest are counted and left to the packs.
+RESOLVED_SHOWN = 10
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+def _capital(text: str) -> str:
+    """The text with its first letter a capital."""
+    return text[:1].upper() + text[1:]
+
+
+def resolved_part(view: Overview) -> ProgressPart | None:
+    """Last round's findings this round no longer has, highest priority first (capped)."""
+    gone = view.scores.get("resolved_findings", pd.DataFrame())
+    if gone.empty:
+        return None
+    gone = gone[gone["partnership_id"].isin(set(view.in_scope["partnership_id"]))]
+    if gone.empty:
+        return None
+    before = str(gone["previous_round"].iloc[0])
+    names = view.names
+    gone = gone.assign(
+        _rank=gone["severity"].map(_SEVERITY_ORDER).fillna(9),
+        _name=gone["partnership_id"].map(lambda p: names.get(str(p), str(p))),
+    ).sort_values(["_rank", "_name", "code"], kind="stable")
+    shown = gone.head(RESOLVED_SHOWN)
+    sentences = [
+        f"{plural(len(gone), 'finding')} of {before} "
+        f"{'is' if len(gone) == 1 else 'are'} no longer found in {view.assessment_round}."
+    ]
+    if len(gone) > RESOLVED_SHOWN:
+        sentences.append(
+            f"The {RESOLVED_SHOWN} of highest priority are listed; the other "
+            f"{len(gone) - RESOLVED_SHOWN} are listed in each partnership's evidence pack "
+            "(under Findings)."
+        )
+    table = pd.DataFrame(
+        {
+            "Partnership": list(shown["_name"]),
+            "Finding": [_capital(finding_phrase(str(c))) for c in shown["code"]],
+            f"What it was in {before}": [
+                str(m) if not is_missing(m) else finding_phrase(str(c))
+                for c, m in zip(shown["code"], shown["message"], strict=True)
+            ],
+        }
+    )
+    return ProgressPart(
+        f"Findings resolved since {before}",
+        before,
+        tuple(sentences),
+        (ProgressTable(f"Findings of {before} resolved by {view.assessment_round}", table),),
+    )
