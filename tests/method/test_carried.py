@@ -74,6 +74,21 @@ def test_a_framework_not_scored_last_round_gives_first_assessed_not_new():
     ]
 
 
+def test_register_findings_of_a_partnership_not_in_scope_last_round_are_first_assessed():
+    # the 2023-24 register snapshot had csp in scope and hub not (blank framework rows)
+    scope = pd.DataFrame(
+        [("2023-24", "csp", ""), ("2024-25", "csp", ""), ("2024-25", "hub", "")],
+        columns=["round", "partnership_id", "framework_id"],
+    )
+    marked = mark_carried(FINDINGS, ROUNDS, pd.concat([ASSESSED, scope]))
+    assert list(marked["since_last_round"])[3:] == [
+        "continuing",
+        "first assessed",
+        "continuing",
+        "first assessed",  # hub's register facts were not judged in 2023-24
+    ]
+
+
 def test_a_finding_about_a_framework_not_scored_this_round_is_not_resolved():
     # Nuffield was not scored for csp in 2024-25: its divergence was not looked at again
     assert resolved(FINDINGS, "2024-25", ROUNDS, ASSESSED).empty

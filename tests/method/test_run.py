@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from evalkit.cli import main
-from evalkit.method.run import for_round, in_round
+from evalkit.method.run import for_round, in_round, round_scope
 from evalkit.spreadsheet import read_csv_frame
 from small_portfolio import EARLY, LATE, TWO_ROUND_TOTALS, write_two_rounds
 
@@ -127,3 +127,32 @@ def test_each_round_is_compared_with_the_one_before(scores):
     assert set(by_domain["call"]) == {"improved"}
     assert set(by_domain["n"]) == {5}  # five statements rated in each domain
     assert str(by_domain["n"].dtype) == "Int64"
+
+
+def test_a_round_with_a_register_snapshot_judges_only_what_was_in_scope_then():
+    now = pd.DataFrame(
+        {
+            "partnership_id": ["a", "b", "c"],
+            "in_scope": pd.array([True, True, True], dtype="boolean"),
+        }
+    )
+    # then: a in scope, b out of scope, c not yet on the register, z since ended
+    then = pd.DataFrame(
+        {
+            "partnership_id": ["a", "b", "z"],
+            "in_scope": pd.array([True, False, True], dtype="boolean"),
+        }
+    )
+    assert list(round_scope(now, then)["partnership_id"]) == ["a"]
+    assert list(round_scope(now, None)["partnership_id"]) == ["a", "b", "c"]
+
+
+def test_the_sample_judges_2023_24_on_its_own_register(sample_scored):
+    findings = read_csv_frame(sample_scored["processed"] / "scores" / "findings.csv")
+    earlier = set(findings.loc[findings["round"] == "2023-24", "partnership_id"])
+    # the 2023-24 snapshot: parish-councils not yet on the register, national-highways
+    # out of scope; neither gets findings for that round
+    assert "parish-councils" not in earlier and "national-highways" not in earlier
+    later = findings[findings["round"] == "2024-25"]
+    marks = set(later.loc[later["partnership_id"] == "national-highways", "since_last_round"])
+    assert marks == {"first assessed"}

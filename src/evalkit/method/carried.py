@@ -3,10 +3,11 @@
 * Each finding of a round is marked against the partnership's findings of the round
   before it (``since_last_round``): ``new`` or ``continuing``, matched on the stable
   code, the partnership and the framework; blank in the first round scored. A finding
-  about a framework the partnership was not scored against in the round before is
-  ``first assessed``, not ``new``: nothing was looked at then, so nothing can have
-  changed. A finding of the earlier round that is gone is ``resolved``
-  (:func:`resolved`), unless its framework was not scored this round.
+  about a framework the partnership was not scored against in the round before, or
+  about the register facts of a partnership not in scope then (a register snapshot
+  says so), is ``first assessed``, not ``new``: nothing was looked at then. A finding
+  of the earlier round that is gone is ``resolved`` (:func:`resolved`), unless it was
+  not looked at again this round.
 * Last round's actions get their status from the officer returns
   (``action-statuses.csv``, one per partnership and round, under
   ``data/interim/returns/``) when a return gave any: ``done``, ``dropped``,
@@ -52,22 +53,28 @@ def previous_round(rounds: Sequence[str], this_round: str) -> str | None:
 
 
 def _scored_in(findings: pd.DataFrame, assessed: pd.DataFrame | None, round_: str) -> pd.Series:
-    """Whether each finding's framework was scored for its partnership in ``round_``.
+    """Whether each finding could have been raised in ``round_``.
 
-    A finding with no framework (a register fact) is always comparable; so is every
-    finding when ``assessed`` (round, partnership_id, framework_id rows) is not given.
+    ``assessed`` has rows (round, partnership_id, framework_id): a framework scored for
+    a partnership in a round, or, with a blank framework, a partnership in scope in a
+    round (its register facts were judged). A finding about a framework needs that
+    framework's row; one about register facts needs the partnership's blank row when
+    ``assessed`` gives any blank row for ``round_``, and is otherwise comparable. With
+    no ``assessed`` every finding is comparable.
     """
-    no_framework = findings["framework_id"].astype("object").fillna("").astype(str) == ""
     if assessed is None:
         return pd.Series(True, index=findings.index)
     rows = assessed[assessed["round"].astype(str) == round_]
-    pids, fids = rows["partnership_id"].astype(str), rows["framework_id"].astype(str)
+    pids = rows["partnership_id"].astype(str)
+    fids = rows["framework_id"].astype("object").fillna("").astype(str)
     pairs = set(zip(pids, fids, strict=True))
-    scored = [
-        (str(p), str(f)) in pairs
-        for p, f in zip(findings["partnership_id"], findings["framework_id"], strict=True)
+    scope_known = "" in set(fids)
+    own = findings["framework_id"].astype("object").fillna("").astype(str)
+    comparable = [
+        (not scope_known or (str(p), "") in pairs) if f == "" else (str(p), f) in pairs
+        for p, f in zip(findings["partnership_id"], own, strict=True)
     ]
-    return no_framework | pd.Series(scored, index=findings.index)
+    return pd.Series(comparable, index=findings.index, dtype=bool)
 
 
 def mark_carried(
@@ -81,8 +88,9 @@ def mark_carried(
         findings: every round's findings (round, partnership_id, code, framework_id).
         rounds: the rounds scored.
         assessed: which frameworks were scored for which partnership in which round
-            (``dimension_scores`` rows will do); without it every framework counts as
-            scored in every round.
+            (``dimension_scores`` rows will do), and, with a blank framework, which
+            partnerships were in scope in which round; without it everything counts as
+            looked at in every round.
     """
     out = findings.copy()
     out["since_last_round"] = ""

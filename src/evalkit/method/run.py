@@ -137,6 +137,19 @@ def _first(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
     )
 
 
+def round_scope(in_scope: pd.DataFrame, snapshot: pd.DataFrame | None) -> pd.DataFrame:
+    """The partnerships judged in a round: those in scope now that were in scope then.
+
+    Without a register snapshot for the round, every partnership in scope now. With
+    one, only those the snapshot also has in scope, so that a partnership added or
+    brought into scope since gets no findings for a round it was not part of.
+    """
+    if snapshot is None or snapshot.empty:
+        return in_scope
+    then = snapshot.loc[snapshot["in_scope"].fillna(False).astype(bool), "partnership_id"]
+    return in_scope[in_scope["partnership_id"].isin(set(then.astype(str)))]
+
+
 def compute(
     tables: Mapping[str, pd.DataFrame],
     frameworks: Mapping[str, Framework],
@@ -190,12 +203,13 @@ def compute(
     trends: list[pd.DataFrame] = []
     progresses: list[pd.DataFrame] = []
     statuses = action_statuses if action_statuses is not None else pd.DataFrame()
+    scopes = {r: round_scope(in_scope, (registers or {}).get(r)) for r in rounds}
     for this_round in rounds:
         # each round judged as at its own end, on its own scores and the years up to it
         round_costs = costs[in_round(costs["period"], this_round)] if len(costs) else costs
         round_trend = vfm.unit_cost_trend(round_costs)
         evidence = rules.Evidence(
-            partnerships=in_scope,
+            partnerships=scopes[this_round],
             dimensions=dims[dims["round"] == this_round] if len(dims) else dims,
             vfm_costs=round_costs,
             cost_trend=round_trend,
@@ -210,7 +224,7 @@ def compute(
         )
         progress = progress[progress["partnership_id"].isin(ids)]
         round_findings = findings_frame(rules.run_rules(evidence) + rules.action_overdue(progress))
-        round_actions = rules.action_list(round_findings, in_scope, evidence.as_of)
+        round_actions = rules.action_list(round_findings, scopes[this_round], evidence.as_of)
         progresses.append(progress)
         actions.append(_first(round_actions, "round", this_round))
         findings.append(_first(round_findings, "round", this_round))
@@ -230,7 +244,19 @@ def compute(
     )
     policy = Policy(settings.min_cell_size, dict(evidence_kinds or {}))
     assessment_round = rounds[-1]
-    marked = carried.mark_carried(_stack(findings), rounds, dims)
+    looked_at = pd.concat(
+        [
+            dims[["round", "partnership_id", "framework_id"]],
+            *(
+                pd.DataFrame(
+                    {"round": r, "partnership_id": scope["partnership_id"], "framework_id": ""}
+                )
+                for r, scope in scopes.items()
+            ),
+        ],
+        ignore_index=True,
+    )
+    marked = carried.mark_carried(_stack(findings), rounds, looked_at)
     out = {
         "dimension_scores": dims,
         "organisation_scores": scores.organisations,
@@ -238,7 +264,7 @@ def compute(
         "framework_scores": scores.frameworks,
         "sector_scores": scores.sectors,
         "findings": marked,
-        "resolved_findings": carried.resolved_by_round(marked, rounds, dims),
+        "resolved_findings": carried.resolved_by_round(marked, rounds, looked_at),
         "actions": _stack(actions),
         "vfm_inputs": inputs,
         "vfm_share": share,
