@@ -47,7 +47,9 @@ def test_the_sample_has_three_rounds_with_their_own_people(sample_scored, capsys
         "respondents": 35,
         "checklist_ratings": 303,
         "returns_received": 0,
+        "register_snapshot": False,  # the sample's one snapshot is 2023-24's
     }
+    assert rounds[1]["register_snapshot"] is True
     responses = pd.read_csv(processed / "responses.csv", dtype=str)
     earliest = responses[responses["round"] == "2022-23"]
     assert sorted(earliest["partnership_id"].unique()) == sorted(THREE)

@@ -364,8 +364,18 @@ def test_a_first_round_has_no_progress_section(report):
 def test_progress_since_the_last_round_is_counted_by_hand(view):
     view.scores["changes"] = _changes()
     view.scores["findings"] = _findings().assign(
-        since_last_round=["new", "continuing", "continuing", "new", "new", "new", "", "", "new"]
-    )  # in scope: a, a, a, b, b, b, c, c -> 4 new and 2 continuing of 8
+        since_last_round=[
+            "new",
+            "continuing",
+            "continuing",
+            "new",
+            "new",
+            "new",
+            "first assessed",
+            "",
+            "new",
+        ]
+    )  # in scope: a, a, a, b, b, b, c, c -> 4 new, 2 continuing and 1 first assessed of 8
     view.scores["action_progress"] = pd.DataFrame(
         {"partnership_id": ["a", "a", "b", "d"], "status": ["done", "overdue", "done", "done"]}
     )
@@ -382,7 +392,8 @@ def test_progress_since_the_last_round_is_counted_by_hand(view):
         "Of the 5 dimensions compared, 2 improved, 1 declined and 2 show no reliable change. A "
         "change is called only when enough people answered in both rounds and it is large "
         "enough (each pack's 'Change since the last round' section gives the rule).",
-        "Of this round's 8 findings, 4 are new and 2 continue from the last round.",
+        "Of this round's 8 findings, 4 are new and 2 continue from the last round; 1 is about "
+        "a partnership or framework first assessed this round, so neither.",
         "Of last round's 3 actions: 2 done and 1 overdue.",
         "Officer returns for 2024-25 came from 1 of the 3 partnerships in scope.",
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evalkit.method import register_changes as rc
+from evalkit.method.carried import FIRST_ASSESSED
 from evalkit.method.change import DECLINED, IMPROVED
 from evalkit.method.rules import plural
 from evalkit.report.fragments import and_list, is_missing
@@ -189,11 +190,18 @@ def _findings_point(view: Overview, in_scope: set[str]) -> str:
     mine = findings[findings["partnership_id"].isin(in_scope)]
     marks = mine["since_last_round"].astype("object").fillna("").astype(str)
     new, continuing = int((marks == "new").sum()), int((marks == "continuing").sum())
-    return (
+    first = int((marks == FIRST_ASSESSED).sum())
+    text = (
         f"Of this round's {plural(len(mine), 'finding')}, {new} "
         f"{'is' if new == 1 else 'are'} new and {continuing} "
-        f"{'continues' if continuing == 1 else 'continue'} from the last round."
+        f"{'continues' if continuing == 1 else 'continue'} from the last round"
     )
+    if first:
+        text += (
+            f"; {first} {'is' if first == 1 else 'are'} about a partnership or framework "
+            "first assessed this round, so neither"
+        )
+    return text + "."
 
 
 def _actions_point(view: Overview) -> str:
