@@ -159,7 +159,8 @@ def main() -> None:
         help="stop after the side-by-side packs (no full build, no rebuild)",
     )
     args = parser.parse_args()
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    print(f"load average before (1, 5, 15 min): {load_before}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         settings = Settings().with_paths(
@@ -201,7 +202,8 @@ def main() -> None:
         )
         print(f"speed-up per pack (naive / evalkit): {naive_per / evalkit_per:.1f}x", flush=True)
         figures = {
-            "load_average_before": [round(x, 2) for x in os.getloadavg()],
+            "load_average_before": load_before,
+            "load_average_after_sample": [round(x, 2) for x in os.getloadavg()],
             "machine_cores": os.cpu_count(),
             "workers": args.workers,
             "packs_side_by_side": len(sample),

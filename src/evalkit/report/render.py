@@ -957,6 +957,7 @@ def _png_as_is() -> None:
                 return data
         return bytes(original(pillow_image))
 
+    get_png_data.weasyprint_own = original  # type: ignore[attr-defined]  # for the tests
     raster._get_png_data = staticmethod(get_png_data)
 
 
