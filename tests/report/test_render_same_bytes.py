@@ -63,7 +63,8 @@ def rgba_png() -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def page_with_charts() -> str:
+def notebook_with_charts():
+    """A chart, a translucent image and a warning (cell ids are random: make it once)."""
     frame = pd.DataFrame(
         {
             "dimension_title": ["P1 Purpose", "P2 Trust", "P1 Purpose", "P2 Trust"],
@@ -89,6 +90,11 @@ def page_with_charts() -> str:
         ),
         new_code_cell("warn", outputs=[new_output("stream", name="stderr", text="a warning\n")]),
     ]
+    return nb
+
+
+def page_with_charts(nb=None) -> str:
+    nb = notebook_with_charts() if nb is None else nb
     return notebook_to_html(nb, title="Harbour: evidence pack", running_header="Harbour")
 
 
@@ -117,11 +123,12 @@ def test_pdf_is_the_same_as_weasyprints_own_way_and_takes_the_chart_as_it_is(tmp
 def test_page_is_the_same_as_with_nbconvert_html_exporter(monkeypatch):
     from nbconvert import HTMLExporter
 
-    ours = page_with_charts()
+    nb = notebook_with_charts()
+    ours = page_with_charts(nb)
     render._exporter.cache_clear()
     monkeypatch.setattr(render, "_exporter_class", lambda: HTMLExporter)
     try:
-        theirs = page_with_charts()
+        theirs = page_with_charts(nb)
     finally:
         render._exporter.cache_clear()
     assert theirs == ours
