@@ -69,6 +69,10 @@ STAGING_PREFIX = ".staging-"
 INJECTED = "injected-parameters"
 #: Terminal colour codes in tracebacks (left out of the log).
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+#: The committee report's Word file is ``committee-report`` + this (as
+#: :data:`evalkit.report.committee.DOCX_NAME`, which is not imported here: that package
+#: loads matplotlib and the overview, about 30 MB and 2 s the main process never needs).
+DOCX_SUFFIX = ".docx"
 
 
 class _Clock:
@@ -418,7 +422,6 @@ def page_links(job: BuildJob) -> list[PageLink]:
     """
     from evalkit.build.index import INDEX_FILE
     from evalkit.build.plan import COMMITTEE_ID, COMMITTEE_STEM, OVERVIEW_ID, OVERVIEW_STEM
-    from evalkit.report.committee import DOCX_NAME
     from evalkit.report.navigation import PageLink
 
     own: list[PageLink] = []
@@ -434,7 +437,7 @@ def page_links(job: BuildJob) -> list[PageLink]:
         own.append(PageLink("Portfolio data (Excel workbook)", PORTFOLIO_WORKBOOK))
         return [*own, committee, index]
     if job.id == COMMITTEE_ID:
-        own.append(PageLink("This report for Word (.docx)", DOCX_NAME))
+        own.append(PageLink("This report for Word (.docx)", f"{COMMITTEE_STEM}{DOCX_SUFFIX}"))
         return [*own, overview, index]
     own.append(PageLink("This pack's data (Excel workbook)", workbook_name(job.id)))
     return [*own, overview, committee, index]

@@ -74,23 +74,34 @@ RESET = "%reset -f\nfrom evalkit.build.kernels import release_memory as _rm\n_rm
 # garbage collector's sight (gc.freeze): the modules' objects live as long as the
 # kernel, and every later collection (IPython's reset, WeasyPrint's allocations) no
 # longer walks them.
+# The page renderer (nbconvert, its templates, the HTML parser) is loaded here too: the
+# kernel renders each pack's page (:func:`page_in_kernel`), and the main process, which
+# only drives the kernels and writes files, never loads it.
 WARM_UP = (
     "import evalkit.build.kernels, evalkit.build.formats\n"
     "import evalkit.report.pack, evalkit.report.charts, weasyprint\n"
+    "from evalkit.report.render import prepare as _prepare\n_prepare()\ndel _prepare\n"
     "import gc\ngc.collect()\ngc.freeze()\ndel gc"
 )
 
 
 @functools.cache
 def prepare_main() -> None:
-    """Load the main process's share of the work (notebook → HTML) once."""
+    """Load the main process's share of the work (running and writing notebooks) once.
+
+    Called while the kernels boot, so the first pack does not wait for these imports.
+    Then, as in the kernels (:data:`WARM_UP`), the modules' objects, which live as long
+    as the build, leave the garbage collector's sight.
+    """
     import gc
 
-    from evalkit.report.render import prepare
+    import nbclient  # noqa: F401 - imported for its side effect of being loaded
+    import nbformat  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.parameterize  # noqa: F401
 
-    prepare()
     gc.collect()
-    gc.freeze()  # as in the kernels: long-lived module objects leave the collector's view
+    gc.freeze()
 
 
 class Lane:

@@ -1,0 +1,64 @@
+"""The build's main process drives kernels and writes files: it loads no page or chart code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from evalkit.build.formats import resolve
+from evalkit.build.job import page_links
+from evalkit.build.records import BuildJob
+from evalkit.report.committee import DOCX_NAME
+
+
+def job(job_id: str, stem: str) -> BuildJob:
+    return BuildJob(
+        id=job_id,
+        notebook=Path("notebooks/x.ipynb"),
+        out_dir=Path("reports") / job_id,
+        stem=stem,
+        params={},
+        timeout=60,
+        formats=resolve(["html", "pdf"]),
+        title="t",
+        header="h",
+        notice=None,
+        masthead="m",
+    )
+
+
+def test_the_committee_page_links_to_the_word_file_by_its_name():
+    links = page_links(job("committee", "committee-report"))
+    assert ("This report for Word (.docx)", "committee-report.docx") in [
+        (link.label, link.href) for link in links
+    ]
+    assert DOCX_NAME == "committee-report.docx"
+
+
+CHILD = """
+import json, sys
+from pathlib import Path
+from evalkit.build.formats import resolve
+from evalkit.build.job import page_links, page_options
+from evalkit.build.kernels import prepare_main
+from evalkit.build.records import BuildJob
+prepare_main()
+for job_id, stem in (("p1", "evidence-pack"), ("overview", "portfolio-overview"),
+                     ("committee", "committee-report")):
+    job = BuildJob(job_id, Path("x.ipynb"), Path("r") / job_id, stem, {}, 60,
+                   resolve(["html", "pdf"]), "t", "h", None, "m")
+    page_links(job)
+    page_options(job)
+heavy = ["matplotlib", "nbconvert", "bs4", "weasyprint", "evalkit.report.committee",
+         "evalkit.report.charts", "evalkit.report.overview"]
+print(json.dumps([name for name in heavy if name in sys.modules]))
+"""
+
+
+def test_main_process_loads_no_page_chart_or_committee_code():
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout) == []
