@@ -518,51 +518,14 @@ def _quiet_logger() -> logging.Logger:
 
 
 @lru_cache(maxsize=1)
-def _exporter_class() -> type[Any]:
-    """The HTML exporter of nbconvert less its last step, a second parse of the whole page.
-
-    nbconvert's ``HTMLExporter.from_notebook_node`` renders the template, then parses
-    the result with BeautifulSoup to give images without alt text a placeholder and
-    JupyterLab's cells a ``tabindex``, and writes it out again. On a pack that parse is
-    a quarter of the page's time and changes nothing: :func:`notebook_to_html` parses
-    the page itself and refuses an image without real alt text (the placeholder
-    included), and the ``basic`` template has no JupyterLab cells. The rest is
-    nbconvert's method as it stands (the filters it registers, then the template).
-    """
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    class PageExporter(HTMLExporter):
-        def from_notebook_node(  # type: ignore[override]  # str, as HTMLExporter's
-            self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
-        ) -> tuple[str, dict[str, Any]]:
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight = self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
-            )
-            resources = self._init_resources(resources)
-            data_type = WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources
-            )
-            self.register_filter("highlight_code", highlight)
-            self.register_filter("filter_data_type", data_type)
-            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return str(html), resources
-
-    return PageExporter
-
-
-@lru_cache(maxsize=1)
 def _exporter() -> Any:
     """The HTML exporter from nbconvert, set up once (its templates compile on first use)."""
+    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {NOTEBOOK_ONLY_TAG}
-    return _exporter_class()(
+    return HTMLExporter(
         config=config,
         template_name="basic",
         exclude_input=True,
@@ -906,61 +869,6 @@ def _quiet_weasyprint() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def png_image_data(png: bytes) -> bytes | None:
-    """The compressed pixels of an 8-bit, non-interlaced RGB or grey PNG, else None.
-
-    That is the PNG's ``IDAT`` chunks joined: what a PDF image stream with the PNG
-    predictor (``/FlateDecode``, ``/Predictor 15``) holds, exactly as it is.
-    """
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        return None
-    depth, colour, _compression, _filter, interlace = png[24:29]
-    if depth != 8 or colour not in (0, 2) or interlace != 0:
-        return None
-    chunks, at = [], 8
-    while at + 8 <= len(png):
-        (length,) = struct.unpack(">I", png[at : at + 4])
-        kind = png[at + 4 : at + 8]
-        if kind == b"IDAT":
-            chunks.append(png[at + 8 : at + 8 + length])
-        at += 12 + length
-    return b"".join(chunks) or None
-
-
-@lru_cache(maxsize=1)
-def _png_as_is() -> None:
-    """Let WeasyPrint put a chart's PNG into the PDF as it is, rather than redo it.
-
-    For every PNG, WeasyPrint decodes the pixels and encodes them again with Pillow to
-    take the compressed data (``RasterImage._get_png_data``): on a pack, a fifth of
-    the time spent writing the PDF. The charts' PNGs come from Pillow with the same
-    settings (:func:`_png_bytes`), so that work gives back their own compressed data
-    byte for byte; this takes it straight from the file instead (:func:`png_image_data`).
-    Any other image (alpha, palette, 16-bit, interlaced, not from a file in memory) goes
-    WeasyPrint's own way. Done once per process; a WeasyPrint without that method is left
-    alone.
-    """
-    import io
-
-    from weasyprint import images
-
-    raster = getattr(images, "RasterImage", None)
-    original = getattr(raster, "_get_png_data", None)
-    if raster is None or original is None:
-        return
-
-    def get_png_data(pillow_image: Any) -> bytes:
-        source = getattr(pillow_image, "fp", None)
-        if getattr(pillow_image, "format", None) == "PNG" and isinstance(source, io.BytesIO):
-            data = png_image_data(source.getvalue())
-            if data is not None and pillow_image.mode in ("RGB", "L"):
-                return data
-        return bytes(original(pillow_image))
-
-    get_png_data.weasyprint_own = original  # type: ignore[attr-defined]  # for the tests
-    raster._get_png_data = staticmethod(get_png_data)
-
-
 def pdf_identifier(html_text: str) -> bytes:
     """The PDF's file identifier: derived from the page, so it is the same on every build."""
     return hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -990,7 +898,6 @@ def html_to_pdf(
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    _png_as_is()
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
     out = Path(out_path)
     with _quiet_weasyprint(), atomic_path(out) as tmp:
