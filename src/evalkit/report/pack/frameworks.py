@@ -105,10 +105,16 @@ def print_notes(pack: Pack) -> str:
         return ""
     items = list(caveats)
     if rebuilt:
+        if len(shown) == 1:
+            who = "The framework here uses"
+        elif len(rebuilt) == len(shown):
+            who = f"All {len(shown)} frameworks here use"
+        else:
+            who = f"{len(rebuilt)} of the {len(shown)} frameworks here use"
         items.append(
-            f"{len(rebuilt)} of the {plural(len(shown), 'framework')} use statements written "
-            "by evalkit, not taken from the source; the summary table says how many of each "
-            "framework's statements, and the web page's section on each says which."
+            f"{who} statements written by evalkit, not taken from the source; the summary "
+            "table says how many of each framework's statements, and the web page's section "
+            "on each says which."
         )
     return (
         '<div class="print-only">'
