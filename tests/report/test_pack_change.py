@@ -316,7 +316,10 @@ def test_print_counts_each_frameworks_changes_in_one_table(two_rounds):
     assert [th.get_text() for th in table.thead.find_all("th")] == change.PRINT_COLUMNS
     rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in table.tbody.find_all("tr")]
     assert rows == [["VicHealth tool", "7", "7", "0", "0"]]
-    assert printed.p.get_text().startswith("Each reliable change, with both scores")
+    assert printed.p.get_text() == (
+        "The web version names each reliable change with both scores and their bases; "
+        "the downloads hold both rounds."
+    )
 
 
 @pytest.mark.parametrize(

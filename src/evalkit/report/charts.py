@@ -532,7 +532,7 @@ def profile_chart(
     # A row holds a two-line label and a two-line "mean / range" note at 8 pt. Printed
     # at the text width (88% of its size) that text is still over 7 pt, and a 20-item
     # framework's chart, its heading and its reading fit on one A4 page.
-    fig = _figure(1.5 + _PROFILE_ROW_IN * n + (0.25 * math.ceil(len(groups) / 4) if group else 0))
+    fig = _figure(1.3 + _PROFILE_ROW_IN * n + (0.25 * math.ceil(len(groups) / 4) if group else 0))
     ax = fig.add_subplot()
     ys = np.arange(n)
     grouped = group is not None

@@ -156,8 +156,8 @@ def print_table(pack: Pack, rows: pd.DataFrame) -> str:
         '<div class="print-only">'
         + table
         + para(
-            "Each reliable change, with both scores and the number of people behind them, "
-            "is set out in the web version; the table of both rounds is in the downloads."
+            "The web version names each reliable change with both scores and their bases; "
+            "the downloads hold both rounds."
         )
         + "</div>"
     )

@@ -96,7 +96,8 @@ def print_notes(pack: Pack) -> str:
     For example: "LGA drivers: Evidence rating on evalkit's own 0–3 scale." for each
     framework with a caveat, then one sentence counting the frameworks whose scores rest
     wholly or partly on statements evalkit wrote (the summary table gives each one's
-    count). '' when there is nothing to say.
+    count; each framework's section on the web page says which). '' when there is
+    nothing to say.
     """
     shown = [pack.frameworks[fid] for fid in pack.frameworks_present()]
     caveats = [f"{fw.name}: {fw.label}" for fw in shown if fw.label]
@@ -113,8 +114,7 @@ def print_notes(pack: Pack) -> str:
             who = f"{len(rebuilt)} of the {len(shown)} frameworks here use"
         items.append(
             f"{who} statements written by evalkit, not taken from the source; the summary "
-            "table says how many of each framework's statements, and the web page's section "
-            "on each says which."
+            "table counts them."
         )
     return (
         '<div class="print-only">'
