@@ -47,6 +47,7 @@ def _paragraphs(fragment: str) -> list[str]:
         p.get_text()
         for p in soup.find_all(["p", "li"])
         if "appendix-ref" not in (p.get("class") or [])
+        and p.find_parent("div", class_="print-only") is None  # the print table's note
     ]
 
 
@@ -297,6 +298,38 @@ def test_each_framework_is_summed_up_in_one_sentence_that_print_keeps(calls, exp
 
 def test_the_sentence_per_dimension_is_on_screen_only(two_rounds):
     soup = BeautifulSoup(change.html(load_pack("csp", LATE, two_rounds)), "html.parser")
-    (details,) = soup.find_all("div", class_="screen-only")
+    (screen,) = soup.find_all("div", class_="screen-only")
+    assert screen.h3.get_text() == "VicHealth Partnerships Analysis Tool (checklist)"
+    details = screen.find("div", class_="change-details")
     assert len(details.find_all("li")) == 7  # the 7 reliable changes
     assert details.find_previous("p").get_text() == "All 7 domains improved."
+
+
+def test_print_counts_each_frameworks_changes_in_one_table(two_rounds):
+    """csp's 7 VicHealth domains all went from 2 (or 1) to 4 (or 5): 7 improved, by hand."""
+    soup = BeautifulSoup(change.html(load_pack("csp", LATE, two_rounds)), "html.parser")
+    (printed,) = soup.find_all("div", class_="print-only")
+    table = printed.find("table")
+    assert table.caption.get_text() == (
+        "Areas of each framework compared with the last round, counted by change"
+    )
+    assert [th.get_text() for th in table.thead.find_all("th")] == change.PRINT_COLUMNS
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in table.tbody.find_all("tr")]
+    assert rows == [["VicHealth tool", "7", "7", "0", "0"]]
+    assert printed.p.get_text() == (
+        "The web version names each reliable change with both scores and their bases; "
+        "the downloads hold both rounds."
+    )
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        (["improved", "declined", "no reliable change", "no reliable change"], (4, 1, 1, 2)),
+        (["no reliable change"] * 3, (3, 0, 0, 3)),
+        (["declined", "declined"], (2, 0, 2, 0)),
+    ],
+)  # fmt: skip
+def test_a_frameworks_changes_are_counted_once_each(calls, expected):
+    c = change.counts(pd.DataFrame({"call": calls}))
+    assert (c.compared, c.improved, c.declined, c.unchanged) == expected

@@ -344,3 +344,28 @@ def test_the_data_behind_a_survey_chart_is_each_group_shown_and_no_one_else(make
     assert table.loc[1, ["Id", "Score", "Lowest group", "Spread (SD)"]].tolist() == [
         "P2", None, None, None
     ]  # fmt: skip
+
+
+def test_print_says_the_frameworks_notes_once_and_each_section_keeps_them_on_screen(make_pack):
+    # governance-checklist (no caveat; 8 of its 23 statements by evalkit) and iso44001
+    # (a caveat; all 16 by evalkit): two frameworks, both resting partly on evalkit's words
+    iso = checklist_dims("iso44001-lifecycle").assign(dimension_id=["S1", "S2"])
+    pack = make_pack(
+        scores={"dimension_scores": pd.concat([checklist_dims(), iso], ignore_index=True)}
+    )
+    printed = BeautifulSoup(frameworks.print_notes(pack), "html.parser")
+    assert printed.div["class"] == ["print-only"]
+    assert [li.get_text() for li in printed.find_all("li")] == [
+        "ISO 44001 lifecycle: ISO 44001-informed self-assessment, not a certification or "
+        "conformity assessment.",
+        "All 2 frameworks here use statements written by evalkit, not taken from the source; "
+        "the summary table counts them.",
+    ]
+    section = BeautifulSoup(frameworks.html(pack, "iso44001-lifecycle"), "html.parser")
+    notes = section.find_all(class_="callout")
+    assert len(notes) == 2  # the caveat and the wording note, both on screen only
+    assert all(n.find_parent("div", class_="screen-only") for n in notes)
+
+
+def test_print_has_no_framework_notes_when_there_is_nothing_to_say(make_pack):
+    assert frameworks.print_notes(make_pack()) == ""

@@ -561,9 +561,13 @@ def test_quality_lists_the_notice_first_and_missing_answers_per_framework(
     )
     pack = make_pack(scores={"dimension_scores": dims})
     fragment = quality.html(pack)
-    items = [li.get_text() for li in BeautifulSoup(fragment, "html.parser").find_all("li")]
+    soup = BeautifulSoup(fragment, "html.parser")
+    items = [li.get_text() for li in soup.ul.find_all("li")]
     assert items[0] == "INVENTED DATA — a made-up partnership for tests"
     assert len(items) == 3
+    # print says the frameworks' notes here once: 8 of the checklist's 23 are evalkit's
+    (printed,) = soup.find_all("div", class_="print-only")
+    assert "The framework here uses statements written by evalkit" in printed.get_text()
     rows = read_tables(on_screen(pack, fragment))[
         "How far each framework's content is confirmed, and missing answers"
     ]

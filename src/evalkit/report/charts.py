@@ -380,8 +380,18 @@ _LEGEND_CHARACTERS = 104
 _LEGEND_MARKER_CHARACTERS = 5
 #: Height of one more row of legend (inches).
 _LEGEND_ROW_IN = 0.19
-#: Height of one row (dimension) of a profile chart, in inches.
-_PROFILE_ROW_IN = 0.34
+#: Height of one row (dimension) of a profile chart, in inches: a two-line label at
+#: :data:`_PROFILE_LABEL_PT` and the two-line "mean / range" note at 8 pt just fit.
+_PROFILE_ROW_IN = 0.28
+#: Size of a profile chart's row labels (points), and the characters a line holds.
+_PROFILE_LABEL_PT = 8.5
+_PROFILE_LABEL_CHARACTERS = 34
+#: Height of one bar of a bar chart, and the room its title and axis take (inches).
+_BAR_ROW_IN = 0.23
+_BAR_FRAME_IN = 0.95
+#: Size of a bar chart's labels (points), and the characters a line of a label holds.
+_BAR_LABEL_PT = 8.0
+_BAR_LABEL_CHARACTERS = 46
 
 
 def _bottom_legend(fig: Figure, handles: list[Any], ncol: int | None = None) -> None:
@@ -519,9 +529,10 @@ def profile_chart(
         }
     )
     n = len(categories)
-    # A row holds a two-line label and a two-line "mean / range" note at 8 pt: a third
-    # of an inch is enough, and keeps a 20-item framework well inside one printed page.
-    fig = _figure(1.5 + _PROFILE_ROW_IN * n + (0.25 * math.ceil(len(groups) / 4) if group else 0))
+    # A row holds a two-line label and a two-line "mean / range" note at 8 pt. Printed
+    # at the text width (88% of its size) that text is still over 7 pt, and a 20-item
+    # framework's chart, its heading and its reading fit on one A4 page.
+    fig = _figure(1.3 + _PROFILE_ROW_IN * n + (0.25 * math.ceil(len(groups) / 4) if group else 0))
     ax = fig.add_subplot()
     ys = np.arange(n)
     grouped = group is not None
@@ -550,7 +561,11 @@ def profile_chart(
             color=_MUTED,
         )
     _scale_axis(ax, scale_min, scale_max)
-    ax.set_yticks(ys, [_wrap(c) for c in categories])
+    ax.set_yticks(
+        ys,
+        [_wrap(c, _PROFILE_LABEL_CHARACTERS) for c in categories],
+        fontsize=_PROFILE_LABEL_PT,
+    )
     ax.set_ylim(n - 0.5, -0.5)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
@@ -731,23 +746,28 @@ def bar_chart(
         return _empty_chart(title, "No values were recorded.")
     series = data.groupby(category, sort=False)[value].mean()
     n = len(series)
-    fig = _figure(1.3 + 0.36 * n + (0.25 if bands else 0))
+    # Rows are close (a committee-sized pack): one-line labels of up to 46 characters at
+    # 8 pt, which print at over 7 pt at the text width.
+    fig = _figure(_BAR_FRAME_IN + _BAR_ROW_IN * n + (0.25 if bands else 0))
     ax = fig.add_subplot()
     ys = np.arange(n)
     ax.barh(
-        ys, series.to_numpy() - scale_min, left=scale_min, height=0.62, color=OKABE_ITO[0], zorder=2
+        ys, series.to_numpy() - scale_min, left=scale_min, height=0.7, color=OKABE_ITO[0], zorder=2
     )
     span = scale_max - scale_min
     for y, v in zip(ys, series, strict=True):
         ax.text(
-            v + span * 0.01, float(y), value_format.format(v), va="center", fontsize=8.5, zorder=3
+            v + span * 0.01, float(y), value_format.format(v), va="center", fontsize=8, zorder=3
         )
     if bands:
         _draw_bands(ax, bands)
     ax.set_xlim(scale_min, scale_max + span * 0.08)
     if float(scale_min).is_integer() and float(scale_max).is_integer() and span <= 12:
         ax.set_xticks(np.arange(scale_min, scale_max + 1))
-    ax.set_yticks(ys, [_wrap(c) for c in series.index])
+    ax.set_yticks(
+        ys, [_wrap(c, _BAR_LABEL_CHARACTERS) for c in series.index], fontsize=_BAR_LABEL_PT
+    )
+    ax.tick_params(axis="x", labelsize=_BAR_LABEL_PT)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_title(title, pad=22 if bands else 6)
     noun = _noun(category, "item")

@@ -9,6 +9,7 @@ the appendix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -19,6 +20,7 @@ from evalkit.report import charts
 from evalkit.report.fragments import and_list, bullets, heading, in_framework_order, para
 from evalkit.report.labels import labelled
 from evalkit.report.pack import anchors, appendix, downloads
+from evalkit.report.render import table_html
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -69,6 +71,7 @@ def html(pack: Pack) -> str:
         people=pack.scoring.min_respondents, orgs=pack.scoring.min_organisations
     )
     out += para(f"Each framework's results in {pack.assessment_round} against {previous}. {rule}")
+    out += print_table(pack, rows)
     for framework_id in in_framework_order(rows["framework_id"]):
         fw = pack.frameworks.get(framework_id)
         title = fw.title if fw else framework_id
@@ -78,9 +81,10 @@ def html(pack: Pack) -> str:
         details = (bullets(moved) if moved else "") + "".join(
             para(s) for s in unchanged(group, label)
         )
-        # Print keeps the count; the sentence per dimension is on the web page.
-        out += heading(3, title) + para(summary(group, label))
-        out += f'<div class="screen-only">{details}</div>'
+        # The screen says each framework's count, then a sentence per dimension; print
+        # has the counts in one table (print_table).
+        out += '<div class="screen-only">' + heading(3, title) + para(summary(group, label))
+        out += f'<div class="change-details">{details}</div></div>'
         out += trend_html(pack, framework_id)
     table = rows.assign(
         call=rows["call"].str.capitalize(), reason=rows["reason"].astype("object").fillna("")
@@ -92,6 +96,70 @@ def html(pack: Pack) -> str:
         name="change-since-last-round",
         caption="Each dimension in both rounds, with the people who answered both",
         formats=FORMATS,
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One framework's dimensions compared with the last round, counted by the call on each.
+
+    Attributes:
+        compared: dimensions in both rounds.
+        improved: dimensions that reliably improved.
+        declined: dimensions that reliably declined.
+    """
+
+    compared: int
+    improved: int
+    declined: int
+
+    @property
+    def unchanged(self) -> int:
+        """Dimensions with no reliable change (whatever the reason)."""
+        return self.compared - self.improved - self.declined
+
+
+def counts(rows: pd.DataFrame) -> Counts:
+    """One framework's rows of ``changes.csv`` counted by the call on each."""
+    return Counts(
+        len(rows), int((rows["call"] == IMPROVED).sum()), int((rows["call"] == DECLINED).sum())
+    )
+
+
+#: The printed table's column headings.
+PRINT_COLUMNS = ["Framework", "Areas compared", "Improved", "Declined", "No reliable change"]
+
+
+def print_frame(pack: Pack, rows: pd.DataFrame) -> pd.DataFrame:
+    """One row a framework: its dimensions compared, improved, declined and unchanged."""
+    out = []
+    for framework_id in in_framework_order(rows["framework_id"]):
+        fw = pack.frameworks.get(framework_id)
+        c = counts(rows[rows["framework_id"] == framework_id])
+        name = fw.name if fw else framework_id
+        out.append((name, c.compared, c.improved, c.declined, c.unchanged))
+    return pd.DataFrame(out, columns=PRINT_COLUMNS)
+
+
+def print_table(pack: Pack, rows: pd.DataFrame) -> str:
+    """The printed pack's change section: the counts of each framework in one table.
+
+    The same counts as each framework's sentence on screen (:func:`summary`); the
+    sentence per dimension is on the web page and the table of both rounds in the
+    downloads, which the table's closing line says.
+    """
+    table = table_html(
+        print_frame(pack, rows),
+        caption="Areas of each framework compared with the last round, counted by change",
+    )
+    return (
+        '<div class="print-only">'
+        + table
+        + para(
+            "The web version names each reliable change with both scores and their bases; "
+            "the downloads hold both rounds."
+        )
+        + "</div>"
     )
 
 
@@ -147,10 +215,8 @@ def summary(rows: pd.DataFrame, dimension_label: str = "dimension") -> str:
     For example: "Of its 6 principles, 2 improved and 4 show no reliable change." Every
     dimension compared is counted once.
     """
-    n = len(rows)
-    improved = int((rows["call"] == IMPROVED).sum())
-    declined = int((rows["call"] == DECLINED).sum())
-    rest = n - improved - declined
+    c = counts(rows)
+    n, improved, declined, rest = c.compared, c.improved, c.declined, c.unchanged
     if n == 1:
         verb = "improved" if improved else ("declined" if declined else "")
         if verb:

@@ -254,16 +254,23 @@ def figure(
 def html(pack: Pack) -> str:
     """The pack's last section: the workbook and every CSV file, with links."""
     book = workbook_name(pack.partnership_id)
-    out = section_heading(2, "Data behind this pack", DATA_ID) + para(
-        "Every table in this pack, and the data behind every chart, as one Excel workbook "
-        "with a sheet per table, or as one CSV file per table. Headings are the ones on "
-        "the page, and numbers are rounded as the page shows them."
-        + (" Each file begins with the notice that the data is invented." if pack.notice else "")
+    invented = " Each file begins with the notice that the data is invented." if pack.notice else ""
+    out = section_heading(2, "Data behind this pack", DATA_ID) + (
+        '<div class="screen-only">'
+        + para(
+            "Every table in this pack, and the data behind every chart, as one Excel "
+            "workbook with a sheet per table, or as one CSV file per table. Headings are the "
+            "ones on the page, and numbers are rounded as the page shows them." + invented
+        )
+        + "</div>"
     )
+    # Print says it in one paragraph: where the data and the detailed tables are.
     out += (
-        '<p class="print-only">The printed pack leaves out the detailed tables (each item, '
-        "each organisation, every risk and indicator, the files' hashes): they are in the "
-        "appendix of the web version of this pack and in the workbook.</p>"
+        '<p class="print-only">Every table and the data behind every chart are in the '
+        f"workbook {escape(book)} and as CSV files, with the web version. The printed pack "
+        "leaves out the detailed tables (each item, each organisation, every risk and "
+        "indicator, the files' hashes): they are in the appendix of the web version and in "
+        f"the workbook.{invented}</p>"
     )
     out += f'<p class="data-links"><a href="{escape(book)}">Excel workbook: {escape(book)}</a></p>'
     items = "".join(

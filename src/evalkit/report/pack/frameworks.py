@@ -17,7 +17,7 @@ import pandas as pd
 from evalkit.method.disclosure import ORGANISATIONAL, POOLED_ID
 from evalkit.method.rules import plural
 from evalkit.report import charts
-from evalkit.report.fragments import escape, heading, para
+from evalkit.report.fragments import bullets, escape, heading, para
 from evalkit.report.labels import label, labelled
 from evalkit.report.pack import anchors, appendix, downloads
 from evalkit.report.render import callout_html
@@ -60,21 +60,68 @@ def html(pack: Pack, framework_id: str) -> str:
     out = anchors.section_heading(2, headline(fw, d), anchors.framework_anchor(fw.id))
     out += f'<p class="framework-name">Framework: {escape(fw.title)}</p>'
     if fw.label:
-        out += callout_html(fw.label, kind="note")
+        out += notes_html([fw.label])
     if d.empty:
         return out + para("No answers were recorded for this framework in this round.")
     if fw.reconstructed:
-        out += callout_html(fw.wording_note, kind="note")
+        out += notes_html([fw.wording_note])
     out += para(_reading(fw, d))
     if fw.mode == "survey":
-        out += para(_disclosure(pack, fw, d))
+        out += disclosure_html(pack, fw, d)
         chart, data, title = _profile_chart(pack, framework_id, d)
         out += downloads.figure(pack, chart, data=f"{fw.id}-by-group", frame=data, title=title)
         out += _total(pack, framework_id)
         return out + _dimension_table(pack, fw, d, SURVEY_COLUMNS)
-    out += anchors.compact(downloads.figure(pack, _bar_chart(fw, d), data=fw.id))
+    out += downloads.figure(pack, _bar_chart(fw, d), data=fw.id)
     out += _total(pack, framework_id)
     return out + _dimension_table(pack, fw, d, CHECKLIST_COLUMNS, {"score": "Mean rating"})
+
+
+def notes_html(notes: list[str]) -> str:
+    """A framework's notes, on screen under its heading.
+
+    Print says them once for every framework, in Data quality and caveats
+    (:func:`print_notes`), so the notes are left out of each framework's printed section.
+    """
+    return (
+        '<div class="screen-only">'
+        + "".join(callout_html(n, kind="note") for n in notes)
+        + "</div>"
+    )
+
+
+def print_notes(pack: Pack) -> str:
+    """The frameworks' notes said once, for print: each caveat, then the wording in brief.
+
+    For example: "LGA drivers: Evidence rating on evalkit's own 0–3 scale." for each
+    framework with a caveat, then one sentence counting the frameworks whose scores rest
+    wholly or partly on statements evalkit wrote (the summary table gives each one's
+    count; each framework's section on the web page says which). '' when there is
+    nothing to say.
+    """
+    shown = [pack.frameworks[fid] for fid in pack.frameworks_present()]
+    caveats = [f"{fw.name}: {fw.label}" for fw in shown if fw.label]
+    rebuilt = [fw for fw in shown if fw.reconstructed]
+    if not (caveats or rebuilt):
+        return ""
+    items = list(caveats)
+    if rebuilt:
+        if len(shown) == 1:
+            who = "The framework here uses"
+        elif len(rebuilt) == len(shown):
+            who = f"All {len(shown)} frameworks here use"
+        else:
+            who = f"{len(rebuilt)} of the {len(shown)} frameworks here use"
+        items.append(
+            f"{who} statements written by evalkit, not taken from the source; the summary "
+            "table counts them."
+        )
+    return (
+        '<div class="print-only">'
+        + para("Notes on the frameworks (on the web page, each is under its framework):")
+        + bullets(items)
+        + "</div>"
+    )
 
 
 def headline(fw: Framework, d: pd.DataFrame) -> str:
@@ -128,6 +175,27 @@ def _reading(fw: Framework, d: pd.DataFrame) -> str:
     if not fw.bands:
         text += " The source publishes no score bands, so none are applied."
     return text
+
+
+def disclosure_html(pack: Pack, fw: Framework, d: pd.DataFrame) -> str:
+    """What disclosure control did, said in full unless print has said it already.
+
+    When an earlier survey framework of the pack has word for word the same paragraph,
+    print refers back to it ("Disclosure control as for the Nuffield PAT above.") and
+    the screen keeps the paragraph.
+    """
+    text = _disclosure(pack, fw, d)
+    for earlier in pack.frameworks_present():
+        if earlier == fw.id:
+            break
+        before = pack.frameworks[earlier]
+        if before.mode == "survey" and _disclosure(pack, before, pack.dims(earlier)) == text:
+            return (
+                f'<div class="screen-only">{para(text)}</div>'
+                f'<p class="print-only">As for the {escape(before.name)} above: the same '
+                "disclosure control applies to these answers.</p>"
+            )
+    return para(text)
 
 
 def _kind(d: pd.DataFrame) -> str:

@@ -125,9 +125,8 @@ def html(pack: Pack) -> str:
         anchors.section_heading(2, "Provenance", anchors.PROVENANCE)
         + para(
             "What this pack was built from, so that it can be reproduced and checked: "
-            "building the same inputs with the same code gives the same files."
+            "building the same inputs with the same code gives the same files. " + _in_brief(pack)
         )
-        + para(_in_brief(pack))
         + appendix.table(
             pack,
             _parameters(pack),

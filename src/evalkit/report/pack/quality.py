@@ -26,6 +26,7 @@ def html(pack: Pack) -> str:
     return (
         anchors.section_heading(2, "Data quality and caveats", anchors.QUALITY)
         + bullets(notes)
+        + frameworks.print_notes(pack)
         + appendix.table(
             pack,
             _confirmation(pack),
