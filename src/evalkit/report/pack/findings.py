@@ -69,15 +69,21 @@ def html(pack: Pack) -> str:
 
 
 def resolved_html(pack: Pack) -> str:
-    """The previous round's findings that this round no longer has."""
-    from evalkit.method.carried import previous_round, resolved
+    """The previous round's findings that this round no longer has (``resolved_findings``)."""
+    from evalkit.method.carried import previous_round
 
-    every = pack.folder.scores(pack.partnership_id, evidence=False)["findings"]
+    scored = pack.folder.scores(pack.partnership_id, evidence=False)
+    every = scored["findings"]
     rounds = sorted(pack.scoring.rounds) or sorted({str(r) for r in every["round"]})
     before = previous_round(rounds, pack.assessment_round)
     if before is None:
         return ""
-    gone = resolved(every, pack.assessment_round, rounds)
+    table = scored.get("resolved_findings", pd.DataFrame())
+    gone = (
+        table[table["round"].astype(str) == pack.assessment_round]
+        if "round" in table
+        else table.iloc[0:0]
+    )
     if gone.empty:
         return para(f"No finding of {before} has been resolved.")
     names = {fid: fw.name for fid, fw in pack.frameworks.items()}
