@@ -91,6 +91,17 @@ def test_a_three_round_pack_draws_a_trend_chart_per_framework(sample_scored):
         assert " in 2022-23, 2023-24, 2024-25, in that order: " in alt
 
 
+def test_the_trend_charts_are_on_screen_and_print_says_where(sample_scored):
+    pack = load_pack("community-safety", "2024-25", sample_scored["processed"])
+    soup = BeautifulSoup(change.html(pack), "html.parser")
+    assert all(img.find_parent("div", class_="screen-only") for img in soup.find_all("img"))
+    (printed,) = soup.find_all("div", class_="print-only")
+    assert printed.p.get_text() == (
+        "The web version names each reliable change with both scores and their bases and "
+        "draws each framework's scores round by round; the downloads hold both rounds."
+    )
+
+
 def test_a_two_round_pack_draws_no_trend_chart(sample_scored):
     assert _trend_alts(sample_scored, "vcse-agreement") == []
 

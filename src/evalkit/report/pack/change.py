@@ -71,8 +71,10 @@ def html(pack: Pack) -> str:
         people=pack.scoring.min_respondents, orgs=pack.scoring.min_organisations
     )
     out += para(f"Each framework's results in {pack.assessment_round} against {previous}. {rule}")
-    out += print_table(pack, rows)
-    for framework_id in in_framework_order(rows["framework_id"]):
+    order = in_framework_order(rows["framework_id"])
+    trends = {framework_id: trend_html(pack, framework_id) for framework_id in order}
+    out += print_table(pack, rows, trends=any(trends.values()))
+    for framework_id in order:
         fw = pack.frameworks.get(framework_id)
         title = fw.title if fw else framework_id
         group = rows[rows["framework_id"] == framework_id]
@@ -81,11 +83,10 @@ def html(pack: Pack) -> str:
         details = (bullets(moved) if moved else "") + "".join(
             para(s) for s in unchanged(group, label)
         )
-        # The screen says each framework's count, then a sentence per dimension; print
-        # has the counts in one table (print_table).
+        # The screen says each framework's count, then a sentence per dimension and the
+        # trend chart; print has the counts in one table (print_table).
         out += '<div class="screen-only">' + heading(3, title) + para(summary(group, label))
-        out += f'<div class="change-details">{details}</div></div>'
-        out += trend_html(pack, framework_id)
+        out += f'<div class="change-details">{details}</div>{trends[framework_id]}</div>'
     table = rows.assign(
         call=rows["call"].str.capitalize(), reason=rows["reason"].astype("object").fillna("")
     )
@@ -141,12 +142,13 @@ def print_frame(pack: Pack, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=PRINT_COLUMNS)
 
 
-def print_table(pack: Pack, rows: pd.DataFrame) -> str:
+def print_table(pack: Pack, rows: pd.DataFrame, *, trends: bool = False) -> str:
     """The printed pack's change section: the counts of each framework in one table.
 
     The same counts as each framework's sentence on screen (:func:`summary`); the
-    sentence per dimension is on the web page and the table of both rounds in the
-    downloads, which the table's closing line says.
+    sentence per dimension and the trend charts (``trends``: there are some) are on
+    the web page and the table of both rounds in the downloads, which the table's
+    closing line says.
     """
     table = table_html(
         print_frame(pack, rows),
@@ -156,8 +158,9 @@ def print_table(pack: Pack, rows: pd.DataFrame) -> str:
         '<div class="print-only">'
         + table
         + para(
-            "The web version names each reliable change with both scores and their bases; "
-            "the downloads hold both rounds."
+            "The web version names each reliable change with both scores and their bases"
+            + (" and draws each framework's scores round by round" if trends else "")
+            + "; the downloads hold both rounds."
         )
         + "</div>"
     )
