@@ -102,6 +102,22 @@ def test_the_trend_charts_are_on_screen_and_print_says_where(sample_scored):
     )
 
 
+def test_print_follows_last_rounds_actions_still_open(sample_scored):
+    from evalkit.report.pack import findings
+
+    pack = load_pack("vcse-agreement", "2024-25", sample_scored["processed"])
+    soup = BeautifulSoup(findings.progress_html(pack), "html.parser")
+    # the VCSE return: 9 done, 2 in progress, 5 not started and 2 dropped of 18
+    rows = soup.find("table").tbody.find_all("tr")
+    assert len(rows) == 18
+    hidden = [r for r in rows if "screen-only" in (r.get("class") or [])]
+    assert sorted(r.find_all("td")[-1].get_text() for r in hidden) == ["done"] * 9 + ["dropped"] * 2
+    assert soup.find("p", class_="print-only").get_text() == (
+        "This printed list shows the 7 actions not yet done; the 11 done or dropped are on "
+        "the web page and in the downloads."
+    )
+
+
 def test_a_two_round_pack_draws_no_trend_chart(sample_scored):
     assert _trend_alts(sample_scored, "vcse-agreement") == []
 

@@ -22,6 +22,10 @@ DUE = "Due by"
 _LAST_CELL = re.compile(r"(<td[^>]*>)([^<]*)(</td></tr>)")
 #: A table row whose first cell (the priority) says "Low".
 _LOW_ROW = re.compile(r'<tr>(<th scope="row"[^>]*>Low</th>)')
+#: A row of last round's actions whose status (the last cell) is done or dropped.
+_CLOSED_ROW = re.compile(r"<tr>((?:(?!</tr>).)*<td>(?:done|dropped)</td></tr>)", re.S)
+#: The statuses of last round's actions a committee no longer needs to follow.
+CLOSED = ("done", "dropped")
 
 
 def html(pack: Pack) -> str:
@@ -125,12 +129,23 @@ def progress_html(pack: Pack) -> str:
         priority=progress["priority"].map(SEVERITY_WORDS),
         due_date=[date_words(d) if isinstance(d, str) and d else "" for d in progress["due_date"]],
     )
-    return out + downloads.table(
+    table = downloads.table(
         pack,
         labelled(shown, "action_progress", PROGRESS_COLUMNS),
         name="action-progress",
         caption=f"Actions set in {before} and where they stand",
     )
+    closed = int(progress["status"].isin(CLOSED).sum())
+    if 0 < closed < len(progress):
+        # print follows what is still open; the done and dropped stay on screen
+        open_ = len(progress) - closed
+        out += (
+            '<p class="print-only">This printed list shows the '
+            f"{plural(open_, 'action')} not yet done; the {closed} done or dropped "
+            f"{'is' if closed == 1 else 'are'} on the web page and in the downloads.</p>"
+        )
+        table = _CLOSED_ROW.sub(r'<tr class="screen-only">\1', table)
+    return out + table
 
 
 def print_note(serious: int, low: int) -> str:
