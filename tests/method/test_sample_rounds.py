@@ -102,18 +102,35 @@ def test_the_trend_charts_are_on_screen_and_print_says_where(sample_scored):
     )
 
 
-def test_print_follows_last_rounds_actions_still_open(sample_scored):
+def _progress_soup(sample_scored: dict[str, Any], pid: str) -> BeautifulSoup:
     from evalkit.report.pack import findings
 
-    pack = load_pack("vcse-agreement", "2024-25", sample_scored["processed"])
-    soup = BeautifulSoup(findings.progress_html(pack), "html.parser")
-    # the VCSE return: 9 done, 2 in progress, 5 not started and 2 dropped of 18
+    pack = load_pack(pid, "2024-25", sample_scored["processed"])
+    return BeautifulSoup(findings.progress_html(pack), "html.parser")
+
+
+def test_print_follows_last_rounds_actions_still_open(sample_scored):
+    soup = _progress_soup(sample_scored, "city-deal-lep")
+    # the City Deal's return, 14 actions: medium 4 done and 1 overdue; low 5 in progress,
+    # 3 not started and 1 done. Print keeps the overdue one only.
     rows = soup.find("table").tbody.find_all("tr")
-    assert len(rows) == 18
-    hidden = [r for r in rows if "screen-only" in (r.get("class") or [])]
-    assert sorted(r.find_all("td")[-1].get_text() for r in hidden) == ["done"] * 9 + ["dropped"] * 2
+    printed = [r for r in rows if "screen-only" not in (r.get("class") or [])]
+    assert (len(rows), len(printed)) == (14, 1)
+    assert printed[0].find_all("td")[-1].get_text() == "overdue"
     assert soup.find("p", class_="print-only").get_text() == (
-        "This printed list shows the 7 actions not yet done; the 11 done or dropped are on "
+        "This printed list shows the 1 action not yet done that is high or medium priority "
+        "or overdue; the other 13 (done, dropped or low priority) are on the web page and in "
+        "the downloads."
+    )
+
+
+def test_print_leaves_out_the_actions_when_none_is_open_and_serious(sample_scored):
+    soup = _progress_soup(sample_scored, "vcse-agreement")
+    # the VCSE return, 18 actions: medium 8 done and 2 dropped; low 5 not started,
+    # 2 in progress and 1 done: nothing open at medium or high, nothing overdue
+    assert soup.find("table").find_parent("div", class_="screen-only") is not None
+    assert soup.find("p", class_="print-only").get_text() == (
+        "None of them is still open at high or medium priority or overdue; the list is on "
         "the web page and in the downloads."
     )
 

@@ -22,8 +22,6 @@ DUE = "Due by"
 _LAST_CELL = re.compile(r"(<td[^>]*>)([^<]*)(</td></tr>)")
 #: A table row whose first cell (the priority) says "Low".
 _LOW_ROW = re.compile(r'<tr>(<th scope="row"[^>]*>Low</th>)')
-#: A row of last round's actions whose status (the last cell) is done or dropped.
-_CLOSED_ROW = re.compile(r"<tr>((?:(?!</tr>).)*<td>(?:done|dropped)</td></tr>)", re.S)
 #: The statuses of last round's actions a committee no longer needs to follow.
 CLOSED = ("done", "dropped")
 
@@ -135,16 +133,25 @@ def progress_html(pack: Pack) -> str:
         name="action-progress",
         caption=f"Actions set in {before} and where they stand",
     )
-    closed = int(progress["status"].isin(CLOSED).sum())
-    if 0 < closed < len(progress):
-        # print follows what is still open; the done and dropped stay on screen
-        open_ = len(progress) - closed
+    # Print follows what is still open and matters: actions not done or dropped, of high
+    # or medium priority, and any overdue; the rest stay on screen and in the downloads.
+    status, priority = progress["status"].astype(str), progress["priority"].astype(str)
+    followed = ~status.isin(CLOSED) & ((priority != "low") | (status == "overdue"))
+    kept, rest = int(followed.sum()), len(progress) - int(followed.sum())
+    if kept == 0:
+        out += (
+            '<p class="print-only">None of them is still open at high or medium priority or '
+            "overdue; the list is on the web page and in the downloads.</p>"
+        )
+        table = f'<div class="screen-only">{table}</div>'
+    elif rest:
         out += (
             '<p class="print-only">This printed list shows the '
-            f"{plural(open_, 'action')} not yet done; the {closed} done or dropped "
-            f"{'is' if closed == 1 else 'are'} on the web page and in the downloads.</p>"
+            f"{plural(kept, 'action')} not yet done that {'is' if kept == 1 else 'are'} "
+            f"high or medium priority or overdue; the other {rest} (done, dropped or low "
+            f"priority) {'is' if rest == 1 else 'are'} on the web page and in the downloads.</p>"
         )
-        table = _CLOSED_ROW.sub(r'<tr class="screen-only">\1', table)
+        table = _screen_only_rows(table, list(followed))
     return out + table
 
 
@@ -163,6 +170,16 @@ def print_note(serious: int, low: int) -> str:
         f"{them}; {plural(low, 'low priority finding')} and {their} actions are on the web "
         "page and in the downloads.</p>"
     )
+
+
+def _screen_only_rows(table: str, printed: list[bool]) -> str:
+    """The table with each body row not to be printed marked ``screen-only`` (in order)."""
+    head, _, body = table.partition("<tbody>")
+    rows = iter(printed)
+    marked = re.sub(
+        r"<tr>", lambda m: m.group(0) if next(rows, True) else '<tr class="screen-only">', body
+    )
+    return f"{head}<tbody>{marked}"
 
 
 def _screen_only_low(table: str) -> str:
