@@ -246,7 +246,7 @@ def compute(
     assessment_round = rounds[-1]
     looked_at = pd.concat(
         [
-            dims[["round", "partnership_id", "framework_id"]],
+            dims.reindex(columns=["round", "partnership_id", "framework_id"]),
             *(
                 pd.DataFrame(
                     {"round": r, "partnership_id": scope["partnership_id"], "framework_id": ""}
