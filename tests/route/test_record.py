@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from evalkit.route.record import (
@@ -74,3 +75,14 @@ def test_pruning_keeps_the_newest_records(tmp_path: Path) -> None:
     removed = prune_runs(tmp_path, keep=2)
     assert [p.name for p in removed] == ["20260101T000000Z-aaaaaa"]
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == [*names[1:], "notes"]
+
+
+def test_two_runs_in_one_second_sort_in_the_order_they_began(tmp_path: Path) -> None:
+    from evalkit.route.record import RunRecord
+
+    made = []
+    for _ in range(5):
+        made.append(RunRecord(tmp_path, "evalkit run", echo=False).folder.name)
+        time.sleep(0.002)  # a new millisecond each time
+    assert sorted(made) == made
+    assert len({name[:19] for name in made}) == 5  # the milliseconds tell them apart

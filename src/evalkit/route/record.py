@@ -168,10 +168,11 @@ class RunRecord:
 
     def __init__(self, logs_dir: Path, command: str, *, echo: bool = True) -> None:
         """Make ``<logs_dir>/runs/<UTC time to the ms>-<short id>/`` and start its summary."""
-        started = utc_now()
+        now = datetime.now(UTC)
+        started = now.replace(microsecond=0)
         # UTC time to the millisecond first, so that names sort in the order runs began
         # (two runs in one second too: pruning keeps the newest by name).
-        stamp = f"{started.strftime('%Y%m%dT%H%M%S')}{started.microsecond // 1000:03d}Z"
+        stamp = f"{now.strftime('%Y%m%dT%H%M%S')}{now.microsecond // 1000:03d}Z"
         run_id = f"{stamp}-{uuid.uuid4().hex[:6]}"
         self.folder = logs_dir / RUNS_FOLDER / run_id
         self.folder.mkdir(parents=True)
