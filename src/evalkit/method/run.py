@@ -13,7 +13,6 @@ The latest round stays the default.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -357,8 +356,7 @@ def run_scoring(
         "min_change_share": settings.min_change_share,
         # the returns' action statuses feed findings, so a pack rebuilds when they change
         "action_statuses": {
-            f"{p.parent.parent.name}/{p.parent.name}": hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in statuses
+            f"{p.parent.parent.name}/{p.parent.name}": file_sha256(p) for p in statuses
         },
         # a changed snapshot changes what each pack says about its register entry
         "registers": {

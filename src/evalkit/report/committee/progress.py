@@ -18,8 +18,10 @@ import pandas as pd
 from evalkit.method import register_changes as rc
 from evalkit.method.carried import FIRST_ASSESSED
 from evalkit.method.change import DECLINED, IMPROVED
+from evalkit.method.findings import Severity
 from evalkit.method.rules import plural
-from evalkit.report.fragments import and_list, is_missing
+from evalkit.report.fragments import and_list, first_upper, is_missing
+from evalkit.report.overview.main_points import in_scope_rows
 from evalkit.report.pack.register_change import CHANGE_LABELS, change_frame, register_rows
 from evalkit.report.words import finding_phrase
 
@@ -119,9 +121,7 @@ def progress_section(view: Overview) -> ProgressSection | None:
     change and no finding was resolved.
     """
     in_scope = set(view.in_scope["partnership_id"])
-    changes = view.scores.get("changes", pd.DataFrame())
-    if not changes.empty:
-        changes = changes[changes["partnership_id"].isin(in_scope)]
+    changes = in_scope_rows(view, view.scores.get("changes", pd.DataFrame()))
     parts = tuple(p for p in (register_part(view), resolved_part(view)) if p is not None)
     if changes.empty:
         if not parts:
@@ -166,7 +166,7 @@ def _points(
         "when enough people answered in both rounds and it is large enough (each pack's "
         "'Change since the last round' section gives the rule).",
     ]
-    points.append(_findings_point(view, in_scope=set(view.in_scope["partnership_id"])))
+    points.append(_findings_point(view))
     points.append(_actions_point(view))
     points.append(_returns_point(view, in_scope))
     return points
@@ -182,12 +182,12 @@ def _returns_point(view: Overview, in_scope: int) -> str:
     )
 
 
-def _findings_point(view: Overview, in_scope: set[str]) -> str:
+def _findings_point(view: Overview) -> str:
     """This round's findings: how many are new and how many continue."""
     findings = view.scores.get("findings", pd.DataFrame())
     if findings.empty or "since_last_round" not in findings:
         return "No findings were raised this round."
-    mine = findings[findings["partnership_id"].isin(in_scope)]
+    mine = in_scope_rows(view, findings)
     marks = mine["since_last_round"].astype("object").fillna("").astype(str)
     new, continuing = int((marks == "new").sum()), int((marks == "continuing").sum())
     first = int((marks == FIRST_ASSESSED).sum())
@@ -206,9 +206,7 @@ def _findings_point(view: Overview, in_scope: set[str]) -> str:
 
 def _actions_point(view: Overview) -> str:
     """Last round's actions, by the status the officer returns gave them."""
-    progress = view.scores.get("action_progress", pd.DataFrame())
-    if not progress.empty:
-        progress = progress[progress["partnership_id"].isin(set(view.in_scope["partnership_id"]))]
+    progress = in_scope_rows(view, view.scores.get("action_progress", pd.DataFrame()))
     if progress.empty:
         return "No officer return reported on last round's actions."
     counts = progress["status"].astype(str).value_counts()
@@ -282,20 +280,12 @@ def register_part(view: Overview) -> ProgressPart | None:
 
 #: The most resolved findings listed; the rest are counted and left to the packs.
 RESOLVED_SHOWN = 10
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
-
-
-def _capital(text: str) -> str:
-    """The text with its first letter a capital."""
-    return text[:1].upper() + text[1:]
+_SEVERITY_ORDER = {s.value: s.rank for s in Severity}
 
 
 def resolved_part(view: Overview) -> ProgressPart | None:
     """Last round's findings this round no longer has, highest priority first (capped)."""
-    gone = view.scores.get("resolved_findings", pd.DataFrame())
-    if gone.empty:
-        return None
-    gone = gone[gone["partnership_id"].isin(set(view.in_scope["partnership_id"]))]
+    gone = in_scope_rows(view, view.scores.get("resolved_findings", pd.DataFrame()))
     if gone.empty:
         return None
     before = str(gone["previous_round"].iloc[0])
@@ -318,7 +308,7 @@ def resolved_part(view: Overview) -> ProgressPart | None:
     table = pd.DataFrame(
         {
             "Partnership": list(shown["_name"]),
-            "Finding": [_capital(finding_phrase(str(c))) for c in shown["code"]],
+            "Finding": [first_upper(finding_phrase(str(c))) for c in shown["code"]],
             f"What it was in {before}": [
                 str(m) if not is_missing(m) else finding_phrase(str(c))
                 for c, m in zip(shown["code"], shown["message"], strict=True)
