@@ -161,7 +161,7 @@ def test_the_sample_cover_report_in_three_formats(built_sample):
         ["Council cash per year", "£2,200,000", "£2,400,000", "£200,000 more (+9.1%)"],
         ["Council cash per year", "£550,000", "£500,000", "£50,000 less (−9.1%)"],
         ["Legal form", "forum or network", "memorandum of understanding", ""],
-        ["Tier", "operational", "significant", ""],
+        ["Tier", "Operational", "Significant", ""],
         ["Added to the register", "not in the register", "in scope", ""],
         ["Scope", "out of scope: informal liaison; no agreed objectives", "in scope", ""],
         ["Review overdue", "overdue", "not overdue", ""],

@@ -15,7 +15,7 @@ import pandas as pd
 
 from evalkit.method import register_changes as rc
 from evalkit.method.rules import plural
-from evalkit.report.fragments import and_list, gbp_text, heading, is_missing, para
+from evalkit.report.fragments import and_list, first_upper, gbp_text, heading, is_missing, para
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
@@ -53,11 +53,13 @@ def register_rows(frame: pd.DataFrame, round_now: str) -> pd.DataFrame:
 
 
 def change_value(what: str, value: object, missing: str) -> str:
-    """A register value then or now as a reader sees it: money in pounds."""
+    """A register value then or now as a reader sees it: money in pounds, tiers capitalised."""
     if is_missing(value) or str(value) == "":
         return missing
     if what in rc.MONEY.values():
         return gbp_text(float(str(value)))
+    if what == rc.TIER:
+        return first_upper(value)  # as the cover facts, the overview and the index show it
     return str(value)
 
 
