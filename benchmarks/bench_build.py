@@ -49,6 +49,8 @@ class Run:
     def __init__(self, command: list[str]) -> None:
         self.peak_rss = 0
         self.peak_pss = 0
+        #: At the moment of the peak PSS: each process's role and its PSS in bytes.
+        self.at_peak: list[tuple[str, int]] = []
         start = time.perf_counter()
         proc = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True
@@ -70,6 +72,7 @@ class Run:
             return
         while not done.is_set():
             rss = pss = 0
+            parts = []
             try:
                 tree = [root, *root.children(recursive=True)]
             except psutil.Error:
@@ -77,13 +80,29 @@ class Run:
             for proc in tree:
                 try:
                     info = proc.memory_full_info()
+                    role = "main" if proc is root else _role(proc)
                 except psutil.Error:
                     continue
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
+                parts.append((role, getattr(info, "pss", info.rss)))
             self.peak_rss = max(self.peak_rss, rss)
-            self.peak_pss = max(self.peak_pss, pss)
+            if pss > self.peak_pss:
+                self.peak_pss, self.at_peak = pss, parts
             done.wait(0.1)
+
+
+def _role(proc: psutil.Process) -> str:
+    """A child process's role, from its command line: ``kernel`` or the program's name."""
+    command = proc.cmdline()
+    if any("ipykernel" in part for part in command):
+        return "kernel"
+    return Path(command[0]).name if command else "?"
+
+
+def breakdown(run: Run) -> str:
+    """Who held the memory at the peak: ``main 98 + kernel 251 + kernel 262 MB PSS``."""
+    return " + ".join(f"{role} {mb(pss)}" for role, pss in run.at_peak) + " MB PSS"
 
 
 def naive(ids: list[str], processed: Path, out: Path) -> tuple[list[float], int, int]:
@@ -197,7 +216,7 @@ def main() -> None:
         print(
             f"evalkit build, {args.workers} workers, the same {len(sample)} packs: "
             f"{evalkit_per:.2f} s per pack, peak {mb(side.peak_rss)} MB RSS / "
-            f"{mb(side.peak_pss)} MB PSS",
+            f"{mb(side.peak_pss)} MB PSS ({breakdown(side)})",
             flush=True,
         )
         print(f"speed-up per pack (naive / evalkit): {naive_per / evalkit_per:.1f}x", flush=True)
@@ -215,6 +234,7 @@ def main() -> None:
             "evalkit_sample_wall_s": round(side.seconds, 1),
             "evalkit_sample_peak_rss_mb": mb(side.peak_rss),
             "evalkit_sample_peak_pss_mb": mb(side.peak_pss),
+            "evalkit_sample_at_peak_pss_mb": [[role, mb(pss)] for role, pss in side.at_peak],
             "speedup_naive_over_evalkit": round(naive_per / evalkit_per, 1),
         }
         OUT.mkdir(exist_ok=True)

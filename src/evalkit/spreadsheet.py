@@ -232,6 +232,28 @@ def write_csv(
     return atomic_write_text(path, text, encoding="utf-8-sig" if excel else "utf-8")
 
 
+def read_csv_text(path: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """Read a CSV file evalkit wrote as text, a dict per row, each cell restored as typed.
+
+    The plain-text counterpart of :func:`read_csv_frame` (with ``dtype=str`` and
+    ``keep_default_na=False``), for code that must not load pandas, such as the
+    build's planning in its main process. An empty cell reads as ``""``.
+
+    Args:
+        path: The CSV file.
+
+    Returns:
+        The rows, keyed by the header row's names.
+    """
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            {name: str(restore(value or "")) for name, value in row.items()}
+            for row in csv.DictReader(handle)
+        ]
+
+
 def read_csv_frame(path: str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
     """Read a CSV file evalkit wrote, with its text cells restored as typed.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,37 @@ def test_main_process_loads_no_page_chart_or_committee_code():
         [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(done.stdout) == []
+
+
+PLAN_AND_INDEX = """
+import json, sys
+from pathlib import Path
+from evalkit.build.index import write_index
+from evalkit.build.manifest import read_manifest
+from evalkit.build.plan import plan_build
+from evalkit.build.records import BuildOptions
+from evalkit.config import Settings
+from evalkit.method.results import ScoredFolder
+processed, reports = Path(sys.argv[1]), Path(sys.argv[2])
+settings = Settings().with_paths(processed_dir=processed, reports_dir=reports)
+manifest = read_manifest(reports / "manifest.json")
+plan = plan_build(settings, BuildOptions(force=True), ScoredFolder.open(processed), manifest)
+write_index(reports, manifest, notice=plan.notice, generated="2025-06-30T10:00:00Z")
+print(json.dumps([len(plan.jobs), [name for name in ("pandas", "numpy") if name in sys.modules]]))
+"""
+
+
+def test_planning_and_the_index_load_no_pandas(built_sample, tmp_path):
+    """The main process plans every pack and writes the index without pandas (35 MB)."""
+    reports = tmp_path / "reports"
+    shutil.copytree(built_sample["reports"], reports)
+    done = subprocess.run(
+        [sys.executable, "-c", PLAN_AND_INDEX, str(built_sample["processed"]), str(reports)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    # Every in-scope pack, the overview and the cover report; no pandas, no NumPy.
+    assert json.loads(done.stdout) == [len(built_sample["in_scope"]) + 2, []]
+    assert "30 June 2025" in (reports / "index.html").read_text(encoding="utf-8")

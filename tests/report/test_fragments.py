@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import math
 
 import pandas as pd
 import pytest
 
-from evalkit.method.rules import date_words
 from evalkit.report.fragments import (
     FRAMEWORK_ORDER,
     SEVERITY_WORDS,
@@ -64,22 +62,6 @@ def test_present_values_are_not_missing(value):
 def test_date_text_is_day_month_year():
     assert date_text("2024-04-01") == "1 April 2024"
     assert date_text(pd.Timestamp("2025-12-31 13:45")) == "31 December 2025"
-
-
-@pytest.mark.parametrize(
-    ("value", "words"),
-    [
-        (datetime.date(2022, 3, 15), "15 March 2022"),
-        (datetime.datetime(2022, 3, 15, 0, 0), "15 March 2022"),
-        (pd.Timestamp("2022-03-15 00:00:00"), "15 March 2022"),
-        (pd.Timestamp("2019-06-01 23:59", tz="UTC"), "1 June 2019"),
-        ("2020-02-29", "29 February 2020"),
-        (datetime.date(2024, 1, 9), "9 January 2024"),
-        (datetime.date(2024, 11, 30), "30 November 2024"),
-    ],
-)
-def test_date_words(value, words):
-    assert date_words(value) == words
 
 
 def test_money_and_whole_numbers_in_words():

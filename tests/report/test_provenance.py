@@ -80,31 +80,6 @@ def test_commit_reads_none_without_git(monkeypatch, tmp_path):
     assert dict(provenance.code_rows())["code commit (git)"] == provenance.NO_COMMIT
 
 
-def test_commit_reads_none_outside_a_checkout(monkeypatch, tmp_path):
-    package = tmp_path / "evalkit"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    monkeypatch.setattr(provenance, "PACKAGE_DIR", package)
-    assert provenance.git_commit() is None
-
-
-def test_source_hash_covers_every_module_and_template(monkeypatch, tmp_path):
-    package = tmp_path / "evalkit"
-    templates = package / "report" / "templates"
-    templates.mkdir(parents=True)
-    (package / "__init__.py").write_bytes(b"A")
-    (templates / "page.html.j2").write_bytes(b"B")
-    monkeypatch.setattr(provenance, "PACKAGE_DIR", package)
-    monkeypatch.setattr(provenance, "TEMPLATES_DIR", templates)
-    # By hand: SHA-256 over, in path order, SHA-256(relative path + bytes) of each file.
-    outer = hashlib.sha256()
-    outer.update(hashlib.sha256(b"__init__.pyA").digest())
-    outer.update(hashlib.sha256(b"report/templates/page.html.j2B").digest())
-    assert provenance.source_sha256() == outer.hexdigest()
-    (templates / "page.html.j2").write_bytes(b"C")
-    assert provenance.source_sha256() != outer.hexdigest()
-
-
 def test_pack_lists_only_the_frameworks_it_uses_with_edition_and_file_hash(
     make_pack, read_tables, on_screen
 ):

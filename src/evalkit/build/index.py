@@ -31,8 +31,8 @@ from typing import Any
 from evalkit.build.formats import FORMATS
 from evalkit.build.plan import COMMITTEE_ID, COMMITTEE_STEM, OVERVIEW_ID, OVERVIEW_STEM, PACK_STEM
 from evalkit.config import TEMPLATES_DIR
+from evalkit.dates import date_words
 from evalkit.inputs.contract import TIERS
-from evalkit.method.rules import date_words
 from evalkit.names import PORTFOLIO_WORKBOOK, without_paths, workbook_name
 from evalkit.report.pack.headline import PRIORITIES, Headline
 from evalkit.spreadsheet import show_controls

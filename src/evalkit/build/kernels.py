@@ -202,7 +202,7 @@ class Lane:
         return "".join(printed)
 
 
-def release_memory() -> None:
+def release_memory(*, collect: bool = False) -> None:
     """Hand back to the system what the last pack left in a kernel.
 
     Run in a kernel straight after IPython's ``%reset -f`` (which clears the namespace
@@ -210,7 +210,10 @@ def release_memory() -> None:
     figures and asks glibc to return free heap pages, so a long build grows less.
     """
     import ctypes
+    import gc
 
+    if collect:
+        gc.collect()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     with contextlib.suppress(OSError, AttributeError):  # glibc only; elsewhere a no-op
@@ -229,7 +232,10 @@ def make_in_kernel(module: str, name: str, notebook: str, page: str, out: str) -
     from evalkit.build.formats import Sources
 
     make = getattr(importlib.import_module(module), name)
-    make(Sources(Path(notebook), Path(page)), Path(out))
+    try:
+        make(Sources(Path(notebook), Path(page)), Path(out))
+    finally:
+        release_memory(collect=True)  # what the format left, before the next pack runs
 
 
 def page_in_kernel(notebook: str, page: str, options: str) -> None:

@@ -19,7 +19,7 @@ from evalkit import __version__
 from evalkit.config import FRAMEWORKS_DIR, Settings
 from evalkit.inputs.contract import TABLES
 from evalkit.method.results import SCORING_JSON
-from evalkit.report.pack.provenance import source_sha256
+from evalkit.source import source_sha256
 
 #: Columns that only say where a row came from; moving a row does not change its pack.
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")

@@ -37,7 +37,7 @@ from evalkit.names import (
     safe_child,
     workbook_name,
 )
-from evalkit.spreadsheet import read_csv_frame
+from evalkit.spreadsheet import read_csv_text
 
 PACK_NOTEBOOK = NOTEBOOKS_DIR / "evidence_pack.ipynb"
 OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "portfolio_overview.ipynb"
@@ -128,9 +128,10 @@ def read_register(processed_dir: Path) -> list[Partnership]:
     path = processed_dir / "partnerships.csv"
     if not path.exists():
         raise BuildError(f"{processed_dir}: no prepared data found; run `evalkit prepare` first")
-    frame = read_csv_frame(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    rows = frame[["partnership_id", "name", "tier", "in_scope"]].itertuples(index=False)
-    register = [Partnership(pid, name, tier, scope == "True") for pid, name, tier, scope in rows]
+    register = [
+        Partnership(row["partnership_id"], row["name"], row["tier"], row["in_scope"] == "True")
+        for row in read_csv_text(path)
+    ]
     for number, row in enumerate(register, start=2):  # row 1 holds the headers
         where = f"{path}, row {number}, column partnership_id"
         check_id(row.id, what=where)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evalkit.dates import date_words
 from evalkit.method.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -100,34 +101,6 @@ def due_date(as_of: pd.Timestamp, severity: Severity | str) -> pd.Timestamp | No
     if months is None:
         return None
     return (as_of + pd.offsets.MonthEnd(0) + pd.DateOffset(months=months)) + pd.offsets.MonthEnd(0)
-
-
-#: Month names, so that dates read the same whatever the machine's locale.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def date_words(value: Any) -> str:
-    """A date the way people write it: "30 June 2025" (any time of day is left off).
-
-    Args:
-        value: a :class:`datetime.date`, :class:`datetime.datetime`,
-            :class:`pandas.Timestamp` or ISO text.
-    """
-    moment = pd.Timestamp(value)
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def settled(value: Any) -> float:

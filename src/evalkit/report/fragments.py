@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from evalkit.method.rules import date_words
+from evalkit.dates import date_words
 from evalkit.spreadsheet import show_controls
+from evalkit.values import is_missing
+
+if TYPE_CHECKING:  # nothing here needs pandas loaded: the build's index uses these too
+    import pandas as pd
 
 #: The order frameworks appear in a pack and in the overview; others follow by id.
 FRAMEWORK_ORDER = (
@@ -72,11 +74,6 @@ def in_framework_order(framework_ids: Iterable[str]) -> list[str]:
     present = set(framework_ids)
     ordered = [f for f in FRAMEWORK_ORDER if f in present]
     return ordered + sorted(present - set(ordered))
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pandas' NA."""
-    return value is None or bool(pd.isna(value))
 
 
 def date_text(value: Any) -> str:

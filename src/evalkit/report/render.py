@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from evalkit import __version__
 from evalkit.atomic import atomic_path, atomic_write_text
 from evalkit.config import TEMPLATES_DIR
+from evalkit.dates import MONTHS
 from evalkit.errors import EvalkitError
-from evalkit.method.rules import MONTHS
 from evalkit.names import without_paths
 from evalkit.report.navigation import PageLink
 from evalkit.spreadsheet import show_controls
@@ -133,8 +133,7 @@ def source_date() -> str | None:
 def _escape(value: object) -> str:
     """HTML-escape text, control characters shown; markup objects pass through.
 
-    One rule for every page: :func:`evalkit.report.fragments.escape` (imported here, not
-    at the top, so that importing this module stays cheap: fragments loads pandas).
+    One rule for every page: :func:`evalkit.report.fragments.escape`.
     """
     from evalkit.report.fragments import escape
 
@@ -231,7 +230,7 @@ def _format_cell(value: Any, fmt: str | None, missing: str) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:,.1f}"
     if isinstance(value, date | datetime) or type(value).__name__ == "datetime64":
-        from evalkit.method.rules import date_words
+        from evalkit.dates import date_words
 
         return date_words(value)
     return str(value)

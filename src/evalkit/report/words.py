@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evalkit.method.rules import date_words
+from evalkit.dates import date_words
 
 #: Each finding code as a phrase that follows "partnerships with …" (docs/scoring.md
 #: says when each one fires). A code not listed here is shown as the code itself.

@@ -12,11 +12,25 @@ the headline chart (with alt text) or table (with a caption); detailed tables go
 appendix.
 
 The section modules are imported when first used (``from evalkit.report.pack import
-cover``), not with the package: the build's main process reads ``summary.json`` files
-and hashes the code with :mod:`headline` and :mod:`provenance` and never draws a chart,
-so it does not load matplotlib.
+cover``), not with the package, and so are :class:`Pack` and :func:`load_pack`: the
+build's main process reads ``summary.json`` files with :mod:`headline` and never loads
+a table or draws a chart, so it loads neither pandas nor matplotlib.
 """
 
-from evalkit.report.pack.evidence import Pack, load_pack
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evalkit.report.pack.evidence import Pack, load_pack
 
 __all__ = ["Pack", "load_pack"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Pack`` and ``load_pack`` from :mod:`evalkit.report.pack.evidence`, loaded when asked for."""
+    if name in __all__:
+        from evalkit.report.pack import evidence
+
+        return getattr(evidence, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

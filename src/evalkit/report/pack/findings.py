@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.method.rules import date_words, plural
+from evalkit.dates import date_words
+from evalkit.method.rules import plural
 from evalkit.report.fragments import SEVERITY_WORDS, escape, para
 from evalkit.report.labels import labelled
 from evalkit.report.pack import anchors, downloads

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evalkit.report.fragments import is_missing
+from evalkit.values import is_missing
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
