@@ -25,6 +25,7 @@ from evalkit.spreadsheet import (
     frame_to_csv,
     neutralise,
     read_csv_frame,
+    read_csv_text,
     restore,
     sheet_title,
     show_controls,
@@ -107,6 +108,17 @@ def test_frame_to_csv_quotes_text_cells_only_and_read_csv_frame_restores_them(
     assert list(back["typed"].fillna("")) == ["@a", "", "b", "c", "d"]
     assert list(back["number"]) == [-1.5, -2.0, 3.0, 0.0, -7.25]
     assert frame_to_csv(frame, float_format="%.1f").splitlines()[5] == ",-7.2,d"
+
+
+def test_read_csv_text_restores_cells_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    # As frame_to_csv writes them: a quote before a formula-like cell, empty cells empty.
+    path.write_text("id,name,in_scope\na,'=1+1,True\nb,,False\nc,'x,\n", encoding="utf-8")
+    assert read_csv_text(path) == [
+        {"id": "a", "name": "=1+1", "in_scope": "True"},
+        {"id": "b", "name": "", "in_scope": "False"},
+        {"id": "c", "name": "'x", "in_scope": ""},
+    ]
 
 
 # --------------------------------------------------------------------------- XLSX

@@ -20,10 +20,11 @@ from evalkit.method.carried import FIRST_ASSESSED
 from evalkit.method.change import DECLINED, IMPROVED
 from evalkit.method.findings import Severity
 from evalkit.method.rules import plural
-from evalkit.report.fragments import and_list, first_upper, is_missing
+from evalkit.report.fragments import and_list, first_upper
 from evalkit.report.overview.main_points import in_scope_rows
 from evalkit.report.pack.register_change import CHANGE_LABELS, change_frame, register_rows
 from evalkit.report.words import finding_phrase
+from evalkit.values import is_missing
 
 if TYPE_CHECKING:
     from evalkit.report.overview.portfolio import Overview

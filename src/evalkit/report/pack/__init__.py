@@ -28,7 +28,7 @@ __all__ = ["Pack", "load_pack"]
 
 
 def __getattr__(name: str) -> Any:
-    """``Pack`` and ``load_pack`` from :mod:`evalkit.report.pack.evidence`, loaded when asked for."""
+    """``Pack`` and ``load_pack`` from :mod:`evalkit.report.pack.evidence`, loaded when asked."""
     if name in __all__:
         from evalkit.report.pack import evidence
 

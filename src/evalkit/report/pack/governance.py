@@ -11,7 +11,6 @@ from evalkit.report.fragments import (
     and_list,
     date_text,
     gbp_text,
-    is_missing,
     para,
     text_or,
     whole_text,
@@ -20,6 +19,7 @@ from evalkit.report.fragments import (
 )
 from evalkit.report.labels import labelled
 from evalkit.report.pack import anchors, appendix
+from evalkit.values import is_missing
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack

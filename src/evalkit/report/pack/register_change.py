@@ -15,7 +15,8 @@ import pandas as pd
 
 from evalkit.method import register_changes as rc
 from evalkit.method.rules import plural
-from evalkit.report.fragments import and_list, first_upper, gbp_text, heading, is_missing, para
+from evalkit.report.fragments import and_list, first_upper, gbp_text, heading, para
+from evalkit.values import is_missing
 
 if TYPE_CHECKING:
     from evalkit.report.pack.evidence import Pack
