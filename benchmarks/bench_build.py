@@ -95,7 +95,7 @@ class Run:
 def _role(proc: psutil.Process) -> str:
     """A child process's role, from its command line: ``kernel`` or the program's name."""
     command = proc.cmdline()
-    if any("ipykernel" in part for part in command):
+    if any("ipykernel" in part or "kernel_main" in part for part in command):
         return "kernel"
     return Path(command[0]).name if command else "?"
 

@@ -104,6 +104,35 @@ def prepare_main() -> None:
     gc.freeze()
 
 
+#: The name of the build's own kernel (see :mod:`evalkit.build.kernel_main`).
+KERNEL_NAME = "evalkit-build"
+
+
+def _kernel_specs() -> Any:
+    """A kernel-spec manager that knows one kernel: the build's own (:data:`KERNEL_NAME`).
+
+    It runs on the interpreter evalkit runs on, whatever a ``python3`` kernel installed
+    for the user points at, and without the debugger.
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+
+    from evalkit.build.kernel_main import ARGV
+
+    class BuildKernelSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            if kernel_name != KERNEL_NAME:
+                raise NoSuchKernel(kernel_name)
+            return KernelSpec(
+                argv=list(ARGV),
+                name=KERNEL_NAME,
+                display_name="evalkit build (Python 3)",
+                language="python",
+                interrupt_mode="signal",
+            )
+
+    return BuildKernelSpecs()
+
+
 class Lane:
     """One warm Jupyter kernel over IPC sockets, used for one pack at a time.
 
@@ -125,7 +154,8 @@ class Lane:
         remove_stale_kernel_folders()
         self.runtime = tempfile.mkdtemp(prefix=f"{KERNEL_PREFIX}{os.getpid()}-")
         self.km = AsyncKernelManager(
-            kernel_name="python3",
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=_kernel_specs(),
             transport="ipc",
             ip=os.path.join(self.runtime, "ipc"),
             connection_file=os.path.join(self.runtime, "kernel.json"),

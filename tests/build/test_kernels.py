@@ -1,0 +1,33 @@
+"""A lane's kernel: evalkit's own interpreter, no debugger, the notebooks folder as its cwd."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from evalkit.build.kernels import Lane
+from evalkit.config import NOTEBOOKS_DIR
+
+PROBE = """
+import json, os, sys
+print(json.dumps([sys.executable, sys.modules.get("debugpy", "absent") is None, os.getcwd(),
+                  "" in sys.path, "evalkit.report.pack" in sys.modules]))
+"""
+
+
+def test_a_lane_kernel_runs_on_evalkits_python_without_the_debugger():
+    async def probe() -> str:
+        lane = Lane()
+        await lane.start()
+        try:
+            return await lane.run(PROBE, 60)
+        finally:
+            await lane.stop()
+
+    executable, no_debugger, cwd, cwd_importable, warm = json.loads(asyncio.run(probe()))
+    assert executable == sys.executable
+    assert no_debugger  # debugpy was refused, so ipykernel made no debugger
+    assert cwd == str(NOTEBOOKS_DIR)
+    assert cwd_importable  # IPython put the working folder back on the import path
+    assert warm  # the warm-up imports are paid before the first pack
