@@ -16,6 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from evalkit.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from evalkit.config import TEMPLATES_DIR
 from evalkit.errors import EvalkitError
 from evalkit.report import charts
 from evalkit.report.render import (
@@ -510,3 +511,23 @@ def test_a_date_in_words_is_kept_on_one_line() -> None:
     assert 'class="date"' not in table_html(
         pd.DataFrame({"Note": ["due 30 September 2025"]}), caption="Notes"
     )
+
+
+def test_a_short_one_word_cell_is_never_hyphenated():
+    frame = pd.DataFrame(
+        {
+            "Partnership": ["Harbourside", "Vale"],
+            "Tier": ["Operational", "Strategic"],
+            "Form": ["Unincorporated", "Joint committee"],
+            "Members": [12, 30],
+        }
+    )
+    html = table_html(frame, caption="Tiers")
+    # One word of up to 12 letters keeps whole; a longer word or two words may hyphenate.
+    assert '<td class="word">Operational</td>' in html
+    assert '<td class="word">Strategic</td>' in html
+    assert "<td>Unincorporated</td>" in html and "<td>Joint committee</td>" in html
+    assert '<td class="num">12</td>' in html  # a number is never a "word"
+    assert '<th scope="row">Harbourside</th>' in html  # a row's header never hyphenates anyway
+    css = (TEMPLATES_DIR / "evalkit.css").read_text(encoding="utf-8")
+    assert "td.word { hyphens: manual; }" in css

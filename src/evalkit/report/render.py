@@ -93,6 +93,9 @@ _DISPLAY_DPI = 110
 WIDE_TABLE_COLUMNS = 8
 #: A cell with a word this long (a hash, a file name) may break it anywhere in print.
 LONG_WORD = 24
+#: A cell that is one word no longer than this ("Operational", "Significant") is never
+#: hyphenated: its column is made wide enough for it instead of "Oper-ation-al".
+SHORT_WORD = 12
 _CALLOUT_LABELS = {"note": "Note", "warning": "Warning", "invented": "INVENTED SAMPLE DATA"}
 _INVENTED_DEFAULT = "this is not a real council's assessment."
 _ACTIVE_TAGS = ("script", "iframe", "object", "embed", "link", "base", "meta", "applet", "frame")
@@ -307,6 +310,7 @@ def table_html(
                 long_word=_has_long_word(shown),
                 literal=_has_identifier(shown),
                 date=_is_date_in_words(shown),
+                word=j > 0 and _is_short_word(shown),  # a row's header never hyphenates
             )
             opening = f'th scope="row"{classes}' if j == 0 else f"td{classes}"
             closing = "th" if j == 0 else "td"
@@ -349,16 +353,32 @@ def _is_date_in_words(text: str) -> bool:
     return _DATE_IN_WORDS.fullmatch(text) is not None
 
 
+def _is_short_word(text: str) -> bool:
+    """True when the text is one word, with letters, of at most :data:`SHORT_WORD` characters."""
+    return len(text) <= SHORT_WORD and len(text.split()) == 1 and any(c.isalpha() for c in text)
+
+
 def _cell_class(
-    is_numeric: bool, *, long_word: bool, literal: bool = False, date: bool = False
+    is_numeric: bool,
+    *,
+    long_word: bool,
+    literal: bool = False,
+    date: bool = False,
+    word: bool = False,
 ) -> str:
     """The class attribute of a body cell.
 
     ``num`` right-aligns it, ``long-word`` lets a long word break anywhere, ``literal``
-    keeps hyphens from being added to a file name, code or id in it, and ``date`` keeps
-    a date in words on one line.
+    keeps hyphens from being added to a file name, code or id in it, ``date`` keeps
+    a date in words on one line, and ``word`` keeps a short one-word cell whole.
     """
-    flags = (("num", is_numeric), ("long-word", long_word), ("literal", literal), ("date", date))
+    flags = (
+        ("num", is_numeric),
+        ("long-word", long_word),
+        ("literal", literal),
+        ("date", date),
+        ("word", word and not is_numeric),
+    )
     names = [name for name, on in flags if on]
     return f' class="{" ".join(names)}"' if names else ""
 
