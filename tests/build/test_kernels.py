@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
 
-from evalkit.build.kernels import Lane, kernel_environment
+from evalkit.build.kernels import Lane, kernel_environment, run_coroutine
 from evalkit.config import NOTEBOOKS_DIR
 
 PROBE = """
@@ -27,7 +26,7 @@ def test_a_lane_kernel_runs_on_evalkits_python_without_the_debugger():
         finally:
             await lane.stop()
 
-    executable, no_debugger, cwd, cwd_importable, warm, mmap = json.loads(asyncio.run(probe()))
+    executable, no_debugger, cwd, cwd_importable, warm, mmap = json.loads(run_coroutine(probe()))
     assert executable == sys.executable
     assert no_debugger  # debugpy was refused, so ipykernel made no debugger
     assert cwd == str(NOTEBOOKS_DIR)
