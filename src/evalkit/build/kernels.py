@@ -256,6 +256,8 @@ def release_memory(*, collect: bool = False) -> None:
     Run in a kernel straight after IPython's ``%reset -f`` (which clears the namespace
     and collects garbage), and in the main process after each pack: closes any pyplot
     figures and asks glibc to return free heap pages, so a long build grows less.
+    ``collect``: collect garbage first, as after a format made in the kernel (the PDF),
+    where no reset has done it.
     """
     import ctypes
     import gc

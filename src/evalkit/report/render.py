@@ -47,6 +47,7 @@ from evalkit.config import TEMPLATES_DIR
 from evalkit.dates import MONTHS
 from evalkit.errors import EvalkitError
 from evalkit.names import without_paths
+from evalkit.report.fragments import escape as _escape  # one escaping rule for every page
 from evalkit.report.navigation import PageLink
 from evalkit.spreadsheet import show_controls
 
@@ -131,16 +132,6 @@ def source_date() -> str | None:
             f"{SOURCE_DATE_EPOCH} must be whole seconds since 1970-01-01 UTC (found {value!r})"
         ) from exc
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _escape(value: object) -> str:
-    """HTML-escape text, control characters shown; markup objects pass through.
-
-    One rule for every page: :func:`evalkit.report.fragments.escape`.
-    """
-    from evalkit.report.fragments import escape
-
-    return escape(value)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
