@@ -12,6 +12,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from small_portfolio import ROOT
 
@@ -47,6 +48,24 @@ def run_evalkit(
     )
 
 
+def run_fresh(code: str, *args: str) -> list[str]:
+    """Run ``code`` in a fresh Python (from the project folder); return its output lines."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=ROOT,
+    )
+    return done.stdout.strip().splitlines()
+
+
+def fresh_json(code: str, *args: str) -> Any:
+    """Run ``code`` in a fresh Python; return its last line of output, read as JSON."""
+    return json.loads(run_fresh(code, *args)[-1])
+
+
 def peak_rss_of(code: str, *args: str) -> tuple[dict[str, object], int]:
     """Run ``code`` in a fresh Python; return what it printed as JSON and its peak RSS (MB).
 
@@ -60,15 +79,7 @@ def peak_rss_of(code: str, *args: str) -> tuple[dict[str, object], int]:
         + "_s = open('/proc/self/status').read()\n"
         + "print(int(_re.search(r'VmHWM:\\s+(\\d+) kB', _s).group(1)) // 1024)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", measured, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-        cwd=ROOT,
-    )
-    *_, result, rss = done.stdout.strip().splitlines()
+    *_, result, rss = run_fresh(measured, *args)
     return json.loads(result), int(rss)
 
 

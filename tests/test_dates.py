@@ -1,15 +1,13 @@
 """Dates in words, whatever the machine's locale; plain dates need no pandas."""
 
 import datetime
-import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from evalkit.dates import date_words
+from inputs_helpers import fresh_json
 
 
 @pytest.mark.parametrize(
@@ -39,5 +37,4 @@ def test_plain_dates_are_written_without_loading_pandas():
         "words = [date_words('2024-04-01T09:30:00'), date_words(datetime.date(2024, 4, 1))]\n"
         "print(json.dumps([words, 'pandas' in sys.modules]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout) == [["1 April 2024", "1 April 2024"], False]
+    assert fresh_json(code) == [["1 April 2024", "1 April 2024"], False]

@@ -1,15 +1,13 @@
 """Missing values told apart from present ones, with and without pandas loaded."""
 
-import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from evalkit.values import is_missing
+from inputs_helpers import fresh_json
 
 
 @pytest.mark.parametrize("value", [None, math.nan, np.nan, pd.NaT, pd.NA, np.datetime64("NaT")])
@@ -31,5 +29,4 @@ def test_plain_values_are_checked_without_loading_pandas():
         "seen = [is_missing(None), is_missing(float('nan')), is_missing(''), is_missing(3)]\n"
         "print(json.dumps([seen, 'pandas' in sys.modules]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout) == [[True, True, False, False], False]
+    assert fresh_json(code) == [[True, True, False, False], False]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from evalkit.build.formats import resolve
 from evalkit.build.job import page_links
 from evalkit.build.records import BuildJob
 from evalkit.report.committee import DOCX_NAME
+from inputs_helpers import fresh_json
 
 
 def job(job_id: str, stem: str) -> BuildJob:
@@ -59,10 +57,7 @@ print(json.dumps([name for name in heavy if name in sys.modules]))
 
 
 def test_main_process_loads_no_page_chart_or_committee_code():
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(done.stdout) == []
+    assert fresh_json(CHILD) == []
 
 
 PLAN_AND_INDEX = """
@@ -87,13 +82,7 @@ def test_planning_and_the_index_load_no_pandas(built_sample, tmp_path):
     """The main process plans every pack and writes the index without pandas (35 MB)."""
     reports = tmp_path / "reports"
     shutil.copytree(built_sample["reports"], reports)
-    done = subprocess.run(
-        [sys.executable, "-c", PLAN_AND_INDEX, str(built_sample["processed"]), str(reports)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    seen = fresh_json(PLAN_AND_INDEX, str(built_sample["processed"]), str(reports))
     # Every in-scope pack, the overview and the cover report; no pandas, no NumPy.
-    assert json.loads(done.stdout) == [len(built_sample["in_scope"]) + 2, []]
+    assert seen == [len(built_sample["in_scope"]) + 2, []]
     assert "30 June 2025" in (reports / "index.html").read_text(encoding="utf-8")
